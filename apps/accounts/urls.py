@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("set-new-password/", views.set_new_password, name="set_new_password"),
+]

@@ -1,0 +1,49 @@
+"""Customers: the customer extension of an organization, bought through a provider."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Customer(models.Model):
+    class Status(models.TextChoices):
+        PROVISIONING = "provisioning", _("Provisioning")
+        ACTIVE = "active", _("Active")
+        FAILED = "failed", _("Failed")
+
+    organization = models.OneToOneField("organizations.Organization", on_delete=models.CASCADE,
+                                        primary_key=True, related_name="customer",
+                                        verbose_name=_("organization"))
+    provider = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT,
+                                 related_name="provider_customers",
+                                 limit_choices_to={"kind": "provider"},
+                                 verbose_name=_("provider"))
+    # Set = this reseller is the customer's delegated admin.
+    reseller = models.ForeignKey("organizations.Organization", on_delete=models.SET_NULL,
+                                 null=True, blank=True, related_name="delegated_customers",
+                                 limit_choices_to={"kind": "reseller"},
+                                 verbose_name=_("indirect reseller"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
+                              default=Status.ACTIVE)
+    domain_prefix = models.SlugField(_("domain prefix"), max_length=63, unique=True)
+    contact_first_name = models.CharField(_("contact first name"), max_length=100, blank=True)
+    contact_last_name = models.CharField(_("contact last name"), max_length=100, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="en")
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        ordering = ["organization__name"]
+        indexes = [
+            models.Index(fields=["provider", "reseller"], name="customer_provider_reseller"),
+            models.Index(fields=["provider", "created_at"], name="customer_provider_created"),
+        ]
+
+    def __str__(self):
+        return self.organization.name

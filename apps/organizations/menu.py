@@ -1,0 +1,44 @@
+"""The Dashboard menu of each kind of workspace (labels from the source document)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Kind, has_permission
+
+# (label, URL name, permission needed to see the entry)
+MENUS = {
+    Kind.PROVIDER: [
+        (_("Dashboard"), "organizations:dashboard", "dashboard.view"),
+        (_("Indirect resellers"), "resellers:list", "partners.view"),
+        (_("Customers"), "customers:list", "customers.view"),
+        (_("Orders"), "orders:list", "orders.view"),
+        (_("Team"), "organizations:team", "team.view"),
+        (_("Audit log"), "audit:list", "audit.view"),
+    ],
+    Kind.RESELLER: [
+        (_("Dashboard"), "organizations:dashboard", "dashboard.view"),
+        (_("Providers"), "resellers:providers", "partners.view"),
+        (_("Customers"), "customers:list", "customers.view"),
+        (_("Team"), "organizations:team", "team.view"),
+        (_("Audit log"), "audit:list", "audit.view"),
+    ],
+    Kind.CUSTOMER: [
+        (_("Dashboard"), "organizations:dashboard", "dashboard.view"),
+        (_("Subscriptions"), "subscriptions:list", "subscriptions.view"),
+        (_("Partners"), "customers:partners", "partners.view"),
+        (_("Team"), "organizations:team", "team.view"),
+    ],
+}
+
+
+def menu_for(membership, current_url_name=None):
+    organization = membership.organization
+    items = []
+    for label, url_name, permission in MENUS[Kind(organization.kind)]:
+        if has_permission(membership, permission):
+            items.append({
+                "label": label,
+                "url": reverse(url_name, kwargs={"org_slug": organization.slug}),
+                "active": url_name == current_url_name,
+            })
+    return items

@@ -1,0 +1,54 @@
+"""Roles per organization kind and what each role may do."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    PROVIDER = "provider", _("Indirect provider")
+    RESELLER = "reseller", _("Indirect reseller")
+    CUSTOMER = "customer", _("Customer")
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Admin")
+    SALES = "sales", _("Sales agent")
+    HELPDESK = "helpdesk", _("Helpdesk agent")
+    USER = "user", _("User")
+
+
+ROLES_BY_KIND = {
+    Kind.PROVIDER: [Role.ADMIN, Role.SALES, Role.HELPDESK],
+    Kind.RESELLER: [Role.ADMIN, Role.SALES, Role.HELPDESK],
+    Kind.CUSTOMER: [Role.ADMIN, Role.USER],
+}
+
+# Permission names are "<area>.<verb>". Views ask for one; a role without it gets 403.
+_STAFF_VIEW = {"dashboard.view", "customers.view", "subscriptions.view", "orders.view",
+               "partners.view", "team.view"}
+PERMISSIONS = {
+    (Kind.PROVIDER, Role.ADMIN): _STAFF_VIEW | {
+        "team.manage", "audit.view", "partners.manage", "customers.manage", "orders.submit",
+        "profile.manage",
+    },
+    (Kind.PROVIDER, Role.SALES): _STAFF_VIEW | {"customers.manage", "orders.submit"},
+    (Kind.PROVIDER, Role.HELPDESK): _STAFF_VIEW,
+    (Kind.RESELLER, Role.ADMIN): _STAFF_VIEW | {
+        "team.manage", "audit.view", "partners.manage", "customers.manage", "orders.submit",
+    },
+    (Kind.RESELLER, Role.SALES): _STAFF_VIEW | {"customers.manage", "orders.submit"},
+    (Kind.RESELLER, Role.HELPDESK): _STAFF_VIEW,
+    (Kind.CUSTOMER, Role.ADMIN): {"dashboard.view", "subscriptions.view", "partners.view",
+                                  "team.view", "team.manage"},
+    (Kind.CUSTOMER, Role.USER): {"dashboard.view", "subscriptions.view", "partners.view"},
+}
+
+
+def role_choices(kind):
+    return [(role.value, role.label) for role in ROLES_BY_KIND[Kind(kind)]]
+
+
+def has_permission(membership, permission):
+    if membership is None:
+        return False
+    return permission in PERMISSIONS.get((membership.organization.kind, membership.role), set())

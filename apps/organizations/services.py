@@ -1,0 +1,145 @@
+"""Organization and team use cases: each one transaction, each audited."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from apps.audit.services import record
+from apps.errors import DomainError
+
+from .models import Membership, Organization, TeamInvitation
+from .roles import ROLES_BY_KIND, Kind, Role
+
+
+def _unique_slug(name):
+    base = slugify(name)[:60] or "org"
+    slug, n = base, 1
+    while Organization.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def organization_create(*, kind, name, country="", slug=None):
+    return Organization.objects.create(kind=kind, name=name, country=country,
+                                       slug=slug or _unique_slug(name))
+
+
+def membership_add(*, organization, user, role, actor=None, request=None):
+    if role not in ROLES_BY_KIND[Kind(organization.kind)]:
+        raise DomainError(_("This role does not exist for this organization."), field="role")
+    membership, created = Membership.objects.get_or_create(
+        organization=organization, user=user, defaults={"role": role})
+    if created:
+        record(actor=actor or user, organization=organization, action="team.member_added",
+               target=membership, data={"email": user.email, "role": role}, request=request)
+    return membership
+
+
+def _lock_admins(organization):
+    return list(Membership.objects.select_for_update()
+                .filter(organization=organization, role=Role.ADMIN).values_list("pk", flat=True))
+
+
+@transaction.atomic
+def membership_change_role(*, membership, role, actor, request=None):
+    organization = membership.organization
+    if role not in ROLES_BY_KIND[Kind(organization.kind)]:
+        raise DomainError(_("This role does not exist for this organization."), field="role")
+    admins = _lock_admins(organization)
+    membership.refresh_from_db()
+    if membership.role == role:
+        return membership
+    if membership.role == Role.ADMIN and admins == [membership.pk]:
+        raise DomainError(_("The last admin cannot be demoted. Make another member admin first."),
+                          field="role")
+    old = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    record(actor=actor, organization=organization, action="team.role_changed", target=membership,
+           data={"email": membership.user.email, "from": old, "to": role}, request=request)
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership, actor, request=None):
+    organization = membership.organization
+    admins = _lock_admins(organization)
+    if membership.role == Role.ADMIN and admins == [membership.pk]:
+        raise DomainError(_("The last admin cannot be removed. Make another member admin first."))
+    user = membership.user
+    record(actor=actor, organization=organization, action="team.member_removed",
+           target=membership, data={"email": user.email, "role": membership.role},
+           request=request)
+    membership.delete()
+    if user.last_organization_id == organization.pk:
+        user.last_organization = None
+        user.save(update_fields=["last_organization"])
+
+
+@transaction.atomic
+def team_invitation_create(*, organization, email, role, invited_by, request=None):
+    from .tasks import send_team_invitation
+
+    email = email.strip().lower()
+    if role not in ROLES_BY_KIND[Kind(organization.kind)]:
+        raise DomainError(_("This role does not exist for this organization."), field="role")
+    if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
+        raise DomainError(_("%(email)s is already a member of this team.") % {"email": email},
+                          field="email")
+    if TeamInvitation.objects.filter(organization=organization, email__iexact=email,
+                                     status=TeamInvitation.Status.PENDING).exists():
+        raise DomainError(_("%(email)s has already been invited.") % {"email": email},
+                          field="email")
+    invitation = TeamInvitation.objects.create(
+        organization=organization, email=email, role=role, invited_by=invited_by,
+        expires_at=timezone.now() + timedelta(days=settings.PORTAL_TEAM_INVITATION_DAYS),
+    )
+    record(actor=invited_by, organization=organization, action="team.invitation_created",
+           target=invitation, data={"email": email, "role": role}, request=request)
+    send_team_invitation.delay_on_commit(str(invitation.pk))
+    return invitation
+
+
+@transaction.atomic
+def team_invitation_revoke(*, invitation, actor, request=None):
+    invitation = TeamInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status != TeamInvitation.Status.PENDING:
+        raise DomainError(_("This invitation is no longer pending."))
+    invitation.status = TeamInvitation.Status.REVOKED
+    invitation.save(update_fields=["status"])
+    record(actor=actor, organization=invitation.organization, action="team.invitation_revoked",
+           target=invitation, data={"email": invitation.email}, request=request)
+    return invitation
+
+
+@transaction.atomic
+def team_invitation_accept(*, invitation, user, request=None):
+    invitation = (TeamInvitation.objects.select_for_update().select_related("organization")
+                  .get(pk=invitation.pk))
+    if invitation.status == TeamInvitation.Status.ACCEPTED:
+        raise DomainError(_("This invitation has already been accepted."), code="accepted")
+    if invitation.status != TeamInvitation.Status.PENDING:
+        raise DomainError(_("This invitation has been withdrawn."), code="revoked")
+    if invitation.is_expired:
+        raise DomainError(_("This invitation has expired. Ask for a new one."), code="expired")
+    if invitation.email.lower() != user.email.lower():
+        raise DomainError(
+            _("This invitation was sent to %(email)s. Sign in with that address to accept it.")
+            % {"email": invitation.email}, code="wrong_user")
+    if Membership.objects.filter(organization=invitation.organization, user=user).exists():
+        raise DomainError(_("You are already a member of %(org)s.")
+                          % {"org": invitation.organization.name}, code="member")
+    membership = Membership.objects.create(organization=invitation.organization, user=user,
+                                           role=invitation.role)
+    invitation.status = TeamInvitation.Status.ACCEPTED
+    invitation.accepted_by = user
+    invitation.save(update_fields=["status", "accepted_by"])
+    record(actor=user, organization=invitation.organization, action="team.invitation_accepted",
+           target=membership, data={"email": user.email, "role": invitation.role},
+           request=request)
+    return membership

@@ -1,0 +1,32 @@
+"""Team e-mails: tasks take ids, the link is signed again here, nothing secret travels."""
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from .models import TeamInvitation
+from .selectors import team_invitation_token
+
+
+@shared_task(bind=True, acks_late=True, autoretry_for=(OSError,), retry_backoff=True,
+             retry_kwargs={"max_retries": 5})
+def send_team_invitation(self, invitation_id):
+    invitation = (TeamInvitation.objects.select_related("organization", "invited_by")
+                  .filter(pk=invitation_id, status=TeamInvitation.Status.PENDING).first())
+    if invitation is None:
+        return "skipped"
+    link = settings.PORTAL_BASE_URL + reverse(
+        "team_invitation", kwargs={"token": team_invitation_token(invitation)})
+    context = {"invitation": invitation, "link": link}
+    subject = render_to_string("emails/team_invitation_subject.txt", context).strip()
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("emails/team_invitation_body.txt", context),
+        to=[invitation.email],
+    )
+    message.attach_alternative(render_to_string("emails/team_invitation_body.html", context),
+                               "text/html")
+    message.send()
+    return "sent"

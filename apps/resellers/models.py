@@ -1,0 +1,75 @@
+"""Indirect resellers, their enrolment, and partnerships with providers."""
+
+import uuid
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Reseller(models.Model):
+    class EnrollmentStatus(models.TextChoices):
+        APPLIED = "applied", _("Applied")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        SUSPENDED = "suspended", _("Suspended")
+
+    organization = models.OneToOneField("organizations.Organization", on_delete=models.CASCADE,
+                                        primary_key=True, related_name="reseller",
+                                        verbose_name=_("organization"))
+    partner_id = models.CharField(_("partner id"), max_length=20, blank=True, db_index=True)
+    enrollment_status = models.CharField(_("enrolment status"), max_length=16,
+                                         choices=EnrollmentStatus.choices,
+                                         default=EnrollmentStatus.APPLIED, db_index=True)
+    enrollment_decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    rejection_reason = models.TextField(_("rejection reason"), blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    contact_name = models.CharField(_("primary contact"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("indirect reseller")
+        verbose_name_plural = _("indirect resellers")
+        ordering = ["organization__name"]
+
+    def __str__(self):
+        return self.organization.name
+
+    @property
+    def is_approved(self):
+        return self.enrollment_status == self.EnrollmentStatus.APPROVED
+
+
+class Partnership(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        ENDED = "ended", _("Ended")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    provider = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE,
+                                 related_name="reseller_partnerships",
+                                 limit_choices_to={"kind": "provider"},
+                                 verbose_name=_("provider"))
+    reseller = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE,
+                                 related_name="provider_partnerships",
+                                 limit_choices_to={"kind": "reseller"},
+                                 verbose_name=_("reseller"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
+                              default=Status.ACTIVE)
+    accepted_at = models.DateTimeField(_("partnership since"), default=timezone.now)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+        ordering = ["-accepted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "reseller"],
+                                    condition=models.Q(status="active"),
+                                    name="partnership_one_active_per_pair"),
+        ]
+        indexes = [models.Index(fields=["provider", "status"], name="partnership_provider_st")]
+
+    def __str__(self):
+        return f"{self.provider} ↔ {self.reseller}"
