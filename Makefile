@@ -1,0 +1,61 @@
+# Two commands: `make run` and `make test`. Everything else is set up on the way.
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test venv migrate seed lint fmt run-services worker beat bench clean help
+
+help:
+	@echo "make run          set up, migrate, load demo data, serve on http://$(HOST):$(PORT)"
+	@echo "make test         lint + migrations check + the whole test suite"
+	@echo "make run-services like run, with PostgreSQL + Redis + a Celery worker and beat"
+
+$(VENV)/.synced: pyproject.toml uv.lock
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv==$(UV_VERSION)"
+	$(UV) sync --frozen
+	@touch $@
+
+venv: $(VENV)/.synced
+
+migrate: venv
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: seed
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+test: venv
+	$(VENV)/bin/ruff check .
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m tests.services $(PYTEST_ARGS)
+
+# Real services: PostgreSQL and Redis on their default local ports.
+SERVICES_ENV := DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0}
+
+run-services: venv
+	$(SERVICES_ENV) $(PY) manage.py migrate --noinput
+	$(SERVICES_ENV) $(PY) manage.py seed_demo
+	$(SERVICES_ENV) $(VENV)/bin/celery -A partnercenter worker --beat --loglevel=INFO & \
+	  trap 'kill $$!' EXIT; $(SERVICES_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: venv
+	$(SERVICES_ENV) $(VENV)/bin/celery -A partnercenter worker --loglevel=INFO
+
+beat: venv
+	$(SERVICES_ENV) $(VENV)/bin/celery -A partnercenter beat --loglevel=INFO
+
+bench: venv
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

@@ -1,0 +1,84 @@
+"""Fixtures shared by the whole suite: fast hashing, a clean cache, and the named people."""
+
+import pytest
+from django.core.cache import cache
+
+from apps.organizations.roles import Role
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_clean(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PORTAL_REQUIRE_MFA_ROLES = []
+    cache.clear()  # rate-limit counters must not leak between tests
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def provider(db):
+    return factories.ProviderFactory(name="Contoso Distribution", slug="contoso")
+
+
+@pytest.fixture
+def other_provider(db):
+    return factories.ProviderFactory(name="Tailspin Cloud", slug="tailspin")
+
+
+@pytest.fixture
+def reseller(db, provider):
+    org = factories.ResellerFactory(name="Northwind Traders", slug="northwind")
+    factories.PartnershipFactory(provider=provider, reseller=org)
+    return org
+
+
+@pytest.fixture
+def other_reseller(db):
+    return factories.ResellerFactory(name="Fabrikam Solutions", slug="fabrikam")
+
+
+@pytest.fixture
+def customer(db, provider, reseller):
+    return factories.CustomerFactory(provider=provider, reseller=reseller,
+                                     organization__name="Adatum Corporation",
+                                     organization__slug="adatum", domain_prefix="adatum")
+
+
+@pytest.fixture
+def provider_admin(provider):
+    return factories.member(provider, Role.ADMIN, email="admin@contoso.test")
+
+
+@pytest.fixture
+def provider_sales(provider):
+    return factories.member(provider, Role.SALES, email="sales@contoso.test")
+
+
+@pytest.fixture
+def provider_helpdesk(provider):
+    return factories.member(provider, Role.HELPDESK, email="helpdesk@contoso.test")
+
+
+@pytest.fixture
+def reseller_admin(reseller):
+    return factories.member(reseller, Role.ADMIN, email="admin@northwind.test")
+
+
+@pytest.fixture
+def customer_admin(customer):
+    return factories.member(customer.organization, Role.ADMIN, email="admin@adatum.test")
+
+
+@pytest.fixture
+def outsider(other_provider):
+    """An admin of another provider: must never see Contoso's things."""
+    return factories.member(other_provider, Role.ADMIN, email="admin@tailspin.test")
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+    return _login

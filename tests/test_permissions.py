@@ -1,0 +1,258 @@
+"""The permission matrix: every URL pattern of the project × who asks.
+
+A new URL without a row fails `test_every_url_pattern_has_a_row`. Workspace rows
+say, for each kind of organization the URL can be opened under, what the
+organization's own roles get, and what anonymous visitors, an admin of another
+tenant of the same kind and an admin of another kind of organization get.
+"""
+
+import uuid
+
+import pytest
+from django.urls import URLResolver, get_resolver, reverse
+
+from apps.organizations.models import Membership, TeamInvitation
+from apps.organizations.roles import Role
+from tests import factories
+
+LOGIN = "login"  # a redirect to the sign-in page
+OK, FORBIDDEN, NOT_FOUND, NOT_ALLOWED, REDIRECT = 200, 403, 404, 405, 302
+
+STAFF_ROLES = ("admin", "sales", "helpdesk")
+CUSTOMER_ROLES = ("admin", "user")
+
+
+def staff(admin, sales=None, helpdesk=None):
+    """Expectations for a provider or reseller organization's three roles."""
+    sales = admin if sales is None else sales
+    helpdesk = sales if helpdesk is None else helpdesk
+    return {"admin": admin, "sales": sales, "helpdesk": helpdesk}
+
+
+def customer(admin, user=None):
+    return {"admin": admin, "user": admin if user is None else user}
+
+
+NOWHERE = None  # the page does not exist for this kind of organization: 404 for everyone
+
+# url name → {organization kind: role expectations}; a missing kind means 404 there.
+WORKSPACE = {
+    "organizations:dashboard": {"provider": staff(OK), "reseller": staff(OK),
+                                "customer": customer(OK)},
+    "organizations:team": {"provider": staff(OK), "reseller": staff(OK),
+                           "customer": customer(OK, FORBIDDEN)},
+    "organizations:team_invite": {"provider": staff(OK, FORBIDDEN),
+                                  "reseller": staff(OK, FORBIDDEN),
+                                  "customer": customer(OK, FORBIDDEN)},
+    "organizations:member_role": {"provider": staff(OK, FORBIDDEN),
+                                  "reseller": staff(OK, FORBIDDEN),
+                                  "customer": customer(OK, FORBIDDEN)},
+    "organizations:member_remove": {"provider": staff(OK, FORBIDDEN),
+                                    "reseller": staff(OK, FORBIDDEN),
+                                    "customer": customer(OK, FORBIDDEN)},
+    # POST only: a GET by someone allowed is 405.
+    "organizations:invitation_revoke": {"provider": staff(NOT_ALLOWED, FORBIDDEN),
+                                        "reseller": staff(NOT_ALLOWED, FORBIDDEN),
+                                        "customer": customer(NOT_ALLOWED, FORBIDDEN)},
+    "resellers:list": {"provider": staff(OK)},
+    "resellers:providers": {"reseller": staff(OK)},
+    "customers:list": {"provider": staff(OK), "reseller": staff(OK)},
+    "customers:partners": {"customer": customer(OK)},
+    "subscriptions:list": {"customer": customer(OK)},
+    "orders:list": {"provider": staff(OK)},
+    "audit:list": {"provider": staff(OK, FORBIDDEN), "reseller": staff(OK, FORBIDDEN)},
+}
+
+# Pages outside workspaces: url name → (kwargs kind, anonymous, signed-in member).
+PUBLIC = {
+    "home": (None, OK, REDIRECT),
+    "healthz": (None, OK, OK),
+    "team_invitation": ("token", LOGIN, OK),
+    "accounts:set_new_password": (None, LOGIN, REDIRECT),
+    "account_login": (None, OK, REDIRECT),
+    "account_logout": (None, REDIRECT, OK),
+    "account_inactive": (None, OK, OK),
+    "account_signup": (None, OK, REDIRECT),
+    "account_reauthenticate": (None, LOGIN, OK),
+    "account_email": (None, LOGIN, OK),
+    "account_email_verification_sent": (None, OK, OK),
+    "account_change_password": (None, LOGIN, OK),
+    "account_set_password": (None, LOGIN, REDIRECT),
+    "account_reset_password": (None, OK, OK),
+    "account_confirm_login_code": (None, REDIRECT, REDIRECT),
+    "account_confirm_email": ("key", OK, OK),
+    "account_reset_password_from_key_done": (None, OK, OK),
+    "account_reset_password_from_key": ("reset", OK, OK),
+    "account_reset_password_done": (None, OK, OK),
+    "mfa_index": (None, LOGIN, OK),
+    "mfa_authenticate": (None, REDIRECT, REDIRECT),
+    "mfa_reauthenticate": (None, LOGIN, REDIRECT),
+    "mfa_activate_totp": (None, LOGIN, REDIRECT),  # a fresh sign-in (reauthentication) first
+    "mfa_deactivate_totp": (None, LOGIN, NOT_FOUND),
+    "mfa_view_recovery_codes": (None, LOGIN, NOT_FOUND),
+    "mfa_generate_recovery_codes": (None, LOGIN, REDIRECT),
+    "mfa_download_recovery_codes": (None, LOGIN, NOT_FOUND),
+}
+
+
+def _walk(resolver, namespace=None):
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = namespace
+            if pattern.namespace:
+                ns = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from _walk(pattern, ns)
+        else:
+            name = pattern.name or "<unnamed>"
+            yield f"{namespace}:{name}" if namespace else name
+
+
+def all_url_names():
+    return sorted(set(_walk(get_resolver())))
+
+
+def test_every_url_pattern_has_a_row():
+    missing = [name for name in all_url_names()
+               if name not in WORKSPACE and name not in PUBLIC and not name.startswith("admin:")]
+    assert not missing, f"URL patterns without a row in the permission matrix: {missing}"
+    stale = [name for name in [*WORKSPACE, *PUBLIC] if name not in all_url_names()]
+    assert not stale, f"Rows for URL names that no longer exist: {stale}"
+
+
+# ------------------------------------------------------------------ the world
+
+
+@pytest.fixture
+def world(db):
+    """Three kinds of organization with every role, plus a same-kind stranger for each."""
+    contoso = factories.ProviderFactory(slug="contoso")
+    tailspin = factories.ProviderFactory(slug="tailspin")
+    northwind = factories.ResellerFactory(slug="northwind")
+    fabrikam = factories.ResellerFactory(slug="fabrikam")
+    factories.PartnershipFactory(provider=contoso, reseller=northwind)
+    adatum = factories.CustomerFactory(provider=contoso, reseller=northwind,
+                                       organization__slug="adatum").organization
+    blueyonder = factories.CustomerFactory(provider=tailspin,
+                                           organization__slug="blueyonder").organization
+    orgs = {"provider": contoso, "reseller": northwind, "customer": adatum}
+    strangers = {"provider": tailspin, "reseller": fabrikam, "customer": blueyonder}
+    people = {}
+    for kind, org in orgs.items():
+        roles = CUSTOMER_ROLES if kind == "customer" else STAFF_ROLES
+        for role in roles:
+            people[(kind, role)] = factories.member(org, role)
+        TeamInvitation.objects.create(
+            organization=org, email=f"invitee@{kind}.test", role=Role.ADMIN,
+            expires_at="2099-01-01T00:00:00Z")
+    for kind, org in strangers.items():
+        people[("stranger", kind)] = factories.member(org, Role.ADMIN)
+    return {"orgs": orgs, "people": people}
+
+
+def workspace_url(name, org):
+    kwargs = {"org_slug": org.slug}
+    if "member_" in name:
+        kwargs["membership_id"] = Membership.objects.filter(organization=org).first().pk
+    if "invitation_" in name:
+        kwargs["invitation_id"] = TeamInvitation.objects.filter(organization=org).first().pk
+    return reverse(name, kwargs=kwargs)
+
+
+def _cases():
+    for name, by_kind in WORKSPACE.items():
+        for kind in ("provider", "reseller", "customer"):
+            yield name, kind
+
+
+def _assert_status(response, expected, url, who):
+    if expected == LOGIN:
+        assert response.status_code == 302, f"{who} GET {url}: {response.status_code}"
+        assert response.url.startswith(reverse("account_login")), f"{who} GET {url}"
+    else:
+        assert response.status_code == expected, (
+            f"{who} GET {url}: expected {expected}, got {response.status_code}")
+
+
+@pytest.mark.parametrize(("name", "kind"), list(_cases()))
+def test_workspace_matrix(client, world, name, kind):
+    org = world["orgs"][kind]
+    url = workspace_url(name, org)
+    expected_by_role = WORKSPACE[name].get(kind)
+
+    _assert_status(client.get(url), LOGIN, url, "anonymous")
+
+    roles = CUSTOMER_ROLES if kind == "customer" else STAFF_ROLES
+    for role in roles:
+        client.force_login(world["people"][(kind, role)])
+        expected = expected_by_role[role] if expected_by_role else NOT_FOUND
+        _assert_status(client.get(url), expected, url, f"{kind} {role}")
+
+    # Another tenant of the same kind, and an admin of every other kind: 404.
+    client.force_login(world["people"][("stranger", kind)])
+    _assert_status(client.get(url), NOT_FOUND, url, f"another {kind}")
+    for other in {"provider", "reseller", "customer"} - {kind}:
+        client.force_login(world["people"][(other, "admin")])
+        _assert_status(client.get(url), NOT_FOUND, url, f"{other} admin")
+
+
+def public_url(name, how):
+    if how == "token":
+        invitation = TeamInvitation.objects.first()
+        from apps.organizations.selectors import team_invitation_token
+        return reverse(name, kwargs={"token": team_invitation_token(invitation)})
+    if how == "key":
+        return reverse(name, kwargs={"key": "not-a-real-key"})
+    if how == "reset":
+        return reverse(name, kwargs={"uidb36": "zz", "key": "not-a-real-key"})
+    return reverse(name)
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_public_matrix(client, world, name):
+    how, anonymous, member = PUBLIC[name]
+    url = public_url(name, how)
+    _assert_status(client.get(url), anonymous, url, "anonymous")
+    # The invitee is signed in for the invitation link; any member elsewhere.
+    user = world["people"][("provider", "admin")]
+    if how == "token":
+        user = factories.UserFactory(email=TeamInvitation.objects.first().email)
+    client.force_login(user)
+    _assert_status(client.get(url), member, url, "member")
+
+
+def test_admin_urls_need_a_staff_sign_in(client, world):
+    # The admin's unnamed catch-all answers the same redirect; it has no name to reverse.
+    admin_names = [n for n in all_url_names()
+                   if n.startswith("admin:") and not n.endswith("<unnamed>")]
+    assert "admin:index" in admin_names
+    pattern_kwargs = {"object_id": str(uuid.uuid4()), "content_type_id": 1,
+                      "app_label": "organizations", "id": "1"}
+    member = world["people"][("provider", "admin")]
+    for who in (None, member):
+        if who:
+            client.force_login(who)
+        for name in admin_names:
+            url = _admin_reverse(name, pattern_kwargs)
+            response = client.get(url)
+            if who and name == "admin:login":
+                # Signed in, but not an operator: the admin's sign-in says no.
+                assert response.status_code == 403
+                continue
+            assert response.status_code == 302, f"{who} GET {url}: {response.status_code}"
+            # Signing out of the admin sends back to its index, which asks for a sign-in.
+            target = "/admin/" if name == "admin:logout" else "login"
+            assert target in response.url, f"{who} GET {url} → {response.url}"
+
+
+def _admin_reverse(name, candidates):
+    from django.urls import NoReverseMatch
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        pass
+    for keys in (["object_id"], ["id"], ["app_label"], ["content_type_id", "object_id"]):
+        try:
+            return reverse(name, kwargs={k: candidates[k] for k in keys})
+        except NoReverseMatch:
+            continue
+    raise AssertionError(f"cannot build a URL for {name}")
