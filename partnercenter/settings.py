@@ -146,7 +146,8 @@ CELERY_BEAT_SCHEDULE: dict = {}
 # ---------------------------------------------------------------- email
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Partner Center <noreply@partnercenter.test>")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL",
+                             default="Partner Center <noreply@partnercenter.test>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # ---------------------------------------------------------------- accounts

@@ -1,4 +1,4 @@
-"""The permission matrix: every URL pattern of the project × who asks.
+"""The permission matrix: every URL pattern of the project, by who asks.
 
 A new URL without a row fails `test_every_url_pattern_has_a_row`. Workspace rows
 say, for each kind of organization the URL can be opened under, what the
@@ -159,7 +159,7 @@ def workspace_url(name, org):
 
 
 def _cases():
-    for name, by_kind in WORKSPACE.items():
+    for name in WORKSPACE:
         for kind in ("provider", "reseller", "customer"):
             yield name, kind
 

@@ -48,4 +48,4 @@ class Subscription(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.offer} × {self.quantity}"
+        return f"{self.offer} x {self.quantity}"

@@ -102,8 +102,9 @@ def copy_sources(args: str) -> list[str] | None:
 
 def settings_env_names() -> set[str]:
     """Environment variables partnercenter/settings.py reads through django-environ."""
-    return set(re.findall(r"""\benv(?:\.\w+)?\(\s*["']([A-Z][A-Z0-9_]*)["']""",
-                          SETTINGS.read_text()))
+    return set(
+        re.findall(r"""\benv(?:\.\w+)?\(\s*["']([A-Z][A-Z0-9_]*)["']""", SETTINGS.read_text())
+    )
 
 
 def dockerignore_patterns() -> list[str]:
@@ -137,7 +138,7 @@ def test_compose_file_uses_the_compose_spec():
     assert isinstance(data.get("services"), dict)
 
 
-@pytest.mark.parametrize("name", REQUIRED_SERVICES + ("migrate",))
+@pytest.mark.parametrize("name", [*REQUIRED_SERVICES, "migrate"])
 def test_compose_defines_service(name):
     assert name in compose()["services"]
 
@@ -264,7 +265,9 @@ def test_shared_environment_values():
 def test_database_credentials_match_the_database_url():
     db_env = service("db")["environment"]
     assert (db_env["POSTGRES_USER"], db_env["POSTGRES_PASSWORD"], db_env["POSTGRES_DB"]) == (
-        "partnercenter", "partnercenter", "partnercenter",
+        "partnercenter",
+        "partnercenter",
+        "partnercenter",
     )
 
 
@@ -324,10 +327,12 @@ def test_every_copied_path_exists_and_is_not_dockerignored():
             continue
         for source in sources:
             assert "://" not in source, f"{source!r}: fetch remote files in a RUN, not ADD"
-            matches = list(ROOT.glob(source)) if any(c in source for c in "*?[") else [
-                ROOT / source
-            ]
-            assert matches and all(m.exists() for m in matches), f"COPY source {source!r} missing"
+            if any(char in source for char in "*?["):
+                matches = list(ROOT.glob(source))
+            else:
+                matches = [ROOT / source]
+            assert matches, f"COPY source {source!r} matches nothing"
+            assert all(m.exists() for m in matches), f"COPY source {source!r} missing"
             assert not is_dockerignored(source), f"COPY source {source!r} is in .dockerignore"
             checked += 1
     assert checked, "the Dockerfile copies nothing from the build context"
@@ -376,8 +381,18 @@ def test_healthcheck_probes_healthz_without_curl():
 
 @pytest.mark.parametrize(
     "path",
-    [".venv", ".git", ".env", "db.sqlite3", "staticfiles", "media", "node_modules",
-     "apps/__pycache__", "apps/x/module.pyc", ".pytest_cache"],
+    [
+        ".venv",
+        ".git",
+        ".env",
+        "db.sqlite3",
+        "staticfiles",
+        "media",
+        "node_modules",
+        "apps/__pycache__",
+        "apps/x/module.pyc",
+        ".pytest_cache",
+    ],
 )
 def test_dockerignore_excludes_local_state(path):
     assert is_dockerignored(path)

@@ -49,7 +49,8 @@ class Command(BaseCommand):
         self.password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
         with transaction.atomic():
             self.seed()
-        self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at /accounts/login/ with:"))
+        self.stdout.write(
+            self.style.SUCCESS("Demo data is ready. Sign in at /accounts/login/ with:"))
         for email, what in [
             ("admin@partnercenter.test", "platform operator (Django admin at /admin/)"),
             ("provider@contoso.test", "Contoso Distribution, provider admin"),
