@@ -82,3 +82,16 @@ def login(client):
         client.force_login(user)
         return client
     return _login
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with stray connections closed before it is dropped."""
+    yield
+    from django.db import connection
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # A live-server request thread may still hold an idle connection; it would
+            # stop the test database from being dropped.
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")

@@ -81,6 +81,10 @@ class TeamInvitation(models.Model):
                                     verbose_name=_("accepted by"))
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     expires_at = models.DateTimeField(_("expires"))
+    # The mail task claims a send by raising mails_sent towards mails_requested, so a
+    # task delivered twice sends one mail.
+    mails_requested = models.PositiveSmallIntegerField(_("mails requested"), default=1)
+    mails_sent = models.PositiveSmallIntegerField(_("mails sent"), default=0)
 
     class Meta:
         verbose_name = _("team invitation")

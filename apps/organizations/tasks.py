@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -13,10 +14,24 @@ from .selectors import team_invitation_token
 @shared_task(bind=True, acks_late=True, autoretry_for=(OSError,), retry_backoff=True,
              retry_kwargs={"max_retries": 5})
 def send_team_invitation(self, invitation_id):
-    invitation = (TeamInvitation.objects.select_related("organization", "invited_by")
-                  .filter(pk=invitation_id, status=TeamInvitation.Status.PENDING).first())
-    if invitation is None:
+    claimed = (TeamInvitation.objects
+               .filter(pk=invitation_id, status=TeamInvitation.Status.PENDING,
+                       mails_sent__lt=F("mails_requested"))
+               .update(mails_sent=F("mails_sent") + 1))
+    if not claimed:
         return "skipped"
+    invitation = (TeamInvitation.objects.select_related("organization", "invited_by")
+                  .get(pk=invitation_id))
+    try:
+        _send(invitation)
+    except Exception:
+        # Give the claim back so the retry (or a later delivery) sends it.
+        TeamInvitation.objects.filter(pk=invitation_id).update(mails_sent=F("mails_sent") - 1)
+        raise
+    return "sent"
+
+
+def _send(invitation):
     link = settings.PORTAL_BASE_URL + reverse(
         "team_invitation", kwargs={"token": team_invitation_token(invitation)})
     context = {"invitation": invitation, "link": link}
@@ -29,4 +44,3 @@ def send_team_invitation(self, invitation_id):
     message.attach_alternative(render_to_string("emails/team_invitation_body.html", context),
                                "text/html")
     message.send()
-    return "sent"

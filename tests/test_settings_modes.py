@@ -1,0 +1,81 @@
+"""Settings modes: embedded defaults with no environment, production hardening with DEBUG off."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_django(code, **env):
+    """Run `code` in a fresh interpreter whose environment holds only `env` (plus PATH)."""
+    environ = {"PATH": os.environ["PATH"], "PORTAL_READ_DOT_ENV": "false", **env}
+    return subprocess.run(
+        [sys.executable, "-c", "import django, os;"
+         "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'partnercenter.settings');"
+         "django.setup();" + code],
+        cwd=ROOT, env=environ, capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_no_environment_means_embedded_mode():
+    result = run_django(
+        "from django.conf import settings as s;"
+        "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER,"
+        " s.CACHES['default']['BACKEND'], s.EMAIL_BACKEND)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "True", "django.db.backends.sqlite3", "True",
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.core.mail.backends.console.EmailBackend"]
+
+
+def test_services_come_from_the_environment():
+    result = run_django(
+        "from django.conf import settings as s;"
+        "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER,"
+        " s.CELERY_BROKER_URL, s.CACHES['default']['BACKEND'], s.EMAIL_BACKEND, s.EMAIL_HOST)",
+        DATABASE_URL="postgres://u:p@db.example:5432/pc", REDIS_URL="redis://cache.example:6379/0",
+        EMAIL_URL="smtp://mail.example:1025")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql", "False", "redis://cache.example:6379/0",
+        "django.core.cache.backends.redis.RedisCache",
+        "django.core.mail.backends.smtp.EmailBackend", "mail.example"]
+
+
+PRODUCTION = {"DEBUG": "False", "SECRET_KEY": "x7#" + "k2!p9" * 12,
+              "ALLOWED_HOSTS": "partners.example.com"}
+
+
+def test_check_deploy_is_clean_in_production():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env={"PATH": os.environ["PATH"], "PORTAL_READ_DOT_ENV": "false", **PRODUCTION},
+        capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_asks_mfa_of_provider_and_reseller_admins_and_sends_csp():
+    result = run_django(
+        "from django.conf import settings as s;"
+        "print(','.join(s.PORTAL_REQUIRE_MFA_ROLES), s.SESSION_COOKIE_SECURE,"
+        " s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS > 0)", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["provider:admin,reseller:admin,staff", "True", "True", "True"]
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_django("print('started')", DEBUG="False", ALLOWED_HOSTS="x.example")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_every_page_sends_a_content_security_policy(client, db):
+    response = client.get("/accounts/login/")
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response.headers["X-Frame-Options"] == "DENY"
