@@ -58,7 +58,8 @@ class Command(BaseCommand):
             ("reseller@northwind.test", "Northwind Traders, reseller admin (partnered)"),
             ("reseller@fabrikam.test", "Fabrikam Solutions, reseller admin (not partnered)"),
             ("provider@tailspin.test", "Tailspin Cloud, another provider"),
-            (f"admin@adatum.{settings.CUSTOMER_DOMAIN_SUFFIX}", "Adatum Corporation, customer admin"),
+            (f"admin@adatum.{settings.CUSTOMER_DOMAIN_SUFFIX}",
+             "Adatum Corporation, customer admin"),
         ]:
             self.stdout.write(f"  {email:<36} {what}")
         self.stdout.write(f"Password for every demo user: {self.password}")
