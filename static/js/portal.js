@@ -1,6 +1,75 @@
 // Portal behaviour shared by every page. No inline scripts: the CSP forbids them.
-document.addEventListener("DOMContentLoaded", () => {
+(function () {
+  "use strict";
+
   // Move focus to the first invalid field so keyboard and screen-reader users land on the error.
-  const invalid = document.querySelector(".is-invalid");
-  if (invalid) invalid.focus();
-});
+  function focusFirstError(root) {
+    const invalid = root.querySelector(".is-invalid");
+    if (invalid) invalid.focus();
+  }
+
+  // <button data-copy-target="#id" data-copied-label="Copied">: copies the target's value
+  // (or text) and says so in the button and in a polite live region.
+  function copyFrom(button) {
+    const target = document.querySelector(button.dataset.copyTarget);
+    if (!target) return;
+    const text = "value" in target ? target.value : target.textContent;
+    const done = () => {
+      const original = button.dataset.originalLabel || button.textContent;
+      button.dataset.originalLabel = original;
+      button.textContent = button.dataset.copiedLabel || "Copied";
+      button.classList.add("copied");
+      const status = document.getElementById(button.dataset.copyStatus || "copy-status");
+      if (status) status.textContent = button.dataset.copiedLabel || "Copied";
+      setTimeout(() => { button.textContent = original; button.classList.remove("copied"); }, 4000);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, () => { legacyCopy(target); done(); });
+    } else {
+      legacyCopy(target);
+      done();
+    }
+  }
+
+  function legacyCopy(target) {
+    if (typeof target.select === "function") {
+      target.select();
+      document.execCommand("copy");
+    }
+  }
+
+  // <a data-mailto-from="#form-id">: builds the mailto: link from the form's current
+  // `to`, `subject` and `body` fields, so edits to the draft travel with it.
+  function refreshMailto(link) {
+    const form = document.querySelector(link.dataset.mailtoFrom);
+    if (!form) return;
+    const get = (name) => (form.elements[name] ? form.elements[name].value : "");
+    link.href = "mailto:" + encodeURIComponent(get("to")).replace(/%40/g, "@") +
+      "?subject=" + encodeURIComponent(get("subject")) +
+      "&body=" + encodeURIComponent(get("body"));
+  }
+
+  document.addEventListener("click", (event) => {
+    const copy = event.target.closest("[data-copy-target]");
+    if (copy) { event.preventDefault(); copyFrom(copy); }
+    const mailto = event.target.closest("[data-mailto-from]");
+    if (mailto) refreshMailto(mailto);
+  });
+
+  document.addEventListener("input", (event) => {
+    const form = event.target.form;
+    if (!form || !form.id) return;
+    document.querySelectorAll(`[data-mailto-from="#${form.id}"]`).forEach(refreshMailto);
+  });
+
+  document.addEventListener("DOMContentLoaded", () => {
+    focusFirstError(document);
+    document.querySelectorAll("[data-mailto-from]").forEach(refreshMailto);
+  });
+
+  // htmx swaps in new content (modals, live checks): apply the same behaviour there.
+  document.addEventListener("htmx:afterSettle", (event) => {
+    focusFirstError(event.target);
+    event.target.querySelectorAll("[data-mailto-from]").forEach(refreshMailto);
+  });
+})();
