@@ -55,6 +55,7 @@ THIRD_PARTY_APPS = [
     "formtools",
     "django_htmx",
     "csp",
+    "django_countries",
 ]
 LOCAL_APPS = [
     "apps.accounts",
@@ -200,6 +201,11 @@ PORTAL_REQUIRE_MFA_ROLES = env.list(
 
 # Days a team invitation link stays valid.
 PORTAL_TEAM_INVITATION_DAYS = env.int("PORTAL_TEAM_INVITATION_DAYS", default=14)
+# Days a partnership request's personalized link stays valid.
+PORTAL_PARTNERSHIP_INVITATION_DAYS = env.int("PORTAL_PARTNERSHIP_INVITATION_DAYS", default=30)
+# A partnership request can be sent again once this many seconds have passed, this many times.
+PORTAL_PARTNERSHIP_RESEND_SECONDS = env.int("PORTAL_PARTNERSHIP_RESEND_SECONDS", default=60)
+PORTAL_PARTNERSHIP_MAX_SENDS = env.int("PORTAL_PARTNERSHIP_MAX_SENDS", default=10)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

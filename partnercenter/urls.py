@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.views.decorators.http import require_GET
 
 from apps.organizations import views as organization_views
+from apps.resellers import views as reseller_views
 
 # Operators sign in through allauth (rate limits, MFA) rather than the bare admin form.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -36,5 +37,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("invitations/team/<str:token>/", organization_views.team_invitation,
          name="team_invitation"),
+    path("invitations/partnership/<str:token>/", reseller_views.partnership_invitation,
+         name="partnership_invitation"),
+    path("resellers/enrol/", reseller_views.enrol, name="enrol"),
     path("o/<slug:org_slug>/", include(workspace_patterns)),
 ]

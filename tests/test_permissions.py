@@ -13,6 +13,7 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from apps.organizations.models import Membership, TeamInvitation
 from apps.organizations.roles import Role
+from apps.resellers.models import Partnership, PartnershipInvitation
 from tests import factories
 
 LOGIN = "login"  # a redirect to the sign-in page
@@ -55,6 +56,12 @@ WORKSPACE = {
                                         "reseller": staff(NOT_ALLOWED, FORBIDDEN),
                                         "customer": customer(NOT_ALLOWED, FORBIDDEN)},
     "resellers:list": {"provider": staff(OK)},
+    "resellers:invitations": {"provider": staff(OK)},
+    "resellers:request": {"provider": staff(OK, FORBIDDEN)},
+    "resellers:invitation_draft": {"provider": staff(OK, FORBIDDEN)},
+    "resellers:invitation_resend": {"provider": staff(NOT_ALLOWED, FORBIDDEN)},
+    "resellers:invitation_revoke": {"provider": staff(NOT_ALLOWED, FORBIDDEN)},
+    "resellers:partnership_end": {"provider": staff(OK, FORBIDDEN)},
     "resellers:providers": {"reseller": staff(OK)},
     "customers:list": {"provider": staff(OK), "reseller": staff(OK)},
     "customers:partners": {"customer": customer(OK)},
@@ -68,6 +75,9 @@ PUBLIC = {
     "home": (None, OK, REDIRECT),
     "healthz": (None, OK, OK),
     "team_invitation": ("token", LOGIN, OK),
+    # Anyone may read who invites; only a reseller admin may answer (a provider admin: 403).
+    "partnership_invitation": ("partnership_token", OK, FORBIDDEN),
+    "enrol": (None, OK, OK),
     "accounts:set_new_password": (None, LOGIN, REDIRECT),
     "account_login": (None, OK, REDIRECT),
     "account_logout": (None, REDIRECT, OK),
@@ -144,6 +154,8 @@ def world(db):
         TeamInvitation.objects.create(
             organization=org, email=f"invitee@{kind}.test", role=Role.ADMIN,
             expires_at="2099-01-01T00:00:00Z")
+    PartnershipInvitation.objects.create(provider=contoso, email="new@reseller.test",
+                                         expires_at="2099-01-01T00:00:00Z")
     for kind, org in strangers.items():
         people[("stranger", kind)] = factories.member(org, Role.ADMIN)
     return {"orgs": orgs, "people": people}
@@ -153,8 +165,13 @@ def workspace_url(name, org):
     kwargs = {"org_slug": org.slug}
     if "member_" in name:
         kwargs["membership_id"] = Membership.objects.filter(organization=org).first().pk
-    if "invitation_" in name:
+    if name.startswith("resellers:invitation_"):
+        # Requests exist on the provider side only; elsewhere the page itself is a 404.
+        kwargs["invitation_id"] = PartnershipInvitation.objects.first().pk
+    elif "invitation_" in name:
         kwargs["invitation_id"] = TeamInvitation.objects.filter(organization=org).first().pk
+    if "partnership_id" in name or name == "resellers:partnership_end":
+        kwargs["partnership_id"] = Partnership.objects.first().pk
     return reverse(name, kwargs=kwargs)
 
 
@@ -200,6 +217,10 @@ def public_url(name, how):
         invitation = TeamInvitation.objects.first()
         from apps.organizations.selectors import team_invitation_token
         return reverse(name, kwargs={"token": team_invitation_token(invitation)})
+    if how == "partnership_token":
+        from apps.resellers.tokens import invitation_token
+        return reverse(name, kwargs={"token": invitation_token(PartnershipInvitation.objects
+                                                              .first())})
     if how == "key":
         return reverse(name, kwargs={"key": "not-a-real-key"})
     if how == "reset":

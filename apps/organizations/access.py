@@ -5,7 +5,14 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .roles import has_permission
+from .roles import Kind, has_permission
+
+
+def _unapproved_reseller(organization):
+    if organization.kind != Kind.RESELLER:
+        return False
+    reseller = getattr(organization, "reseller", None)
+    return reseller is None or not reseller.is_approved
 
 
 def workspace_view(*, kinds, permission):
@@ -26,6 +33,11 @@ def workspace_view(*, kinds, permission):
                 raise Http404
             if organization.kind not in kinds:
                 raise Http404
+            if _unapproved_reseller(organization):
+                # Until approved, a reseller workspace shows its enrolment status only.
+                from apps.resellers.views import enrollment_status
+
+                return enrollment_status(request)
             if not has_permission(request.membership, permission):
                 raise PermissionDenied
             return view(request, *args, **kwargs)

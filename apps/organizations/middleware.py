@@ -27,7 +27,7 @@ class ActiveOrganizationMiddleware:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         membership = (
-            Membership.objects.select_related("organization")
+            Membership.objects.select_related("organization", "organization__reseller")
             .filter(user=request.user, organization__slug=slug, organization__is_active=True)
             .first()
         )

@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 from .roles import Kind, Role
 
@@ -17,8 +18,7 @@ class Organization(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, db_index=True)
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    country = models.CharField(_("country"), max_length=2, blank=True,
-                               help_text=_("ISO 3166-1 alpha-2 code"))
+    country = CountryField(_("country"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 

@@ -2,10 +2,10 @@
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
+
+from apps.mail import send_templated
 
 from .models import TeamInvitation
 from .selectors import team_invitation_token
@@ -34,13 +34,5 @@ def send_team_invitation(self, invitation_id):
 def _send(invitation):
     link = settings.PORTAL_BASE_URL + reverse(
         "team_invitation", kwargs={"token": team_invitation_token(invitation)})
-    context = {"invitation": invitation, "link": link}
-    subject = render_to_string("emails/team_invitation_subject.txt", context).strip()
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("emails/team_invitation_body.txt", context),
-        to=[invitation.email],
-    )
-    message.attach_alternative(render_to_string("emails/team_invitation_body.html", context),
-                               "text/html")
-    message.send()
+    send_templated("team_invitation", {"invitation": invitation, "link": link},
+                   to=[invitation.email])

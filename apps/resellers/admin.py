@@ -1,21 +1,23 @@
 from django.contrib import admin, messages
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from apps.errors import DomainError
 
-from .models import Partnership, Reseller
-from .services import reseller_approve
+from .forms import RejectEnrollmentForm
+from .models import Partnership, PartnershipInvitation, Reseller
+from .services import reseller_approve, reseller_reject
 
 
 @admin.register(Reseller)
 class ResellerAdmin(admin.ModelAdmin):
     list_display = ["organization", "partner_id", "enrollment_status", "enrollment_decided_at",
-                    "contact_email"]
+                    "contact_name", "contact_email"]
     list_filter = ["enrollment_status"]
     search_fields = ["organization__name", "partner_id", "contact_email"]
     list_select_related = ["organization"]
-    readonly_fields = ["enrollment_status", "enrollment_decided_at"]
-    actions = ["approve_enrollments"]
+    readonly_fields = ["enrollment_status", "enrollment_decided_at", "rejection_reason"]
+    actions = ["approve_enrollments", "reject_enrollments"]
 
     @admin.action(description=_("Approve selected enrolments"))
     def approve_enrollments(self, request, queryset):
@@ -30,6 +32,30 @@ class ResellerAdmin(admin.ModelAdmin):
             self.message_user(request, _("%(n)d enrolment(s) approved.") % {"n": approved},
                               messages.SUCCESS)
 
+    @admin.action(description=_("Reject selected enrolments (asks for a reason)"))
+    def reject_enrollments(self, request, queryset):
+        """An intermediate page asks for the reason, which the applicants receive."""
+        form = RejectEnrollmentForm(request.POST if "reason" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            rejected = 0
+            for reseller in queryset.select_related("organization"):
+                try:
+                    reseller_reject(reseller=reseller, reason=form.cleaned_data["reason"],
+                                    actor=request.user, request=request)
+                    rejected += 1
+                except DomainError as error:
+                    self.message_user(request, f"{reseller}: {error.message}", messages.ERROR)
+            if rejected:
+                self.message_user(request, _("%(n)d enrolment(s) rejected.") % {"n": rejected},
+                                  messages.SUCCESS)
+            return None
+        return render(request, "admin/resellers/reject_enrollments.html", {
+            **self.admin_site.each_context(request), "title": _("Reject enrolments"),
+            "form": form, "resellers": queryset.select_related("organization"),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "opts": self.model._meta,
+        })
+
 
 @admin.register(Partnership)
 class PartnershipAdmin(admin.ModelAdmin):
@@ -38,3 +64,15 @@ class PartnershipAdmin(admin.ModelAdmin):
     search_fields = ["provider__name", "reseller__name"]
     list_select_related = ["provider", "reseller"]
     autocomplete_fields = ["provider", "reseller"]
+
+
+@admin.register(PartnershipInvitation)
+class PartnershipInvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "provider", "status", "created_by", "created_at", "expires_at",
+                    "send_count", "last_sent_at", "last_error"]
+    list_filter = ["status"]
+    search_fields = ["email", "name", "provider__name"]
+    list_select_related = ["provider", "created_by"]
+    readonly_fields = ["provider", "created_by", "accepted_by", "reseller", "send_count",
+                       "mails_sent", "last_requested_at", "last_sent_at", "last_error",
+                       "created_at", "decided_at"]

@@ -1,20 +1,98 @@
-"""Partnership reads, scoped to the provider or the reseller asking."""
+"""Partnership and partnership-request reads, scoped to the provider or reseller asking."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from .models import Partnership
+from apps.organizations.models import Membership
+
+from .models import Partnership, PartnershipInvitation
+from .tokens import invitation_id_from_token
 
 
-def partnership_list(*, provider=None, reseller=None):
-    """Active partnerships of one provider (with reseller details) or of one reseller."""
+def _count(queryset, group_by):
+    """A correlated COUNT(*) subquery: one number per row, no row multiplication."""
+    counted = queryset.order_by().values(group_by).annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def partnership_list(*, provider=None, reseller=None, search=""):
+    """Active partnerships of one provider (with counts) or of one reseller."""
+    from apps.customers.models import Customer
+    from apps.subscriptions.models import Subscription
+
     if (provider is None) == (reseller is None):
         raise ValueError("Give exactly one of provider or reseller.")
     qs = Partnership.objects.filter(status=Partnership.Status.ACTIVE)
-    if provider is not None:
-        return (qs.filter(provider=provider)
-                .select_related("reseller", "reseller__reseller")
-                .annotate(customer_count=Count("reseller__delegated_customers",
-                                               filter=Q(reseller__delegated_customers__provider=provider),
-                                               distinct=True))
-                .order_by("reseller__name"))
-    return qs.filter(reseller=reseller).select_related("provider").order_by("provider__name")
+    if provider is None:
+        return qs.filter(reseller=reseller).select_related("provider").order_by("provider__name")
+    customers = Customer.objects.filter(provider=provider, reseller=OuterRef("reseller"))
+    credited = Subscription.objects.filter(customer__provider=provider,
+                                           reseller_of_record=OuterRef("reseller"))
+    qs = (qs.filter(provider=provider)
+          .select_related("reseller", "reseller__reseller")
+          .annotate(customer_count=_count(customers, "reseller"),
+                    subscription_count=_count(credited, "reseller_of_record")))
+    if search:
+        qs = qs.filter(Q(reseller__name__icontains=search)
+                       | Q(reseller__reseller__partner_id__icontains=search))
+    return qs.order_by("reseller__name")
+
+
+def partnership_history(*, reseller):
+    """Every partnership of a reseller, active and ended, for its Providers page."""
+    return (Partnership.objects.filter(reseller=reseller).select_related("provider")
+            .order_by("status", "provider__name", "-accepted_at"))
+
+
+def partnership_get(*, provider, pk):
+    return get_object_or_404(Partnership.objects.select_related("provider", "reseller"),
+                             provider=provider, pk=pk)
+
+
+def invitation_list(*, provider, status="", search=""):
+    qs = (PartnershipInvitation.objects.filter(provider=provider)
+          .select_related("created_by", "reseller", "provider"))
+    now = timezone.now()
+    if status == PartnershipInvitation.Status.EXPIRED:
+        qs = qs.filter(Q(status=status) | Q(status="pending", expires_at__lte=now))
+    elif status == PartnershipInvitation.Status.PENDING:
+        qs = qs.filter(status=status, expires_at__gt=now)
+    elif status:
+        qs = qs.filter(status=status)
+    if search:
+        qs = qs.filter(Q(email__icontains=search) | Q(name__icontains=search))
+    return qs.order_by("-created_at")
+
+
+def invitation_get(*, provider, pk):
+    return get_object_or_404(PartnershipInvitation.objects.select_related("provider"),
+                             provider=provider, pk=pk)
+
+
+def invitation_from_token(token):
+    """The invitation a personalized link names, or None for a tampered or malformed link."""
+    found = invitation_id_from_token(token)
+    if found is None:
+        return None
+    invitation_id, _expired = found
+    return (PartnershipInvitation.objects.select_related("provider", "reseller")
+            .filter(pk=invitation_id).first())
+
+
+def invitations_for_reseller(*, reseller):
+    """Pending, unexpired requests addressed to the e-mail of any member of the reseller."""
+    emails = Membership.objects.filter(organization=reseller).values("user__email")
+    return (PartnershipInvitation.objects
+            .filter(status=PartnershipInvitation.Status.PENDING, expires_at__gt=timezone.now(),
+                    email__in=emails)
+            .select_related("provider").order_by("-created_at"))
+
+
+def reseller_admin_memberships(*, user):
+    """The reseller organizations a user can answer partnership requests for."""
+    return (Membership.objects.filter(user=user, role="admin", organization__kind="reseller",
+                                      organization__is_active=True)
+            .select_related("organization", "organization__reseller")
+            .order_by("organization__name"))

@@ -56,7 +56,18 @@
     if (mailto) refreshMailto(mailto);
   });
 
+  // <textarea data-must-contain="text" data-must-contain-error="id">: shows the error
+  // element while the text is missing (the server refuses such a message too).
+  function checkMustContain(field) {
+    const error = document.getElementById(field.dataset.mustContainError);
+    const missing = !field.value.includes(field.dataset.mustContain);
+    field.classList.toggle("is-invalid", missing);
+    field.setAttribute("aria-invalid", missing ? "true" : "false");
+    if (error) error.classList.toggle("d-block", missing);
+  }
+
   document.addEventListener("input", (event) => {
+    if (event.target.dataset && event.target.dataset.mustContain) checkMustContain(event.target);
     const form = event.target.form;
     if (!form || !form.id) return;
     document.querySelectorAll(`[data-mailto-from="#${form.id}"]`).forEach(refreshMailto);
@@ -65,6 +76,13 @@
   document.addEventListener("DOMContentLoaded", () => {
     focusFirstError(document);
     document.querySelectorAll("[data-mailto-from]").forEach(refreshMailto);
+  });
+
+  // A dialog whose content htmx loaded into #modal-content opens once it is there.
+  document.addEventListener("htmx:afterSwap", (event) => {
+    if (event.detail.target.id !== "modal-content" || !window.bootstrap) return;
+    const modal = document.getElementById("portal-modal");
+    window.bootstrap.Modal.getOrCreateInstance(modal).show();
   });
 
   // htmx swaps in new content (modals, live checks): apply the same behaviour there.
