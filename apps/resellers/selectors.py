@@ -31,7 +31,7 @@ def partnership_list(*, provider=None, reseller=None, search=""):
     credited = Subscription.objects.filter(customer__provider=provider,
                                            reseller_of_record=OuterRef("reseller"))
     qs = (qs.filter(provider=provider)
-          .select_related("reseller", "reseller__reseller")
+          .select_related("provider", "reseller", "reseller__reseller")
           .annotate(customer_count=_count(customers, "reseller"),
                     subscription_count=_count(credited, "reseller_of_record")))
     if search:

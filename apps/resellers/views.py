@@ -1,5 +1,6 @@
 """Indirect resellers page, partnership requests, the personalized link, enrolment."""
 
+from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -300,6 +301,8 @@ def enrol(request):
                 request.session["portal_next"] = next_url
             if signed_in:
                 return redirect(next_url or organization.get_absolute_url())
+            EmailAddress.objects.get(email=data["email"].strip().lower()).send_confirmation(
+                request, signup=True)
             return redirect("account_email_verification_sent")
     return render(request, "resellers/enrol.html", {"form": form, "next": next_url})
 

@@ -69,3 +69,24 @@ def test_withdrawn_invitations_are_not_mailed_by_the_worker(celery_worker, provi
     assert [m.to for m in mail.outbox] == [["here@contoso.test"], ["last@contoso.test"]]
     pending.refresh_from_db()
     assert pending.mails_sent == 1
+
+
+def test_partnership_request_mail_through_the_worker_once_per_send(celery_worker, provider,
+                                                                   provider_admin):
+    from apps.resellers.services import invitation_create, invitation_send
+    from apps.resellers.tasks import send_partnership_invitation
+    from apps.resellers.tokens import invitation_link
+
+    invitation = invitation_create(provider=provider, email="reseller@fabrikam.test",
+                                   created_by=provider_admin)
+    invitation_send(invitation=invitation, subject="Partner with us",
+                    message="Join: " + invitation_link(invitation), actor=provider_admin)
+    assert wait_for(lambda: len(mail.outbox) == 1), "the worker sent no e-mail"
+    # Delivered twice (a redelivery after a lost ack): still one mail for one send.
+    send_partnership_invitation.delay(str(invitation.pk))
+    marker = TeamInvitation.objects.create(organization=provider, email="marker@contoso.test",
+                                           role=Role.SALES, expires_at="2099-01-01T00:00:00Z")
+    send_team_invitation.delay(str(marker.pk))
+    assert wait_for(lambda: len(mail.outbox) == 2)
+    assert [m.to for m in mail.outbox] == [["reseller@fabrikam.test"], ["marker@contoso.test"]]
+    assert mail.outbox[0].subject == "Partner with us"
