@@ -286,3 +286,25 @@ FORM_RENDERER = "apps.forms.PortalFormRenderer"
 
 # New customers' admin accounts are admin@<domain prefix>.<CUSTOMER_DOMAIN_SUFFIX>.
 CUSTOMER_DOMAIN_SUFFIX = env.str("CUSTOMER_DOMAIN_SUFFIX", default="onpartnercenter.test")
+
+# ---------------------------------------------------------------- orders
+
+# Keys that encrypt temporary passwords at rest (comma-separated; the first encrypts, all
+# decrypt, for rotation). Any long random strings: each goes through HKDF to a Fernet key.
+# Unset, the key is derived from SECRET_KEY (so rotating SECRET_KEY makes unrevealed
+# handovers unreadable; they live a day at most).
+PORTAL_CREDENTIAL_KEY = env.list("PORTAL_CREDENTIAL_KEY", default=[])
+# An unrevealed temporary password is wiped after this many hours.
+PORTAL_HANDOVER_HOURS = env.int("PORTAL_HANDOVER_HOURS", default=24)
+# A customer admin's temporary password stops working after this many days unused.
+PORTAL_TEMPORARY_PASSWORD_DAYS = env.int("PORTAL_TEMPORARY_PASSWORD_DAYS", default=7)
+# Orders left submitted this long, or claimed by a run this long ago, are enqueued again.
+PORTAL_ORDER_STUCK_SECONDS = env.int("PORTAL_ORDER_STUCK_SECONDS", default=120)
+PORTAL_ORDER_LEASE_SECONDS = env.int("PORTAL_ORDER_LEASE_SECONDS", default=300)
+
+CELERY_BEAT_SCHEDULE.update({
+    "orders-requeue-stuck": {"task": "apps.orders.tasks.requeue_stuck_orders",
+                             "schedule": 60.0},
+    "orders-purge-credential-handovers": {"task": "apps.orders.tasks.purge_credential_handovers",
+                                          "schedule": 3600.0},
+})

@@ -129,3 +129,16 @@ def member(organization, role=Role.ADMIN, **user_kwargs):
     user = UserFactory(**user_kwargs)
     MembershipFactory(user=user, organization=organization, role=role)
     return user
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "orders.Order"
+
+    provider = factory.SubFactory(ProviderFactory)
+    customer = factory.SubFactory(CustomerFactory,
+                                  provider=factory.SelfAttribute("..provider"))
+    reseller = None
+    kind = "new_customer"
+    status = "completed"
+    idempotency_key = factory.Faker("uuid4", cast_to=None)

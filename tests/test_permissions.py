@@ -11,6 +11,8 @@ import uuid
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
 
+from apps.customers.models import Customer
+from apps.orders.models import Order
 from apps.organizations.models import Membership, TeamInvitation
 from apps.organizations.roles import Role
 from apps.resellers.models import Partnership, PartnershipInvitation
@@ -64,9 +66,18 @@ WORKSPACE = {
     "resellers:partnership_end": {"provider": staff(OK, FORBIDDEN)},
     "resellers:providers": {"reseller": staff(OK)},
     "customers:list": {"provider": staff(OK), "reseller": staff(OK)},
+    # The New customer wizard: provider admin and sales; the start URL redirects to step 1.
+    "customers:new": {"provider": staff(REDIRECT, REDIRECT, FORBIDDEN)},
+    "customers:new_step": {"provider": staff(OK, OK, FORBIDDEN)},
+    "customers:domain_check": {"provider": staff(OK, OK, FORBIDDEN)},
+    # The provider's customer, and the same customer as its delegated reseller sees it.
+    "customers:detail": {"provider": staff(OK), "reseller": staff(OK)},
     "customers:partners": {"customer": customer(OK)},
     "subscriptions:list": {"customer": customer(OK)},
     "orders:list": {"provider": staff(OK)},
+    "orders:confirmation": {"provider": staff(OK)},
+    "orders:status": {"provider": staff(OK)},
+    "orders:retry": {"provider": staff(NOT_ALLOWED, NOT_ALLOWED, FORBIDDEN)},
     "audit:list": {"provider": staff(OK, FORBIDDEN), "reseller": staff(OK, FORBIDDEN)},
 }
 
@@ -158,6 +169,8 @@ def world(db):
                                          expires_at="2099-01-01T00:00:00Z")
     for kind, org in strangers.items():
         people[("stranger", kind)] = factories.member(org, Role.ADMIN)
+    factories.OrderFactory(provider=contoso, customer=adatum.customer, reseller=northwind,
+                           status="failed", error="Something went wrong")
     return {"orgs": orgs, "people": people}
 
 
@@ -172,6 +185,13 @@ def workspace_url(name, org):
         kwargs["invitation_id"] = TeamInvitation.objects.filter(organization=org).first().pk
     if "partnership_id" in name or name == "resellers:partnership_end":
         kwargs["partnership_id"] = Partnership.objects.first().pk
+    if name == "customers:new_step":
+        kwargs["step"] = "details"
+    if name == "customers:detail":
+        # Contoso's customer, delegated to Northwind; elsewhere the page is a 404.
+        kwargs["customer_id"] = Customer.objects.get(organization__slug="adatum").pk
+    if name.startswith("orders:") and name != "orders:list":
+        kwargs["order_id"] = Order.objects.get().pk
     return reverse(name, kwargs=kwargs)
 
 

@@ -1,6 +1,8 @@
 """Gates that come before any page: a forced password change, then MFA set-up."""
 
 from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -21,6 +23,12 @@ class ForcePasswordChangeMiddleware:
     def __call__(self, request):
         user = request.user
         if user.is_authenticated and user.must_change_password:
+            from .adapters import temporary_password_expired
+
+            if temporary_password_expired(user):
+                # Signed in before the temporary password expired: that session ends too.
+                logout(request)
+                return redirect_to_login(request.get_full_path())
             target = reverse("accounts:set_new_password")
             if not _is_open(request.path, target):
                 return redirect(target)

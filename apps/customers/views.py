@@ -1,21 +1,288 @@
-"""Customer lists of a provider or reseller, and a customer's partners."""
+"""Customer lists of a provider or reseller, a customer's page, its partners, and the
+New customer wizard."""
 
-from django.shortcuts import render
+import uuid
 
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from formtools.wizard.views import NamedUrlSessionWizardView
+
+from apps.errors import DomainError
 from apps.organizations.access import workspace_view
-from apps.organizations.roles import Kind
+from apps.organizations.roles import Kind, has_permission
 from apps.pagination import paginate
 
-from .selectors import customer_list, customer_partners
+from .forms import (
+    CustomerDetailsForm,
+    ReviewForm,
+    SubscriptionsForm,
+    domain_prefix_problem,
+    normalize_prefix,
+)
+from .selectors import (
+    admin_username,
+    customer_get,
+    customer_list,
+    customer_partners,
+    customer_subscriptions,
+    partnered_resellers,
+)
 
 
 @workspace_view(kinds=(Kind.PROVIDER, Kind.RESELLER), permission="customers.view")
 def customers(request):
     page = paginate(request, customer_list(organization=request.organization))
-    return render(request, "customers/list.html", {"page": page})
+    can_add = (request.organization.kind == Kind.PROVIDER
+               and has_permission(request.membership, "customers.manage"))
+    return render(request, "customers/list.html", {"page": page, "can_add": can_add})
+
+
+@workspace_view(kinds=(Kind.PROVIDER, Kind.RESELLER), permission="customers.view")
+def customer_detail(request, customer_id):
+    customer = customer_get(organization=request.organization, pk=customer_id)
+    return render(request, "customers/detail.html", {
+        "customer": customer,
+        "admin_username": admin_username(customer.domain_prefix),
+        "subscriptions": customer_subscriptions(customer=customer),
+    })
 
 
 @workspace_view(kinds=(Kind.CUSTOMER,), permission="partners.view")
 def partners(request):
     return render(request, "customers/partners.html",
                   {"partners": customer_partners(customer_organization=request.organization)})
+
+
+# ------------------------------------------------------------------ New customer wizard
+
+
+@workspace_view(kinds=(Kind.PROVIDER,), permission="customers.manage")
+@require_GET
+def domain_check(request):
+    """The live availability check of the domain prefix (htmx): the rule the form applies."""
+    raw = request.GET.get("details-domain_prefix", request.GET.get("domain_prefix", ""))
+    prefix = normalize_prefix(raw)[:200]
+    problem = domain_prefix_problem(prefix) if prefix else None
+    return render(request, "customers/partials/domain_check.html", {
+        "prefix": prefix, "problem": problem,
+        "username": admin_username(prefix) if prefix and not problem else "",
+    })
+
+
+STEP_TEMPLATES = {
+    "details": "customers/new_details.html",
+    "subscriptions": "customers/new_subscriptions.html",
+    "review": "customers/new_review.html",
+}
+# Where a DomainError from the service is shown.
+FIELD_STEPS = {"offers": "subscriptions"}
+
+
+class NewCustomerWizard(NamedUrlSessionWizardView):
+    """New customer → New subscription → Review; nothing is saved before Submit.
+
+    The wizard lives in the session, one per provider workspace. Starting it (the
+    `customers:new` URL) clears it, picks the reseller named in `?reseller=` when it is
+    a partner, remembers where it began (for Cancel) and draws the idempotency key the
+    Review form sends with Submit.
+    """
+
+    form_list = [("details", CustomerDetailsForm), ("subscriptions", SubscriptionsForm),
+                 ("review", ReviewForm)]
+
+    # -------------------------------------------------------------- plumbing
+
+    @property
+    def organization(self):
+        return self.request.organization
+
+    def get_prefix(self, request, *args, **kwargs):
+        return f"new_customer_{request.organization.pk.hex}"
+
+    def get_step_url(self, step):
+        return reverse("customers:new_step",
+                       kwargs={"org_slug": self.organization.slug, "step": step})
+
+    def origin_url(self):
+        name = ("resellers:list" if self.storage.extra_data.get("origin") == "resellers"
+                else "customers:list")
+        return reverse(name, kwargs={"org_slug": self.organization.slug})
+
+    def get_template_names(self):
+        return [STEP_TEMPLATES[self.steps.current]]
+
+    @cached_property
+    def offers(self):
+        from apps.orders.selectors import orderable_offers
+
+        return list(orderable_offers())
+
+    def get_form_kwargs(self, step=None):
+        if step == "details":
+            return {"provider": self.organization, "suffix": settings.CUSTOMER_DOMAIN_SUFFIX,
+                    "domain_check_url": reverse("customers:domain_check",
+                                                kwargs={"org_slug": self.organization.slug})}
+        if step == "subscriptions":
+            return {"offers": self.offers}
+        return {}
+
+    def get_form_initial(self, step):
+        extra = self.storage.extra_data
+        if step == "details":
+            return {"reseller": extra.get("reseller"), "language": "en"}
+        if step == "review":
+            return {"idempotency_key": extra.get("idempotency_key")}
+        return {}
+
+    # -------------------------------------------------------------- requests
+
+    def get(self, request, *args, step=None, **kwargs):
+        if step is None:
+            return self.start()
+        if not self.storage.extra_data.get("idempotency_key"):
+            self.begin()  # a step URL opened directly (bookmark, new session): start afresh
+        steps = list(self.get_form_list())
+        if step not in steps:
+            return redirect(self.get_step_url(self.steps.first))
+        # A step opens only once the steps before it are complete.
+        for earlier in steps[:steps.index(step)]:
+            if self.get_cleaned_data_for_step(earlier) is None:
+                return redirect(self.get_step_url(earlier))
+        self.storage.current_step = step
+        return self.render(self.get_form(data=self.storage.current_step_data))
+
+    def begin(self, *, reseller=None, origin="customers"):
+        self.storage.reset()
+        self.storage.current_step = self.steps.first
+        self.storage.extra_data = {
+            "idempotency_key": str(uuid.uuid4()),
+            "origin": origin,
+            "reseller": str(reseller.pk) if reseller else None,
+        }
+
+    def start(self):
+        raw = self.request.GET.get("reseller", "")
+        reseller = None
+        if raw:
+            try:
+                reseller = partnered_resellers(provider=self.organization).filter(
+                    pk=uuid.UUID(raw)).first()
+            except ValueError:
+                reseller = None
+            if reseller is None:
+                messages.warning(self.request, _("That reseller is not one of your partnered "
+                                                 "indirect resellers: choose one below."))
+        self.begin(reseller=reseller, origin="resellers" if raw else "customers")
+        return redirect(self.get_step_url(self.steps.first))
+
+    def post(self, request, *args, **kwargs):
+        if "wizard_cancel" in request.POST:
+            return self.cancel()
+        existing = self.submitted_order()
+        if existing is not None:
+            # A double click, or Submit sent again: the order exists already.
+            return redirect("orders:confirmation", org_slug=self.organization.slug,
+                            order_id=existing.pk)
+        if not self.storage.extra_data.get("idempotency_key"):
+            messages.info(request, _("This form was closed. Start the new customer again."))
+            return redirect("customers:new", org_slug=self.organization.slug)
+        return super().post(request, *args, **kwargs)
+
+    def close(self):
+        """Forget the wizard: its session entry goes."""
+        self.storage.reset()
+        self.request.session.pop(self.storage.prefix, None)
+
+    def cancel(self):
+        target = self.origin_url()
+        self.close()
+        messages.info(self.request, _("New customer cancelled. Nothing was saved."))
+        return redirect(target)
+
+    def submitted_order(self):
+        from apps.orders.selectors import order_for_key
+
+        raw = self.request.POST.get("review-idempotency_key", "")
+        try:
+            key = uuid.UUID(raw)
+        except ValueError:
+            return None
+        return order_for_key(provider=self.organization, idempotency_key=key,
+                             user=self.request.user)
+
+    # -------------------------------------------------------------- done
+
+    def render_done(self, form, **kwargs):
+        """Submit: revalidate every step, then place the order in the same POST."""
+        from apps.orders.services import order_submit_new_customer
+
+        if not has_permission(self.request.membership, "orders.submit"):
+            raise PermissionDenied
+        final = {}
+        for step in self.get_form_list():
+            step_form = self.get_form(step=step, data=self.storage.get_step_data(step))
+            if not step_form.is_valid():
+                return self.render_revalidation_failure(step, step_form, **kwargs)
+            final[step] = step_form
+        key = final["review"].cleaned_data["idempotency_key"]
+        if str(key) != self.storage.extra_data.get("idempotency_key"):
+            # This page belongs to a wizard that was started over in another tab.
+            messages.warning(self.request, _("The order changed in another window. "
+                                             "Check it again before you submit."))
+            return redirect(self.get_step_url("review"))
+        details = dict(final["details"].cleaned_data)
+        reseller = details.pop("reseller")
+        try:
+            order = order_submit_new_customer(
+                provider=self.organization, reseller=reseller, customer_details=details,
+                lines=final["subscriptions"].lines(), idempotency_key=key,
+                submitted_by=self.request.user, request=self.request)
+        except DomainError as error:
+            step = FIELD_STEPS.get(error.field, "details" if error.field else "review")
+            step_form = final[step]
+            error.add_to_form(step_form)
+            self.storage.current_step = step
+            return self.render(step_form)
+        self.close()
+        return redirect("orders:confirmation", org_slug=self.organization.slug,
+                        order_id=order.pk)
+
+    # -------------------------------------------------------------- templates
+
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form=form, **kwargs)
+        context["cancel_url"] = self.origin_url()
+        context["form_action"] = self.get_step_url(self.steps.current)
+        context["wizard_step_labels"] = [("details", _("Customer details")),
+                                         ("subscriptions", _("Subscriptions")),
+                                         ("review", _("Review"))]
+        context["step_urls"] = {step: self.get_step_url(step) for step in self.get_form_list()}
+        if self.steps.current == "review":
+            context.update(self.review_context())
+        return context
+
+    def review_context(self):
+        from apps.orders.pricing import order_totals, price_lines
+
+        details = self.get_cleaned_data_for_step("details") or {}
+        subscriptions_form = self.get_form(step="subscriptions",
+                                           data=self.storage.get_step_data("subscriptions"))
+        lines = price_lines(subscriptions_form.lines()) if subscriptions_form.is_valid() else []
+        details_form = self.get_form(step="details")
+        country = dict(details_form.fields["country"].choices).get(details.get("country"), "")
+        language = dict(details_form.fields["language"].choices).get(details.get("language"), "")
+        return {
+            "details": details, "country_name": country, "language_name": language,
+            "admin_username": admin_username(details.get("domain_prefix", "")),
+            "lines": lines, "totals": order_totals(lines),
+        }
+
+
+new_customer = workspace_view(kinds=(Kind.PROVIDER,), permission="customers.manage")(
+    NewCustomerWizard.as_view(url_name="customers:new_step"))

@@ -6,4 +6,7 @@ app_name = "orders"
 
 urlpatterns = [
     path("orders/", views.orders, name="list"),
+    path("orders/<uuid:order_id>/confirmation/", views.confirmation, name="confirmation"),
+    path("orders/<uuid:order_id>/status/", views.status, name="status"),
+    path("orders/<uuid:order_id>/retry/", views.retry, name="retry"),
 ]

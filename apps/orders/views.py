@@ -1,11 +1,65 @@
-"""The provider's Orders page. Orders arrive with the new-customer wizard."""
+"""The provider's Orders page, an order's Confirmation page (with Setup info), and retry."""
 
-from django.shortcuts import render
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
+from apps.errors import DomainError
 from apps.organizations.access import workspace_view
-from apps.organizations.roles import Kind
+from apps.organizations.roles import Kind, has_permission
+from apps.pagination import paginate
+
+from . import selectors, services
+from .models import Order
+from .pricing import order_totals
 
 
 @workspace_view(kinds=(Kind.PROVIDER,), permission="orders.view")
 def orders(request):
-    return render(request, "orders/list.html", {"orders": []})
+    page = paginate(request, selectors.order_list(provider=request.organization))
+    return render(request, "orders/list.html", {
+        "page": page, "can_submit": has_permission(request.membership, "orders.submit")})
+
+
+def _status_context(request, order):
+    """The order's state; once completed, the one-time reveal of its Setup info."""
+    setup = None
+    if order.status == Order.Status.COMPLETED:
+        setup = services.handover_reveal(order=order, user=request.user, request=request)
+    lines = list(order.lines.all())
+    return {"order": order, "lines": lines, "totals": order_totals(lines), "setup": setup,
+            "can_submit": has_permission(request.membership, "orders.submit"),
+            "temporary_password_days": settings.PORTAL_TEMPORARY_PASSWORD_DAYS}
+
+
+@workspace_view(kinds=(Kind.PROVIDER,), permission="orders.view")
+@require_GET
+@never_cache
+def confirmation(request, order_id):
+    order = selectors.order_get(provider=request.organization, pk=order_id)
+    return render(request, "orders/confirmation.html", _status_context(request, order))
+
+
+@workspace_view(kinds=(Kind.PROVIDER,), permission="orders.view")
+@require_GET
+@never_cache
+def status(request, order_id):
+    """The Confirmation page's status block, polled by htmx while provisioning runs."""
+    order = selectors.order_get(provider=request.organization, pk=order_id)
+    return render(request, "orders/partials/status.html", _status_context(request, order))
+
+
+@workspace_view(kinds=(Kind.PROVIDER,), permission="orders.submit")
+@require_POST
+def retry(request, order_id):
+    order = selectors.order_get(provider=request.organization, pk=order_id)
+    try:
+        services.order_retry(order=order, actor=request.user, request=request)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("orders:list", org_slug=request.organization.slug)
+    messages.success(request, _("The order was sent to provisioning again."))
+    return redirect("orders:confirmation", org_slug=request.organization.slug, order_id=order.pk)

@@ -1,0 +1,136 @@
+"""Orders (a provider's purchase for a customer), their lines, and one-time credential handovers."""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Order(models.Model):
+    class Kind(models.TextChoices):
+        NEW_CUSTOMER = "new_customer", _("New customer")
+        NEW_SUBSCRIPTION = "new_subscription", _("New subscription")
+        CHANGE = "change", _("Change")
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        PROVISIONING = "provisioning", _("Provisioning")
+        COMPLETED = "completed", _("Completed")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    provider = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT,
+                                 related_name="provider_orders",
+                                 limit_choices_to={"kind": "provider"},
+                                 verbose_name=_("provider"))
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT,
+                                 related_name="orders", verbose_name=_("customer"))
+    reseller = models.ForeignKey("organizations.Organization", on_delete=models.SET_NULL,
+                                 null=True, blank=True, related_name="reseller_orders",
+                                 limit_choices_to={"kind": "reseller"},
+                                 verbose_name=_("indirect reseller"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
+                              default=Status.SUBMITTED, db_index=True)
+    # Sent with the form that submits the order: the same key twice is the same order.
+    idempotency_key = models.UUIDField(_("idempotency key"), editable=False)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                     null=True, blank=True, related_name="+",
+                                     verbose_name=_("submitted by"))
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # A provisioning run claims the order with a fresh token; a run whose claim is older
+    # than the lease is taken to have died, and the order can be claimed again.
+    claim_token = models.UUIDField(_("claim"), null=True, blank=True, editable=False)
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "idempotency_key"],
+                                    name="order_unique_idempotency_key_per_provider"),
+        ]
+        indexes = [
+            models.Index(fields=["provider", "-submitted_at"], name="order_provider_submitted"),
+            models.Index(fields=["status", "submitted_at"], name="order_status_submitted"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {str(self.pk)[:8]} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self):
+        return self.status in (self.Status.SUBMITTED, self.Status.PROVISIONING)
+
+
+class OrderLine(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines",
+                              verbose_name=_("order"))
+    offer = models.ForeignKey("catalog.Offer", on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("offer"))
+    quantity = models.PositiveIntegerField(_("licenses"), validators=[MinValueValidator(1)])
+    # The price when the order was placed; the catalog may change later.
+    unit_price = models.DecimalField(_("unit price"), max_digits=10, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    reseller_of_record = models.ForeignKey("organizations.Organization",
+                                           on_delete=models.SET_NULL, null=True, blank=True,
+                                           related_name="+",
+                                           verbose_name=_("reseller of record"))
+    # Set by provisioning: the subscription this line became.
+    subscription = models.OneToOneField("subscriptions.Subscription", on_delete=models.SET_NULL,
+                                        null=True, blank=True, related_name="order_line",
+                                        verbose_name=_("subscription"))
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        ordering = ["offer__name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quantity__gte=1),
+                                   name="orderline_quantity_positive"),
+            models.UniqueConstraint(fields=["order", "offer"], name="orderline_one_per_offer"),
+        ]
+
+    def __str__(self):
+        return f"{self.offer} x {self.quantity}"
+
+    @property
+    def total(self):
+        return self.unit_price * self.quantity
+
+
+class CredentialHandover(models.Model):
+    """A temporary password, encrypted at rest, shown once to one user and then wiped."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="handover",
+                                 verbose_name=_("order"))
+    for_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                 null=True, related_name="+", verbose_name=_("for user"))
+    username = models.CharField(_("user name"), max_length=254)
+    # A Fernet token (apps.orders.crypto); empty once revealed or purged.
+    secret = models.TextField(_("secret (encrypted)"), blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    revealed_at = models.DateTimeField(_("revealed"), null=True, blank=True)
+    purged_at = models.DateTimeField(_("purged unrevealed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("credential handover")
+        verbose_name_plural = _("credential handovers")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.username
+
+    @property
+    def is_available(self):
+        return bool(self.secret) and self.revealed_at is None and self.purged_at is None
