@@ -1,6 +1,10 @@
 """allauth adapter: keeps emails lower-case and refuses expired temporary passwords."""
 
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -25,3 +29,15 @@ class AccountAdapter(DefaultAccountAdapter):
                                       "or reseller for new sign-in details."))
             return redirect("account_login")
         return super().pre_login(request, user, **kwargs)
+
+    def is_reauthentication_required(self, *, app, **kwargs):
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        # A sign-in moments ago proves what a reauthentication would: the MFA gate sends
+        # users to TOTP set-up right after they sign in, without a second password prompt.
+        from allauth.account.internal.flows.login import get_authentication_records
+
+        request = context.request
+        records = get_authentication_records(request, request.user) if request else []
+        latest = max((record.get("at", 0) for record in records), default=0)
+        return time.time() - latest >= account_settings.REAUTHENTICATION_TIMEOUT
