@@ -67,6 +67,7 @@ LOCAL_APPS = [
     "apps.customers",
     "apps.subscriptions",
     "apps.orders",
+    "apps.support",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

@@ -27,6 +27,7 @@ workspace_patterns = [
     path("", include("apps.subscriptions.urls")),
     path("", include("apps.orders.urls")),
     path("audit/", include("apps.audit.urls")),
+    path("support/", include("apps.support.urls")),
 ]
 
 urlpatterns = [

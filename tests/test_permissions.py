@@ -9,6 +9,7 @@ tenant of the same kind and an admin of another kind of organization get.
 import uuid
 
 import pytest
+from django.db.models import Q
 from django.urls import URLResolver, get_resolver, reverse
 
 from apps.customers.models import Customer
@@ -16,6 +17,7 @@ from apps.orders.models import Order
 from apps.organizations.models import Membership, TeamInvitation
 from apps.organizations.roles import Role
 from apps.resellers.models import Partnership, PartnershipInvitation
+from apps.support.models import SupportRequest
 from tests import factories
 
 LOGIN = "login"  # a redirect to the sign-in page
@@ -79,6 +81,12 @@ WORKSPACE = {
     "orders:status": {"provider": staff(OK)},
     "orders:retry": {"provider": staff(NOT_ALLOWED, NOT_ALLOWED, FORBIDDEN)},
     "audit:list": {"provider": staff(OK, FORBIDDEN), "reseller": staff(OK, FORBIDDEN)},
+    "support:list": {"provider": staff(OK), "reseller": staff(OK), "customer": customer(OK)},
+    "support:new": {"customer": customer(OK)},
+    "support:detail": {"provider": staff(OK), "reseller": staff(OK), "customer": customer(OK)},
+    "support:reply": {"provider": staff(NOT_ALLOWED), "reseller": staff(NOT_ALLOWED),
+                      "customer": customer(NOT_ALLOWED)},
+    "support:status": {"provider": staff(NOT_ALLOWED), "reseller": staff(NOT_ALLOWED)},
 }
 
 # Pages outside workspaces: url name → (kwargs kind, anonymous, signed-in member).
@@ -167,6 +175,8 @@ def world(db):
             expires_at="2099-01-01T00:00:00Z")
     PartnershipInvitation.objects.create(provider=contoso, email="new@reseller.test",
                                          expires_at="2099-01-01T00:00:00Z")
+    for handler in (contoso, northwind):
+        SupportRequest.objects.create(customer=adatum, handled_by=handler, title="Help")
     for kind, org in strangers.items():
         people[("stranger", kind)] = factories.member(org, Role.ADMIN)
     factories.OrderFactory(provider=contoso, customer=adatum.customer, reseller=northwind,
@@ -192,6 +202,9 @@ def workspace_url(name, org):
         kwargs["customer_id"] = Customer.objects.get(organization__slug="adatum").pk
     if name.startswith("orders:") and name != "orders:list":
         kwargs["order_id"] = Order.objects.get().pk
+    if name.startswith("support:") and name not in ("support:list", "support:new"):
+        mine = SupportRequest.objects.filter(Q(customer=org) | Q(handled_by=org)).first()
+        kwargs["request_id"] = (mine or SupportRequest.objects.first()).pk
     return reverse(name, kwargs=kwargs)
 
 

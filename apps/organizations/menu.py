@@ -12,6 +12,7 @@ MENUS = {
         (_("Indirect resellers"), "resellers:list", "partners.view"),
         (_("Customers"), "customers:list", "customers.view"),
         (_("Orders"), "orders:list", "orders.view"),
+        (_("Support queue"), "support:list", "support.handle"),
         (_("Team"), "organizations:team", "team.view"),
         (_("Audit log"), "audit:list", "audit.view"),
     ],
@@ -19,6 +20,7 @@ MENUS = {
         (_("Dashboard"), "organizations:dashboard", "dashboard.view"),
         (_("Providers"), "resellers:providers", "partners.view"),
         (_("Customers"), "customers:list", "customers.view"),
+        (_("Support queue"), "support:list", "support.handle"),
         (_("Team"), "organizations:team", "team.view"),
         (_("Audit log"), "audit:list", "audit.view"),
     ],
@@ -26,6 +28,7 @@ MENUS = {
         (_("Dashboard"), "organizations:dashboard", "dashboard.view"),
         (_("Subscriptions"), "subscriptions:list", "subscriptions.view"),
         (_("Partners"), "customers:partners", "partners.view"),
+        (_("Support"), "support:list", "support.open"),
         (_("Team"), "organizations:team", "team.view"),
     ],
 }

@@ -25,7 +25,7 @@ ROLES_BY_KIND = {
 
 # Permission names are "<area>.<verb>". Views ask for one; a role without it gets 403.
 _STAFF_VIEW = {"dashboard.view", "customers.view", "subscriptions.view", "orders.view",
-               "partners.view", "team.view"}
+               "partners.view", "team.view", "support.view", "support.handle"}
 PERMISSIONS = {
     (Kind.PROVIDER, Role.ADMIN): _STAFF_VIEW | {
         "team.manage", "audit.view", "partners.manage", "customers.manage", "orders.submit",
@@ -39,8 +39,9 @@ PERMISSIONS = {
     (Kind.RESELLER, Role.SALES): _STAFF_VIEW | {"customers.manage", "orders.submit"},
     (Kind.RESELLER, Role.HELPDESK): _STAFF_VIEW,
     (Kind.CUSTOMER, Role.ADMIN): {"dashboard.view", "subscriptions.view", "partners.view",
-                                  "team.view", "team.manage"},
-    (Kind.CUSTOMER, Role.USER): {"dashboard.view", "subscriptions.view", "partners.view"},
+                                  "team.view", "team.manage", "support.view", "support.open"},
+    (Kind.CUSTOMER, Role.USER): {"dashboard.view", "subscriptions.view", "partners.view",
+                                 "support.view", "support.open"},
 }
 
 

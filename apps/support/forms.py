@@ -1,0 +1,31 @@
+"""Support forms."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import SupportRequest
+
+
+class OpenRequestForm(forms.Form):
+    subscription = forms.ModelChoiceField(
+        label=_("Subscription"), queryset=None, required=False,
+        empty_label=_("Not about one subscription"),
+        help_text=_("The request goes to this subscription's designated support contact."))
+    title = forms.CharField(label=_("Title"), max_length=200)
+    severity = forms.ChoiceField(label=_("Severity"), choices=SupportRequest.Severity.choices,
+                                 initial=SupportRequest.Severity.NORMAL)
+    description = forms.CharField(label=_("Description"), max_length=10000,
+                                  widget=forms.Textarea(attrs={"rows": 8}))
+
+    def __init__(self, *args, subscriptions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subscription"].queryset = subscriptions
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label=_("Reply"), max_length=10000,
+                           widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=SupportRequest.Status.choices)

@@ -1,0 +1,48 @@
+"""Support reads: a customer sees the requests it opened; a provider or reseller its queue."""
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
+from apps.organizations.roles import Kind
+
+from .models import SupportMessage, SupportRequest
+
+
+def _scope(organization):
+    if organization.kind == Kind.CUSTOMER:
+        return SupportRequest.objects.filter(customer=organization)
+    return SupportRequest.objects.filter(handled_by=organization)
+
+
+def support_request_list(*, organization, status="", search=""):
+    qs = _scope(organization).select_related("customer", "handled_by", "subscription__offer",
+                                             "opened_by")
+    if status:
+        qs = qs.filter(status=status)
+    if search:
+        qs = qs.filter(Q(title__icontains=search) | Q(customer__name__icontains=search))
+    return qs.order_by("-updated_at")
+
+
+def support_request_get(*, organization, pk):
+    return get_object_or_404(
+        _scope(organization).select_related("customer", "handled_by", "subscription__offer",
+                                            "opened_by"), pk=pk)
+
+
+def support_thread(*, support_request):
+    return (SupportMessage.objects.filter(request=support_request)
+            .select_related("author", "author_organization").order_by("created_at"))
+
+
+def support_routing(*, customer_organization, subscription=None):
+    """Who handles a request: the subscription's designated support contact, or the provider
+    when it has none; a request about no subscription goes to the customer's delegated
+    reseller, or the provider."""
+    from apps.customers.models import Customer
+
+    customer = Customer.objects.select_related("reseller", "provider").get(
+        organization=customer_organization)
+    if subscription is not None:
+        return subscription.support_contact or customer.provider
+    return customer.reseller or customer.provider
