@@ -45,3 +45,14 @@ class CredentialHandoverAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(OrderLine)
+class OrderLineAdmin(admin.ModelAdmin):
+    list_display = ["offer", "quantity", "unit_price", "currency", "order", "subscription"]
+    list_select_related = ["offer", "order", "subscription__offer"]
+    readonly_fields = ["order", "offer", "quantity", "unit_price", "currency",
+                       "reseller_of_record", "subscription"]
+
+    def has_add_permission(self, request):
+        return False

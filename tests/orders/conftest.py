@@ -1,0 +1,23 @@
+"""Orders made through the service, as Submit makes them."""
+
+import uuid
+
+import pytest
+
+from apps.orders.services import order_submit_new_customer
+from tests.customers.conftest import DETAILS, offers, wizard  # noqa: F401  (fixtures)
+
+
+@pytest.fixture
+def submit(provider, provider_admin, reseller, offers, django_capture_on_commit_callbacks):  # noqa: F811
+    """Submit a new customer's order; `execute=False` leaves the provisioning task unrun."""
+
+    def _submit(*, execute=True, prefix="margiestravel", reseller=reseller, user=provider_admin):
+        with django_capture_on_commit_callbacks(execute=execute):
+            return order_submit_new_customer(
+                provider=provider, reseller=reseller,
+                customer_details={**DETAILS, "domain_prefix": prefix},
+                lines=[(offers["basic"], 5), (offers["standard"], 10)],
+                idempotency_key=uuid.uuid4(), submitted_by=user)
+
+    return _submit

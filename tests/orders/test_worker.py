@@ -1,0 +1,72 @@
+"""A real Celery worker (Redis broker) provisions a submitted order end to end."""
+
+import time
+import uuid
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
+
+from apps.customers.models import Customer
+from apps.orders.models import CredentialHandover, Order
+from apps.orders.services import order_submit_new_customer
+from apps.subscriptions.models import Subscription
+from partnercenter.celery import app
+from tests.customers.conftest import DETAILS
+
+pytestmark = [
+    pytest.mark.celery_worker,
+    pytest.mark.skipif(not settings.REDIS_URL,
+                       reason="needs Redis (REDIS_URL); make test provides it"),
+]
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING",
+                          shutdown_timeout=10):
+            yield
+    finally:
+        app.conf.task_always_eager = True
+
+
+def wait_for(predicate, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_the_worker_provisions_a_new_customer(celery_worker, provider, provider_admin, reseller,
+                                              offers):
+    order = order_submit_new_customer(
+        provider=provider, reseller=reseller, customer_details=DETAILS,
+        lines=[(offers["basic"], 5), (offers["standard"], 10)], idempotency_key=uuid.uuid4(),
+        submitted_by=provider_admin)
+    # Submit committed (no surrounding transaction here), so the task went to Redis.
+    assert wait_for(lambda: Order.objects.get(pk=order.pk).status == Order.Status.COMPLETED), (
+        Order.objects.get(pk=order.pk).status)
+    customer = Customer.objects.get(pk=order.customer_id)
+    assert customer.status == Customer.Status.ACTIVE
+    assert customer.reseller == reseller
+    assert Subscription.objects.filter(customer=customer).count() == 2
+    assert CredentialHandover.objects.get(order=order).secret
+
+
+def test_a_duplicate_delivery_through_the_worker_creates_nothing_twice(celery_worker, provider,
+                                                                       provider_admin, offers):
+    from apps.orders.tasks import provision_order
+
+    order = order_submit_new_customer(
+        provider=provider, reseller=None, customer_details=DETAILS,
+        lines=[(offers["basic"], 5)], idempotency_key=uuid.uuid4(), submitted_by=provider_admin)
+    provision_order.delay(str(order.pk))
+    provision_order.delay(str(order.pk))
+    assert wait_for(lambda: Order.objects.get(pk=order.pk).status == Order.Status.COMPLETED)
+    time.sleep(1)  # let the duplicates run
+    assert Subscription.objects.filter(customer_id=order.customer_id).count() == 1
+    assert CredentialHandover.objects.filter(order=order).count() == 1
