@@ -140,8 +140,9 @@ class SubscriptionsForm(forms.Form):
                                                      "max": offer.max_licenses},
                 error_messages={
                     "invalid": _("Enter a whole number of licenses."),
-                    "min_value": _("Enter at least %(limit_value)s licenses."),
-                    "max_value": _("This subscription allows at most %(limit_value)s licenses."),
+                    "min_value": _("Enter %(limit_value)s or more licenses."),
+                    "max_value": _("Enter %(limit_value)s or fewer licenses: the most this "
+                                   "subscription allows."),
                 },
                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
 

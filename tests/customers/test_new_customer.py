@@ -284,12 +284,12 @@ def test_a_reseller_of_another_provider_in_the_link_is_not_preselected(wizard, o
 
 
 @pytest.mark.parametrize(("lines", "extra", "message"), [
-    ({"basic": "0"}, None, "Enter at least 1 licenses."),
-    ({"basic": "-5"}, None, "Enter at least 1 licenses."),
+    ({"basic": "0"}, None, "Enter 1 or more licenses."),
+    ({"basic": "-5"}, None, "Enter 1 or more licenses."),
     ({"basic": "ten"}, None, "Enter a whole number of licenses."),
     ({"basic": "2.5"}, None, "Enter a whole number of licenses."),
-    ({"basic": "301"}, None, "This subscription allows at most 300 licenses."),
-    ({"basic": "99999999999999999999999"}, None, "allows at most 300 licenses."),
+    ({"basic": "301"}, None, "Enter 300 or fewer licenses: the most this subscription allows."),
+    ({"basic": "99999999999999999999999"}, None, "Enter 300 or fewer licenses"),
     ({"basic": ""}, None, "Enter the number of licenses."),
     ({}, None, "Select at least one subscription."),
     ({}, {"subscriptions-offers": ["retired"]}, "is not available for ordering"),

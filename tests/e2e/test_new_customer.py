@@ -74,7 +74,7 @@ def test_add_a_new_customer_for_fabrikam_end_to_end(live_server, page, fabrikam,
     choose(page, "Microsoft 365 Business Basic", 5)
     choose(page, "Microsoft 365 Business Standard", 100000)
     page.get_by_role("button", name="Next: Review").click()
-    expect(page.get_by_text("This subscription allows at most 300 licenses.")).to_be_visible()
+    expect(page.get_by_text("Enter 300 or fewer licenses")).to_be_visible()
     choose(page, "Microsoft 365 Business Standard", 10)
     page.get_by_role("button", name="Next: Review").click()
 

@@ -28,7 +28,7 @@ def test_demo_provider_signs_in_and_sees_the_dashboard_menu(live_server, page, d
 
     dropdown.get_by_role("link", name="Indirect resellers").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Indirect resellers")
-    expect(page.get_by_role("cell", name="Northwind Traders")).to_be_visible()
+    expect(page.get_by_role("cell", name="Northwind Traders", exact=True)).to_be_visible()
 
     assert not external, f"requests to other hosts: {external}"
     assert not csp_errors, csp_errors

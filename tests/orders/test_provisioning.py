@@ -265,3 +265,16 @@ def test_temporary_passwords_follow_the_policy():
         assert any(not c.isalnum() for c in password)
         seen.add(password)
     assert len(seen) == 50
+
+
+def test_beat_runs_the_requeue_every_minute_and_the_purge_hourly(settings):
+    from partnercenter.celery import app
+
+    schedule = {entry["task"]: entry["schedule"]
+                for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert schedule["apps.orders.tasks.requeue_stuck_orders"] == 60.0
+    assert schedule["apps.orders.tasks.purge_credential_handovers"] == 3600.0
+    app.loader.import_default_modules()
+    assert {"apps.orders.tasks.requeue_stuck_orders",
+            "apps.orders.tasks.purge_credential_handovers",
+            "apps.orders.tasks.provision_order"} <= set(app.tasks)
