@@ -466,3 +466,15 @@ def test_wizard_pages_use_a_fixed_number_of_queries(wizard, reseller, offers,
     wizard.subscriptions({offers["basic"]: 1, offers["standard"]: 2})
     with django_assert_max_num_queries(18):
         wizard.client.get(wizard.url("review"))
+
+
+@pytest.mark.parametrize("key", ["not-a-uuid", "", "nul\x00"])
+def test_a_junk_idempotency_key_is_refused_at_review(wizard, offers, key):
+    wizard.start()
+    wizard.details()
+    wizard.subscriptions({offers["basic"]: 1})
+    response = wizard.client.post(wizard.url("review"), {"review-idempotency_key": key,
+                                                         **wizard.management("review")})
+    assert response.status_code == 200
+    assert "This form is out of date" in response.content.decode()
+    assert Order.objects.count() == 0
