@@ -309,3 +309,12 @@ CELERY_BEAT_SCHEDULE.update({
     "orders-purge-credential-handovers": {"task": "apps.orders.tasks.purge_credential_handovers",
                                           "schedule": 3600.0},
 })
+
+# ---------------------------------------------------------------- directory
+
+# Days operators have to decide a directory profile change request (its due date).
+PORTAL_PROFILE_REVIEW_DAYS = env.int("PORTAL_PROFILE_REVIEW_DAYS", default=3)
+# Who hears of new change requests (comma-separated); empty = every active staff user.
+PORTAL_OPERATOR_EMAILS = env.list("PORTAL_OPERATOR_EMAILS", default=[])
+# Seconds browsers and shared caches may keep the public directory page.
+PORTAL_DIRECTORY_MAX_AGE = env.int("PORTAL_DIRECTORY_MAX_AGE", default=60)

@@ -26,6 +26,7 @@ workspace_patterns = [
     path("", include("apps.customers.urls")),
     path("", include("apps.subscriptions.urls")),
     path("", include("apps.orders.urls")),
+    path("", include("apps.providers.urls")),
     path("audit/", include("apps.audit.urls")),
     path("support/", include("apps.support.urls")),
 ]
@@ -41,5 +42,6 @@ urlpatterns = [
     path("invitations/partnership/<str:token>/", reseller_views.partnership_invitation,
          name="partnership_invitation"),
     path("resellers/enrol/", reseller_views.enrol, name="enrol"),
+    path("directory/", include("apps.providers.directory_urls")),
     path("o/<slug:org_slug>/", include(workspace_patterns)),
 ]

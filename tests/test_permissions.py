@@ -81,6 +81,10 @@ WORKSPACE = {
     "orders:status": {"provider": staff(OK)},
     "orders:retry": {"provider": staff(NOT_ALLOWED, NOT_ALLOWED, FORBIDDEN)},
     "audit:list": {"provider": staff(OK, FORBIDDEN), "reseller": staff(OK, FORBIDDEN)},
+    # Directory profile: provider admins only.
+    "providers:profile": {"provider": staff(OK, FORBIDDEN)},
+    "providers:profile_request": {"provider": staff(OK, FORBIDDEN)},
+    "providers:profile_withdraw": {"provider": staff(NOT_ALLOWED, FORBIDDEN)},
     "support:list": {"provider": staff(OK), "reseller": staff(OK), "customer": customer(OK)},
     "support:new": {"customer": customer(OK)},
     "support:detail": {"provider": staff(OK), "reseller": staff(OK), "customer": customer(OK)},
@@ -97,6 +101,8 @@ PUBLIC = {
     # Anyone may read who invites; only a reseller admin may answer (a provider admin: 403).
     "partnership_invitation": ("partnership_token", OK, FORBIDDEN),
     "enrol": (None, OK, OK),
+    "directory:index": (None, OK, OK),
+    "directory:logo": ("logo", OK, OK),
     "accounts:set_new_password": (None, LOGIN, REDIRECT),
     "account_login": (None, OK, REDIRECT),
     "account_logout": (None, REDIRECT, OK),
@@ -200,6 +206,8 @@ def workspace_url(name, org):
     if name == "customers:detail":
         # Contoso's customer, delegated to Northwind; elsewhere the page is a 404.
         kwargs["customer_id"] = Customer.objects.get(organization__slug="adatum").pk
+    if name == "providers:profile_withdraw":
+        kwargs["request_id"] = uuid.uuid4()  # POST only: a GET never looks it up
     if name.startswith("orders:") and name != "orders:list":
         kwargs["order_id"] = Order.objects.get().pk
     if name.startswith("support:") and name not in ("support:list", "support:new"):
@@ -254,6 +262,11 @@ def public_url(name, how):
         from apps.resellers.tokens import invitation_token
         return reverse(name, kwargs={"token": invitation_token(PartnershipInvitation.objects
                                                               .first())})
+    if how == "logo":
+        from apps.organizations.models import Organization
+        from tests.providers.images import publish_logo
+        logo = publish_logo(Organization.objects.get(slug="contoso"))
+        return reverse(name, kwargs={"digest": logo.pk})
     if how == "key":
         return reverse(name, kwargs={"key": "not-a-real-key"})
     if how == "reset":

@@ -12,6 +12,7 @@ MENUS = {
         (_("Indirect resellers"), "resellers:list", "partners.view"),
         (_("Customers"), "customers:list", "customers.view"),
         (_("Orders"), "orders:list", "orders.view"),
+        (_("Directory profile"), "providers:profile", "profile.manage"),
         (_("Support queue"), "support:list", "support.handle"),
         (_("Team"), "organizations:team", "team.view"),
         (_("Audit log"), "audit:list", "audit.view"),

@@ -101,6 +101,7 @@ class Command(BaseCommand):
         Provider.objects.get_or_create(organization=tailspin, defaults={"partner_id": "1000002"})
         self.member(tailspin, self.user("provider@tailspin.test", first="Tara", last="Tailspin"),
                     Role.ADMIN)
+        self.seed_directory(contoso, tailspin)
 
         approved = Reseller.EnrollmentStatus.APPROVED
         fabrikam = self.organization(Kind.RESELLER, "Fabrikam Solutions", "fabrikam", "DE")
@@ -129,6 +130,21 @@ class Command(BaseCommand):
                       [(offers["m365-business-basic"], 8)])
         self.customer(tailspin, None, "Blue Yonder Airlines", "blueyonder", "GB",
                       [(offers["m365-business-premium"], 40)])
+
+    def seed_directory(self, contoso, tailspin):
+        """Published listings, so /directory/ is not empty; once, then left to requests."""
+        from apps.providers.logos import placeholder_logo
+        from apps.providers.services import directory_publish, logo_store
+
+        for org, locations, colours in [
+            (contoso, [("US", "https://contoso.example/us")], ("#0b3d6e", "#ffd43b")),
+            (tailspin, [("GB", "https://tailspin.example/uk"),
+                        ("IE", "https://tailspin.example/ie")], ("#1b7f5a", "#ffffff")),
+        ]:
+            provider = Provider.objects.get(organization=org)
+            if provider.directory_published_at is None:
+                directory_publish(provider=provider, company_name=org.name, locations=locations,
+                                  logo=logo_store(logo=placeholder_logo(*colours)))
 
     def seed_offers(self):
         offers = {}

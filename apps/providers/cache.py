@@ -1,0 +1,53 @@
+"""The versioned cache of the public directory: a publish bumps the version, old keys die out.
+
+Every cached directory read is stored under a key that contains the current version, so
+after an approval the next request misses and reads the new listing at once; stale
+entries are never read again and expire on their own.
+"""
+
+import hashlib
+import time
+
+from django.core.cache import cache
+
+VERSION_KEY = "providers:directory:version"
+# A publish invalidates at once; the timeout only bounds what other changes (an organization
+# deactivated in the admin) take to show, and how long unused entries stay.
+TIMEOUT = 300
+
+
+def _fresh():
+    # Unique across evictions: a lost version key never brings back an old version number.
+    return time.time_ns()
+
+
+def directory_version():
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = _fresh()
+        # add(): two requests that both found no version agree on the first one stored.
+        if not cache.add(VERSION_KEY, version, timeout=None):
+            version = cache.get(VERSION_KEY, version)
+    return version
+
+
+def directory_bump():
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # no version yet (or evicted): any new value invalidates the old keys
+        cache.set(VERSION_KEY, _fresh(), timeout=None)
+
+
+def directory_key(*parts):
+    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:32]
+    return f"providers:directory:{directory_version()}:{digest}"
+
+
+def cached(key_parts, compute):
+    """compute() once per directory version and key."""
+    key = directory_key(*key_parts)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=TIMEOUT)
+    return value

@@ -1,0 +1,202 @@
+"""Directory and profile reads: the public directory (cached) and a provider's own profile."""
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db.models import F, Prefetch
+from django.db.models.functions import Lower
+from django.shortcuts import get_object_or_404
+from django_countries import countries
+
+from .cache import cached
+from .models import ProfileChangeRequest, ProposedLocation, Provider, ProviderListing, ProviderLogo
+
+DIRECTORY_PER_PAGE = 24
+
+# ------------------------------------------------------------------ the public directory
+
+
+def _published_listings():
+    return ProviderListing.objects.filter(
+        provider__directory_published_at__isnull=False,
+        provider__organization__is_active=True,
+    ).exclude(provider__directory_name="")
+
+
+def directory_countries():
+    """[(code, name)] of the countries with at least one listing, by name."""
+    def compute():
+        codes = (_published_listings().order_by().values_list("country", flat=True)
+                 .distinct())
+        return sorted(((code, countries.name(code)) for code in codes),
+                      key=lambda pair: pair[1].casefold())
+    return cached(("countries",), compute)
+
+
+@dataclass
+class DirectoryPage:
+    """One page of listings; quacks like a Django Page for partials/pagination.html."""
+
+    object_list: list
+    number: int
+    num_pages: int
+    count: int
+    paginator: "DirectoryPage" = field(init=False, repr=False)
+
+    def __post_init__(self):
+        self.paginator = self
+
+    def has_previous(self):
+        return self.number > 1
+
+    def has_next(self):
+        return self.number < self.num_pages
+
+    def previous_page_number(self):
+        return self.number - 1
+
+    def next_page_number(self):
+        return self.number + 1
+
+
+def _page_number(raw):
+    try:
+        number = int(str(raw or "1").strip())
+    except ValueError:
+        return 1
+    return min(max(number, 1), 100_000)
+
+
+def directory_page(*, country="", search="", page=1, per_page=DIRECTORY_PER_PAGE):
+    """Listings of active, published providers: one per location, cached per version.
+
+    Two queries on a miss (count and page), none on a hit. Junk page numbers give the
+    first page; numbers past the end give the last.
+    """
+    number = _page_number(page)
+
+    def compute():
+        listings = _published_listings()
+        if country:
+            listings = listings.filter(country=country)
+        if search:
+            listings = listings.filter(provider__directory_name__icontains=search)
+        listings = (listings
+                    .order_by(Lower("provider__directory_name"), "provider_id", "country")
+                    .values("country", "target_url", name=F("provider__directory_name"),
+                            logo=F("provider__directory_logo_id")))
+        result = Paginator(listings, per_page).get_page(number)
+        items = list(result.object_list)
+        return {"items": items, "number": result.number,
+                "num_pages": result.paginator.num_pages, "count": result.paginator.count}
+
+    data = cached(("page", country, search.casefold(), number, per_page), compute)
+    return DirectoryPage(object_list=[{**item, "country_name": countries.name(item["country"])}
+                                      for item in data["items"]],
+                         number=data["number"], num_pages=data["num_pages"],
+                         count=data["count"])
+
+
+def published_logo_png(*, digest):
+    """The PNG of a logo an active provider publishes, or None (unknown, or not public)."""
+    return (ProviderLogo.objects
+            .filter(sha256=digest, providers__directory_published_at__isnull=False,
+                    providers__organization__is_active=True)
+            .values_list("png", flat=True).first())
+
+
+# ------------------------------------------------------------------ a provider's own profile
+
+
+def provider_profile(*, organization):
+    """The provider of a workspace with its published listings and logo."""
+    return get_object_or_404(
+        Provider.objects.select_related("organization", "directory_logo")
+        .prefetch_related(Prefetch("listings", ProviderListing.objects.order_by("country"))),
+        organization=organization)
+
+
+def _with_locations(queryset):
+    return queryset.prefetch_related(
+        Prefetch("locations", ProposedLocation.objects.order_by("country")))
+
+
+def change_request_list(*, provider):
+    """Every change request of the provider, newest first (the history)."""
+    return _with_locations(
+        ProfileChangeRequest.objects.filter(provider=provider)
+        .select_related("submitted_by", "decided_by"))
+
+
+def change_request_pending(*, provider):
+    return _with_locations(
+        ProfileChangeRequest.objects.filter(provider=provider,
+                                            status=ProfileChangeRequest.Status.SUBMITTED)
+        .select_related("submitted_by", "logo", "previous_logo")).first()
+
+
+def change_request_get(*, provider, pk):
+    return get_object_or_404(ProfileChangeRequest.objects.select_related("provider"),
+                             provider=provider, pk=pk)
+
+
+# ------------------------------------------------------------------ the diff
+
+
+@dataclass
+class LocationChange:
+    country: str
+    country_name: str
+    before: str
+    after: str
+
+    @property
+    def kind(self):
+        if not self.before:
+            return "added"
+        if not self.after:
+            return "removed"
+        return "changed" if self.before != self.after else "unchanged"
+
+
+@dataclass
+class ChangeRequestDiff:
+    name_before: str
+    name_after: str
+    logo_before: ProviderLogo | None
+    logo_after: ProviderLogo | None
+    locations: list
+
+    @property
+    def name_changed(self):
+        return self.name_before != self.name_after
+
+    @property
+    def logo_changed(self):
+        before = self.logo_before.pk if self.logo_before else None
+        after = self.logo_after.pk if self.logo_after else None
+        return before != after
+
+    @property
+    def locations_changed(self):
+        return any(change.kind != "unchanged" for change in self.locations)
+
+    @property
+    def changed_fields(self):
+        return [name for name, changed in (("company_name", self.name_changed),
+                                            ("logo", self.logo_changed),
+                                            ("locations", self.locations_changed)) if changed]
+
+
+def change_request_diff(change_request):
+    """Published-at-submission values against the proposal, location by location."""
+    before = {p["country"]: p["target_url"] for p in change_request.previous_locations}
+    after = {loc.country.code: loc.target_url for loc in change_request.locations.all()}
+    codes = sorted(set(before) | set(after), key=lambda code: countries.name(code).casefold())
+    return ChangeRequestDiff(
+        name_before=change_request.previous_company_name,
+        name_after=change_request.company_name,
+        logo_before=change_request.previous_logo,
+        logo_after=change_request.logo,
+        locations=[LocationChange(code, countries.name(code), before.get(code, ""),
+                                  after.get(code, "")) for code in codes])

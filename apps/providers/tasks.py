@@ -1,0 +1,102 @@
+"""Directory profile e-mails. Tasks take ids, claim their send first, and retry delivery."""
+
+import logging
+import smtplib
+
+from celery import shared_task
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.mail import send_templated
+
+from .models import ProfileChangeRequest
+from .selectors import change_request_diff
+
+logger = logging.getLogger(__name__)
+
+# Transient delivery problems are retried with exponential backoff; others fail at once.
+TRANSIENT = (smtplib.SMTPException, OSError)
+MAX_RETRIES = 5
+Status = ProfileChangeRequest.Status
+
+
+def operator_emails():
+    """PORTAL_OPERATOR_EMAILS when set, else every active staff user."""
+    if settings.PORTAL_OPERATOR_EMAILS:
+        return list(settings.PORTAL_OPERATOR_EMAILS)
+    return sorted(get_user_model().objects.filter(is_staff=True, is_active=True)
+                  .exclude(email="").values_list("email", flat=True))
+
+
+def _provider_admin_emails(change_request):
+    return sorted(change_request.provider.organization.memberships
+                  .filter(role="admin", user__is_active=True)
+                  .values_list("user__email", flat=True))
+
+
+def _load(change_request_id):
+    return (ProfileChangeRequest.objects
+            .select_related("provider__organization", "submitted_by", "decided_by")
+            .prefetch_related("locations").get(pk=change_request_id))
+
+
+def _send_claimed(task, change_request_id, claim_field, name, context_for, recipients_for):
+    """Claim the send by setting `claim_field`; give the claim back if delivery fails."""
+    claimed = (ProfileChangeRequest.objects
+               .filter(pk=change_request_id, **{f"{claim_field}__isnull": True})
+               .update(**{claim_field: timezone.now()}))
+    if not claimed:
+        return "skipped"
+    change_request = _load(change_request_id)
+    recipients = recipients_for(change_request)
+    if not recipients:
+        logger.warning("profile change request %s: nobody to tell (%s)", change_request_id,
+                       name)
+        return "no recipients"
+    try:
+        send_templated(name, context_for(change_request), to=recipients)
+    except TRANSIENT as error:
+        ProfileChangeRequest.objects.filter(pk=change_request_id).update(**{claim_field: None})
+        logger.warning("profile change request %s: %s failed (%s), try %d", change_request_id,
+                       name, type(error).__name__, task.request.retries + 1)
+        if task.request.retries >= MAX_RETRIES:
+            raise
+        raise task.retry(exc=error, countdown=min(2 ** task.request.retries * 30, 3600)) \
+            from error
+    return "sent"
+
+
+@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES)
+def send_profile_change_submitted(self, change_request_id):
+    """Tell the platform operators that a request waits for review."""
+    def context(change_request):
+        return {"change_request": change_request, "provider": change_request.provider,
+                "diff": change_request_diff(change_request),
+                "link": settings.PORTAL_BASE_URL + reverse(
+                    "admin:providers_profilechangerequest_change",
+                    args=[change_request.pk])}
+    if not ProfileChangeRequest.objects.filter(pk=change_request_id).exists():
+        return "skipped"
+    return _send_claimed(self, change_request_id, "operators_notified_at",
+                         "profile_change_submitted", context,
+                         lambda change_request: operator_emails())
+
+
+@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES)
+def send_profile_change_decision(self, change_request_id):
+    """Tell the provider's admins the outcome (approved and published, or why not)."""
+    def context(change_request):
+        organization = change_request.provider.organization
+        return {"change_request": change_request, "provider": change_request.provider,
+                "approved": change_request.status == Status.APPROVED,
+                "link": settings.PORTAL_BASE_URL + reverse(
+                    "providers:profile", kwargs={"org_slug": organization.slug}),
+                "directory_link": settings.PORTAL_BASE_URL + reverse("directory:index")}
+    decided = (ProfileChangeRequest.objects
+               .filter(pk=change_request_id, status__in=[Status.APPROVED, Status.REJECTED]))
+    if not decided.exists():
+        return "skipped"
+    return _send_claimed(self, change_request_id, "provider_notified_at",
+                         "profile_change_decision", context, _provider_admin_emails)
