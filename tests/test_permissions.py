@@ -16,7 +16,11 @@ from apps.customers.models import Customer
 from apps.orders.models import Order
 from apps.organizations.models import Membership, TeamInvitation
 from apps.organizations.roles import Role
-from apps.resellers.models import Partnership, PartnershipInvitation
+from apps.resellers.models import (
+    Partnership,
+    PartnershipInvitation,
+    ResellerRelationshipRequest,
+)
 from apps.support.models import SupportRequest
 from tests import factories
 
@@ -67,6 +71,10 @@ WORKSPACE = {
     "resellers:invitation_revoke": {"provider": staff(NOT_ALLOWED, FORBIDDEN)},
     "resellers:partnership_end": {"provider": staff(OK, FORBIDDEN)},
     "resellers:providers": {"reseller": staff(OK)},
+    "resellers:relationship_new": {"provider": staff(OK, OK, FORBIDDEN)},
+    "resellers:relationship_withdraw": {"provider": staff(NOT_ALLOWED, NOT_ALLOWED, FORBIDDEN)},
+    "resellers:relationship_answer": {"customer": customer(NOT_ALLOWED, FORBIDDEN)},
+    "resellers:remove_reseller": {"customer": customer(OK, FORBIDDEN)},
     "customers:list": {"provider": staff(OK), "reseller": staff(OK)},
     # The New customer wizard: provider admin and sales; the start URL redirects to step 1.
     "customers:new": {"provider": staff(REDIRECT, REDIRECT, FORBIDDEN)},
@@ -183,6 +191,8 @@ def world(db):
                                          expires_at="2099-01-01T00:00:00Z")
     for handler in (contoso, northwind):
         SupportRequest.objects.create(customer=adatum, handled_by=handler, title="Help")
+    ResellerRelationshipRequest.objects.create(provider=contoso, customer=adatum,
+                                               reseller=northwind)
     for kind, org in strangers.items():
         people[("stranger", kind)] = factories.member(org, Role.ADMIN)
     factories.OrderFactory(provider=contoso, customer=adatum.customer, reseller=northwind,
@@ -210,6 +220,10 @@ def workspace_url(name, org):
         kwargs["request_id"] = uuid.uuid4()  # POST only: a GET never looks it up
     if name.startswith("orders:") and name != "orders:list":
         kwargs["order_id"] = Order.objects.get().pk
+    if name in ("resellers:relationship_new", "resellers:relationship_withdraw"):
+        kwargs["customer_id"] = Customer.objects.get(organization__slug="adatum").pk
+    if name in ("resellers:relationship_withdraw", "resellers:relationship_answer"):
+        kwargs["request_id"] = ResellerRelationshipRequest.objects.get().pk
     if name.startswith("support:") and name not in ("support:list", "support:new"):
         mine = SupportRequest.objects.filter(Q(customer=org) | Q(handled_by=org)).first()
         kwargs["request_id"] = (mine or SupportRequest.objects.first()).pk

@@ -25,14 +25,6 @@ def customer_list(*, organization):
             .order_by("organization__name"))
 
 
-def customer_partners(*, customer_organization):
-    """The provider and (if any) reseller serving a customer."""
-    customer = (Customer.objects.select_related("provider", "reseller", "provider__provider",
-                                                "reseller__reseller")
-                .get(organization=customer_organization))
-    return [org for org in (customer.provider, customer.reseller) if org is not None]
-
-
 def customer_get(*, organization, pk):
     """One customer as its provider, or as the reseller it is delegated to, sees it; else 404.
 

@@ -29,7 +29,6 @@ from .selectors import (
     admin_username,
     customer_get,
     customer_list,
-    customer_partners,
     customer_subscriptions,
     partnered_resellers,
 )
@@ -55,8 +54,13 @@ def customer_detail(request, customer_id):
 
 @workspace_view(kinds=(Kind.CUSTOMER,), permission="partners.view")
 def partners(request):
-    return render(request, "customers/partners.html",
-                  {"partners": customer_partners(customer_organization=request.organization)})
+    from apps.resellers.selectors import customer_relationships
+
+    customer, pending = customer_relationships(customer_organization=request.organization)
+    return render(request, "customers/partners.html", {
+        "customer": customer, "pending": pending,
+        "can_manage": has_permission(request.membership, "partners.manage"),
+    })
 
 
 # ------------------------------------------------------------------ New customer wizard

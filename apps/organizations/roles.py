@@ -39,7 +39,8 @@ PERMISSIONS = {
     (Kind.RESELLER, Role.SALES): _STAFF_VIEW | {"customers.manage", "orders.submit"},
     (Kind.RESELLER, Role.HELPDESK): _STAFF_VIEW,
     (Kind.CUSTOMER, Role.ADMIN): {"dashboard.view", "subscriptions.view", "partners.view",
-                                  "team.view", "team.manage", "support.view", "support.open"},
+                                  "partners.manage", "team.view", "team.manage", "support.view",
+                                  "support.open"},
     (Kind.CUSTOMER, Role.USER): {"dashboard.view", "subscriptions.view", "partners.view",
                                  "support.view", "support.open"},
 }

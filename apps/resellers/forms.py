@@ -69,3 +69,14 @@ class EndPartnershipForm(forms.Form):
 class RejectEnrollmentForm(forms.Form):
     reason = forms.CharField(label=_("Reason (sent to the applicant)"), max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class RelationshipRequestForm(forms.Form):
+    reseller = forms.ModelChoiceField(label=_("Indirect reseller"), queryset=None,
+                                      empty_label=_("Choose a partnered reseller"))
+    message = forms.CharField(label=_("Message to the customer (optional)"), max_length=2000,
+                              required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, resellers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reseller"].queryset = resellers

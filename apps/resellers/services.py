@@ -16,7 +16,7 @@ from apps.organizations.models import Membership
 from apps.organizations.roles import Kind, Role
 from apps.organizations.services import organization_create
 
-from .models import Partnership, PartnershipInvitation, Reseller
+from .models import Partnership, PartnershipInvitation, Reseller, ResellerRelationshipRequest
 from .tokens import invitation_link
 
 Status = PartnershipInvitation.Status
@@ -333,3 +333,115 @@ def partnership_end(*, partnership, actor, request=None):
         record(actor=actor, organization=organization, action="partnership.ended",
                target=partnership, data=data, request=request)
     return partnership
+
+
+# ------------------------------------------------------------------ reseller relationships
+
+
+def _is_partner(provider, reseller):
+    return Partnership.objects.filter(provider=provider, reseller=reseller,
+                                      status=Partnership.Status.ACTIVE).exists()
+
+
+@transaction.atomic
+def relationship_request_create(*, provider, customer, reseller, message="", actor,
+                                request=None):
+    """Ask an existing customer to let `reseller` manage it (the customer's admin answers)."""
+    from .tasks import send_relationship_notice
+
+    if customer.provider_id != provider.pk:
+        raise DomainError(_("This customer is not yours."))
+    if reseller.kind != Kind.RESELLER or not _is_partner(provider, reseller):
+        raise DomainError(_("Choose one of your partnered indirect resellers."), field="reseller")
+    if customer.reseller_id == reseller.pk:
+        raise DomainError(_("%(reseller)s already manages this customer.")
+                          % {"reseller": reseller.name}, field="reseller")
+    pending = ResellerRelationshipRequest.objects.select_for_update().filter(
+        customer=customer.organization, status=ResellerRelationshipRequest.Status.PENDING)
+    if pending.exists():
+        raise DomainError(_("A request is already waiting for this customer's answer. "
+                            "Withdraw it first."), field="reseller")
+    relationship = ResellerRelationshipRequest.objects.create(
+        provider=provider, customer=customer.organization, reseller=reseller,
+        message=message.strip(), requested_by=actor)
+    for organization in (provider, customer.organization):
+        record(actor=actor, organization=organization, action="relationship.requested",
+               target=relationship, data={"reseller": reseller.name}, request=request)
+    send_relationship_notice.delay_on_commit(str(relationship.pk))
+    return relationship
+
+
+def _lock_relationship(relationship):
+    locked = (ResellerRelationshipRequest.objects.select_for_update()
+              .select_related("provider", "customer", "reseller").get(pk=relationship.pk))
+    if locked.status != ResellerRelationshipRequest.Status.PENDING:
+        raise DomainError(_("This request has already been answered or withdrawn."))
+    return locked
+
+
+@transaction.atomic
+def relationship_request_answer(*, relationship, approve, actor, request=None):
+    """The customer's admin approves (the reseller becomes delegated admin) or declines."""
+    from apps.customers.models import Customer
+
+    from .tasks import send_relationship_notice
+
+    relationship = _lock_relationship(relationship)
+    Status_ = ResellerRelationshipRequest.Status
+    if approve:
+        if not _is_partner(relationship.provider, relationship.reseller):
+            raise DomainError(_("%(reseller)s no longer partners with %(provider)s; this request "
+                                "cannot be approved.") % {"reseller": relationship.reseller.name,
+                                                          "provider": relationship.provider.name})
+        Customer.objects.filter(organization=relationship.customer).update(
+            reseller=relationship.reseller)
+    relationship.status = Status_.APPROVED if approve else Status_.DECLINED
+    relationship.decided_at = timezone.now()
+    relationship.decided_by = actor
+    relationship.save(update_fields=["status", "decided_at", "decided_by"])
+    action = "relationship.approved" if approve else "relationship.declined"
+    organizations = [relationship.provider, relationship.customer]
+    if approve:
+        organizations.append(relationship.reseller)
+    for organization in organizations:
+        record(actor=actor, organization=organization, action=action, target=relationship,
+               data={"reseller": relationship.reseller.name}, request=request)
+    send_relationship_notice.delay_on_commit(str(relationship.pk))
+    return relationship
+
+
+@transaction.atomic
+def relationship_request_withdraw(*, relationship, actor, request=None):
+    relationship = _lock_relationship(relationship)
+    relationship.status = ResellerRelationshipRequest.Status.WITHDRAWN
+    relationship.decided_at = timezone.now()
+    relationship.decided_by = actor
+    relationship.save(update_fields=["status", "decided_at", "decided_by"])
+    for organization in (relationship.provider, relationship.customer):
+        record(actor=actor, organization=organization, action="relationship.withdrawn",
+               target=relationship, request=request)
+    return relationship
+
+
+@transaction.atomic
+def customer_remove_reseller(*, customer, actor, request=None):
+    """The customer's admin ends a reseller's delegated access. Subscriptions stay; the
+    reseller's support designations go back to the provider."""
+    from apps.customers.models import Customer
+    from apps.subscriptions.models import Subscription
+
+    customer = (Customer.objects.select_for_update(of=("self",))
+                .select_related("organization", "reseller", "provider").get(pk=customer.pk))
+    reseller = customer.reseller
+    if reseller is None:
+        raise DomainError(_("No reseller manages your account."))
+    customer.reseller = None
+    customer.save(update_fields=["reseller"])
+    moved = Subscription.objects.filter(customer=customer, support_contact=reseller).update(
+        support_contact=customer.provider)
+    for organization in (customer.organization, customer.provider, reseller):
+        record(actor=actor, organization=organization, action="relationship.removed",
+               target=customer.organization,
+               data={"reseller": reseller.name, "support_moved_to_provider": moved},
+               request=request)
+    return customer

@@ -82,3 +82,42 @@ def send_enrollment_decision(reseller_id):
     send_templated("enrollment_decision", {"reseller": reseller, "link": link},
                    to=_applicant_emails(reseller))
     return "sent"
+
+
+@shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True,
+             max_retries=MAX_RETRIES)
+def send_relationship_notice(relationship_id):
+    """The request to the customer's admins, then the answer to the provider: once each."""
+    from apps.organizations.models import Membership
+
+    from .models import ResellerRelationshipRequest as Relationship
+
+    pending = Relationship.Status.PENDING
+    claimed = (Relationship.objects.filter(pk=relationship_id, status=pending, notices_sent=0)
+               .update(notices_sent=1))
+    stage = "request"
+    if not claimed:
+        claimed = (Relationship.objects.filter(pk=relationship_id, notices_sent__lt=2)
+                   .exclude(status__in=[pending, Relationship.Status.WITHDRAWN])
+                   .update(notices_sent=2))
+        stage = "answer"
+    if not claimed:
+        return "skipped"
+    relationship = (Relationship.objects.select_related("provider", "customer", "reseller",
+                                                        "requested_by")
+                    .get(pk=relationship_id))
+    if stage == "request":
+        to = list(Membership.objects.filter(organization=relationship.customer, role="admin")
+                  .values_list("user__email", flat=True))
+        workspace = relationship.customer
+        url_name = "customers:partners"
+    else:
+        to = [relationship.requested_by.email] if relationship.requested_by else []
+        workspace = relationship.provider
+        url_name = "customers:list"
+    link = settings.PORTAL_BASE_URL + reverse(url_name, kwargs={"org_slug": workspace.slug})
+    if to:
+        send_templated(f"relationship_{stage}", {"relationship": relationship, "link": link},
+                       to=to, from_email=sender_on_behalf_of(relationship.provider.name)
+                       if stage == "request" else None)
+    return "sent"

@@ -17,4 +17,11 @@ urlpatterns = [
     path("resellers/partnerships/<uuid:partnership_id>/end/", views.partnership_end,
          name="partnership_end"),
     path("providers/", views.providers, name="providers"),
+    path("customers/<uuid:customer_id>/reseller-request/", views.relationship_new,
+         name="relationship_new"),
+    path("customers/<uuid:customer_id>/reseller-request/<uuid:request_id>/withdraw/",
+         views.relationship_withdraw, name="relationship_withdraw"),
+    path("partners/requests/<uuid:request_id>/", views.relationship_answer,
+         name="relationship_answer"),
+    path("partners/remove-reseller/", views.remove_reseller, name="remove_reseller"),
 ]

@@ -2,6 +2,7 @@
 
 from allauth.account.models import EmailAddress
 from django.contrib import messages
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,7 +16,13 @@ from apps.organizations.roles import Kind, has_permission
 from apps.pagination import paginate
 
 from . import selectors, services
-from .forms import DraftForm, EndPartnershipForm, EnrollmentForm, PartnershipRequestForm
+from .forms import (
+    DraftForm,
+    EndPartnershipForm,
+    EnrollmentForm,
+    PartnershipRequestForm,
+    RelationshipRequestForm,
+)
 from .models import PartnershipInvitation
 from .tables import InvitationTable, PartnershipTable
 from .tokens import invitation_link, invitation_token
@@ -313,3 +320,97 @@ def enrollment_status(request):
     return render(request, "resellers/enrollment_status.html", {"reseller": reseller},
                   status=200 if request.resolver_match.view_name == "organizations:dashboard"
                   else 403)
+
+
+# ------------------------------------------------------------------ reseller relationships
+
+
+@workspace_view(kinds=(Kind.PROVIDER,), permission="customers.manage")
+@require_http_methods(["GET", "POST"])
+def relationship_new(request, customer_id):
+    """Ask an existing customer to let a partnered reseller manage it."""
+    from apps.customers.selectors import customer_get
+    from apps.organizations.models import Organization
+
+    provider = request.organization
+    customer = customer_get(organization=provider, pk=customer_id)
+    partnered = Organization.objects.filter(
+        provider_partnerships__provider=provider,
+        provider_partnerships__status="active").exclude(pk=customer.reseller_id).order_by("name")
+    form = RelationshipRequestForm(request.POST or None, resellers=partnered)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.relationship_request_create(
+                provider=provider, customer=customer, reseller=form.cleaned_data["reseller"],
+                message=form.cleaned_data["message"], actor=request.user, request=request)
+        except DomainError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, _("Request sent: %(customer)s's admin approves or "
+                                        "declines it.") % {"customer": customer.organization.name})
+            return redirect("resellers:relationship_new", org_slug=provider.slug,
+                            customer_id=customer.pk)
+    history = selectors.relationship_history(provider=provider,
+                                             customer_organization=customer.organization)
+    return render(request, "resellers/relationship_new.html", {
+        "customer": customer, "form": form, "history": history,
+        "pending": next((r for r in history if r.status == "pending"), None),
+    })
+
+
+@workspace_view(kinds=(Kind.PROVIDER,), permission="customers.manage")
+@require_POST
+def relationship_withdraw(request, customer_id, request_id):
+    relationship = selectors.relationship_get(provider=request.organization, pk=request_id)
+    if relationship.customer_id != customer_id:
+        raise Http404
+    try:
+        services.relationship_request_withdraw(relationship=relationship, actor=request.user,
+                                               request=request)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Request withdrawn."))
+    return redirect("resellers:relationship_new", org_slug=request.organization.slug,
+                    customer_id=customer_id)
+
+
+@workspace_view(kinds=(Kind.CUSTOMER,), permission="partners.manage")
+@require_POST
+def relationship_answer(request, request_id):
+    relationship = selectors.relationship_get(customer_organization=request.organization,
+                                              pk=request_id)
+    action = request.POST.get("action")
+    if action not in ("approve", "decline"):
+        return HttpResponseBadRequest(_("Choose Approve or Decline."))
+    try:
+        services.relationship_request_answer(relationship=relationship,
+                                             approve=action == "approve", actor=request.user,
+                                             request=request)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        if action == "approve":
+            messages.success(request, _("%(reseller)s now manages your subscriptions.")
+                             % {"reseller": relationship.reseller.name})
+        else:
+            messages.info(request, _("You declined; nothing changed."))
+    return redirect("customers:partners", org_slug=request.organization.slug)
+
+
+@workspace_view(kinds=(Kind.CUSTOMER,), permission="partners.manage")
+@require_http_methods(["GET", "POST"])
+def remove_reseller(request):
+    customer, _pending = selectors.customer_relationships(
+        customer_organization=request.organization)
+    if customer.reseller is None:
+        messages.info(request, _("No reseller manages your account."))
+        return redirect("customers:partners", org_slug=request.organization.slug)
+    if request.method == "POST":
+        reseller = customer.reseller
+        services.customer_remove_reseller(customer=customer, actor=request.user,
+                                          request=request)
+        messages.success(request, _("%(reseller)s no longer has access to your account.")
+                         % {"reseller": reseller.name})
+        return redirect("customers:partners", org_slug=request.organization.slug)
+    return render(request, "resellers/remove_reseller.html", {"customer": customer})
