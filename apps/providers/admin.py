@@ -106,10 +106,10 @@ class OverdueFilter(admin.SimpleListFilter):
 @admin.register(ProfileChangeRequest)
 class ProfileChangeRequestAdmin(ReadOnlyAdmin):
     list_display = ["provider", "company_name", "status", "submitted_at", "due_at", "overdue",
-                    "submitted_by", "decided_at"]
+                    "decided_at"]
     list_filter = ["status", OverdueFilter]
     search_fields = ["provider__organization__name", "company_name", "submitted_by__email"]
-    list_select_related = ["provider__organization", "submitted_by"]
+    list_select_related = ["provider__organization"]
     fields = ["provider", "status", "submitted_by", "submitted_at", "due_at", "decided_by",
               "decided_at", "rejection_reason", "operators_notified_at",
               "provider_notified_at"]

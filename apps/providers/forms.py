@@ -80,14 +80,13 @@ class BaseLocationFormSet(forms.BaseFormSet):
             form.fields["DELETE"].label = _("Remove this location")
 
     def clean(self):
-        if any(self.errors):
-            return
+        # Checked even when other rows have errors, so every problem shows in one go.
         seen = {}
         duplicates = []
         for form in self.forms:
             if self._should_delete_form(form):
                 continue
-            code = form.cleaned_data.get("country")
+            code = getattr(form, "cleaned_data", {}).get("country")
             if not code:
                 continue
             if code in seen:

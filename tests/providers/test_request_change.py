@@ -173,6 +173,17 @@ def test_duplicate_locations_are_named_at_the_top_too(client, provider_admin, pu
     assert not ProfileChangeRequest.objects.exists()
 
 
+def test_every_problem_shows_in_one_go(client, provider_admin, published):
+    client.force_login(provider_admin)
+    response = client.post(REQUEST, form_data(company_name="", locations=[
+        ("DE", "https://contoso.example/de"), ("DE", "http://contoso.example/de")], initial=0))
+    formset = response.context["formset"]
+    assert "company_name" in response.context["form"].errors
+    assert "already listed above" in str(formset.forms[1].errors["country"])
+    assert "not http://" in str(formset.forms[1].errors["target_url"])
+    assert "Germany appears more than once" in str(formset.non_form_errors())
+
+
 def test_blank_extra_rows_are_ignored_and_urls_without_scheme_are_refused(
         client, provider_admin, published, on_commit):
     client.force_login(provider_admin)
