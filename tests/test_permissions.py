@@ -71,6 +71,8 @@ WORKSPACE = {
     "resellers:invitation_revoke": {"provider": staff(NOT_ALLOWED, FORBIDDEN)},
     "resellers:partnership_end": {"provider": staff(OK, FORBIDDEN)},
     "resellers:providers": {"reseller": staff(OK)},
+    "resellers:incentives": {"reseller": staff(OK)},
+    "resellers:incentives_csv": {"reseller": staff(OK)},
     "resellers:relationship_new": {"provider": staff(OK, OK, FORBIDDEN)},
     "resellers:relationship_withdraw": {"provider": staff(NOT_ALLOWED, NOT_ALLOWED, FORBIDDEN)},
     "resellers:relationship_answer": {"customer": customer(NOT_ALLOWED, FORBIDDEN)},

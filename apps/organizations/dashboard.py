@@ -15,9 +15,18 @@ def dashboard_context(organization):
             "subscription_count": subscription_list(organization=organization).count(),
         }
     if organization.kind == Kind.RESELLER:
+        from django.db.models import Count, Sum
+
+        from apps.audit.selectors import audit_event_list
+        from apps.resellers.selectors import incentive_subscriptions, invitations_for_reseller
+
+        credited = incentive_subscriptions(reseller=organization).filter(status="active")
         return {
             "provider_count": partnership_list(reseller=organization).count(),
             "customer_count": customer_list(organization=organization).count(),
             "subscription_count": subscription_list(organization=organization).count(),
+            "incentives": credited.aggregate(count=Count("pk"), licenses=Sum("quantity")),
+            "pending_invitation_count": invitations_for_reseller(reseller=organization).count(),
+            "recent_events": audit_event_list(organization=organization)[:8],
         }
     return {"subscriptions": subscription_list(organization=organization)[:10]}

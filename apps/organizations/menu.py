@@ -20,6 +20,7 @@ MENUS = {
     Kind.RESELLER: [
         (_("Dashboard"), "organizations:dashboard", "dashboard.view"),
         (_("Providers"), "resellers:providers", "partners.view"),
+        (_("Incentives"), "resellers:incentives", "partners.view"),
         (_("Customers"), "customers:list", "customers.view"),
         (_("Support queue"), "support:list", "support.handle"),
         (_("Team"), "organizations:team", "team.view"),

@@ -135,3 +135,26 @@ def customer_relationships(*, customer_organization):
                        status=ResellerRelationshipRequest.Status.PENDING)
                .select_related("provider", "reseller", "reseller__reseller"))
     return customer, list(pending)
+
+
+def incentive_subscriptions(*, reseller, month=None):
+    """Subscriptions the reseller is reseller of record for (its incentive-eligible ones).
+
+    With `month` (a date on the month's first day), only those active during that month.
+    """
+    import calendar
+
+    from django.db.models import DecimalField, ExpressionWrapper, F
+
+    from apps.subscriptions.models import Subscription
+
+    qs = (Subscription.objects.filter(reseller_of_record=reseller)
+          .select_related("offer", "customer__organization", "customer__provider")
+          .annotate(monthly_value=ExpressionWrapper(
+              F("quantity") * F("offer__unit_price"),
+              output_field=DecimalField(max_digits=14, decimal_places=2))))
+    if month is not None:
+        last_day = month.replace(day=calendar.monthrange(month.year, month.month)[1])
+        qs = qs.filter(status=Subscription.Status.ACTIVE, term_start__lte=last_day,
+                       term_end__gte=month)
+    return qs.order_by("customer__organization__name", "offer__name")

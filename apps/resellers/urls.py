@@ -17,6 +17,8 @@ urlpatterns = [
     path("resellers/partnerships/<uuid:partnership_id>/end/", views.partnership_end,
          name="partnership_end"),
     path("providers/", views.providers, name="providers"),
+    path("incentives/", views.incentives, name="incentives"),
+    path("incentives.csv", views.incentives_csv, name="incentives_csv"),
     path("customers/<uuid:customer_id>/reseller-request/", views.relationship_new,
          name="relationship_new"),
     path("customers/<uuid:customer_id>/reseller-request/<uuid:request_id>/withdraw/",
