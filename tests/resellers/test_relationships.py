@@ -1,4 +1,4 @@
-"""Reseller relationships for existing customers: the provider asks, the customer's admin answers."""
+"""Reseller relationships for existing customers: the provider asks, the customer answers."""
 
 import pytest
 from django.core import mail
