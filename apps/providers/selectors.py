@@ -26,11 +26,11 @@ def _published_listings():
 def directory_countries():
     """[(code, name)] of the countries with at least one listing, by name."""
     def compute():
-        codes = (_published_listings().order_by().values_list("country", flat=True)
-                 .distinct())
-        return sorted(((code, countries.name(code)) for code in codes),
-                      key=lambda pair: pair[1].casefold())
-    return cached(("countries",), compute)
+        return list(_published_listings().order_by().values_list("country", flat=True)
+                    .distinct())
+    # Codes are cached, names are not: they are in the visitor's language.
+    return sorted(((code, countries.name(code)) for code in cached(("countries",), compute)),
+                  key=lambda pair: pair[1].casefold())
 
 
 @dataclass

@@ -66,3 +66,22 @@ def test_seed_demo_lists_contoso_and_tailspin_once(client, db):
     assert "Contoso Distribution" in names
     assert "Tailspin Cloud" in names
     assert not ProfileChangeRequest.objects.exists()
+
+
+def test_page_queries_do_not_grow_with_the_history(client, provider_admin, published, operator,
+                                                   django_assert_max_num_queries):
+    def add(n):
+        for i in range(n):
+            change_request = profile_change_submit(
+                provider=published, submitted_by=provider_admin, company_name=f"Contoso {i}",
+                locations=[("US", "https://contoso.example/us"),
+                           ("DE", "https://contoso.example/de")])
+            profile_change_reject(change_request=change_request, reason="No", actor=operator)
+
+    client.force_login(provider_admin)
+    add(1)
+    with django_assert_max_num_queries(14) as few:
+        client.get(PROFILE)
+    add(9)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(PROFILE)
