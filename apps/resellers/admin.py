@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.errors import DomainError
 
 from .forms import RejectEnrollmentForm
-from .models import Partnership, PartnershipInvitation, Reseller
+from .models import Partnership, PartnershipInvitation, Reseller, ResellerRelationshipRequest
 from .services import reseller_approve, reseller_reject
 
 
@@ -76,3 +76,14 @@ class PartnershipInvitationAdmin(admin.ModelAdmin):
     readonly_fields = ["provider", "created_by", "accepted_by", "reseller", "send_count",
                        "mails_sent", "last_requested_at", "last_sent_at", "last_error",
                        "created_at", "decided_at"]
+
+
+@admin.register(ResellerRelationshipRequest)
+class ResellerRelationshipRequestAdmin(admin.ModelAdmin):
+    list_display = ["customer", "reseller", "provider", "status", "requested_by", "created_at",
+                    "decided_at"]
+    list_filter = ["status"]
+    search_fields = ["customer__name", "reseller__name", "provider__name"]
+    list_select_related = ["customer", "reseller", "provider", "requested_by"]
+    readonly_fields = ["provider", "customer", "reseller", "requested_by", "created_at",
+                       "decided_at", "decided_by", "notices_sent"]
