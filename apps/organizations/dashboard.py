@@ -9,10 +9,20 @@ def dashboard_context(organization):
     from apps.subscriptions.selectors import subscription_list
 
     if organization.kind == Kind.PROVIDER:
+        from django.db.models import Count, Q
+
+        from apps.audit.selectors import audit_event_list
+        from apps.orders.selectors import order_list
+
+        orders = order_list(provider=organization).order_by().aggregate(
+            open=Count("pk", filter=Q(status__in=["submitted", "provisioning"])),
+            failed=Count("pk", filter=Q(status="failed")))
         return {
             "reseller_count": partnership_list(provider=organization).count(),
             "customer_count": customer_list(organization=organization).count(),
             "subscription_count": subscription_list(organization=organization).count(),
+            "orders": orders,
+            "recent_events": audit_event_list(organization=organization)[:8],
         }
     if organization.kind == Kind.RESELLER:
         from django.db.models import Count, Sum

@@ -26,7 +26,9 @@ def fabrikam_supports_adatum(demo):
 def test_request_goes_to_fabrikam_and_its_reply_comes_back(live_server, page, demo, sign_in,
                                                            fabrikam_supports_adatum):
     sign_in("admin@adatum.onpartnercenter.test", demo)
-    page.get_by_role("link", name="Support", exact=True).click()
+    page.get_by_role("button", name="Dashboard").click()
+    page.get_by_role("navigation", name="Dashboard").get_by_role(
+        "link", name="Support", exact=True).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Support")
     expect(page.get_by_text("No support requests yet.")).to_be_visible()
     page.get_by_role("link", name="Open a support request").click()
