@@ -21,6 +21,7 @@ from apps.resellers.models import (
     PartnershipInvitation,
     ResellerRelationshipRequest,
 )
+from apps.subscriptions.models import Subscription
 from apps.support.models import SupportRequest
 from tests import factories
 
@@ -85,6 +86,21 @@ WORKSPACE = {
     # The provider's customer, and the same customer as its delegated reseller sees it.
     "customers:detail": {"provider": staff(OK), "reseller": staff(OK)},
     "customers:partners": {"customer": customer(OK)},
+    # Customers page: a record's expanded part, the customer's Subscriptions page (read by
+    # the delegated reseller too), Add subscription (provider admin and sales).
+    "customers:summary": {"provider": staff(OK), "reseller": staff(OK)},
+    "customers:subscriptions": {"provider": staff(OK), "reseller": staff(OK)},
+    "customers:add_subscription": {"provider": staff(OK, OK, FORBIDDEN)},
+    # A subscription's page; its changes are POST only, for provider admin and sales.
+    "subscriptions:detail": {"provider": staff(OK), "reseller": staff(OK)},
+    "subscriptions:support_contact": {"provider": staff(NOT_ALLOWED, NOT_ALLOWED, FORBIDDEN)},
+    "subscriptions:reseller_of_record": {"provider": staff(NOT_ALLOWED, NOT_ALLOWED,
+                                                           FORBIDDEN)},
+    "subscriptions:licenses": {"provider": staff(NOT_ALLOWED, NOT_ALLOWED, FORBIDDEN)},
+    "subscriptions:upgrade": {"provider": staff(NOT_ALLOWED, NOT_ALLOWED, FORBIDDEN)},
+    "subscriptions:suspend": {"provider": staff(NOT_ALLOWED, NOT_ALLOWED, FORBIDDEN)},
+    "subscriptions:reactivate": {"provider": staff(NOT_ALLOWED, NOT_ALLOWED, FORBIDDEN)},
+    "subscriptions:auto_renew": {"provider": staff(NOT_ALLOWED, NOT_ALLOWED, FORBIDDEN)},
     "subscriptions:list": {"customer": customer(OK)},
     "orders:list": {"provider": staff(OK)},
     "orders:confirmation": {"provider": staff(OK)},
@@ -199,6 +215,8 @@ def world(db):
         people[("stranger", kind)] = factories.member(org, Role.ADMIN)
     factories.OrderFactory(provider=contoso, customer=adatum.customer, reseller=northwind,
                            status="failed", error="Something went wrong")
+    factories.SubscriptionFactory(customer=adatum.customer, reseller_of_record=northwind,
+                                  support_contact=contoso)
     return {"orgs": orgs, "people": people}
 
 
@@ -215,9 +233,14 @@ def workspace_url(name, org):
         kwargs["partnership_id"] = Partnership.objects.first().pk
     if name == "customers:new_step":
         kwargs["step"] = "details"
-    if name == "customers:detail":
+    if name in ("customers:detail", "customers:summary", "customers:subscriptions",
+                "customers:add_subscription") or (name.startswith("subscriptions:")
+                                                  and name != "subscriptions:list"):
         # Contoso's customer, delegated to Northwind; elsewhere the page is a 404.
         kwargs["customer_id"] = Customer.objects.get(organization__slug="adatum").pk
+    if name.startswith("subscriptions:") and name != "subscriptions:list":
+        kwargs["subscription_id"] = Subscription.objects.get(
+            customer__organization__slug="adatum").pk
     if name == "providers:profile_withdraw":
         kwargs["request_id"] = uuid.uuid4()  # POST only: a GET never looks it up
     if name.startswith("orders:") and name != "orders:list":

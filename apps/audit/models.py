@@ -42,7 +42,11 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-at"]
-        indexes = [models.Index(fields=["organization", "-at"], name="audit_org_at")]
+        indexes = [
+            models.Index(fields=["organization", "-at"], name="audit_org_at"),
+            # One object's history (a subscription's page shows its changes).
+            models.Index(fields=["target_type", "target_id", "-at"], name="audit_target_at"),
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"

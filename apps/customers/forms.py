@@ -181,3 +181,23 @@ class ReviewForm(forms.Form):
     # Generated when the wizard starts: a double click or a resubmitted POST carries the
     # same key, and the service answers with the order it already made.
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class NewSubscriptionForm(SubscriptionsForm):
+    """Add subscription → New subscription: offers and licenses, the reseller credited for
+    incentives, and the idempotency key Submit sends (a double click is one order)."""
+
+    reseller = ResellerChoiceField(
+        label=_("Indirect reseller"), required=False, queryset=None,
+        empty_label=_("None: no reseller is credited"),
+        error_messages={"invalid_choice": _("Choose one of your partnered indirect resellers.")},
+        help_text=_("Select the reseller's name to associate it with the new subscriptions: "
+                    "it becomes their reseller of record and earns the incentives."))
+    idempotency_key = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={"required": _("This form is out of date. Open Add subscription again."),
+                        "invalid": _("This form is out of date. Open Add subscription again.")})
+
+    def __init__(self, *args, offers, provider, **kwargs):
+        super().__init__(*args, offers=offers, **kwargs)
+        self.fields["reseller"].queryset = partnered_resellers(provider=provider)

@@ -43,6 +43,8 @@ class Customer(models.Model):
         indexes = [
             models.Index(fields=["provider", "reseller"], name="customer_provider_reseller"),
             models.Index(fields=["provider", "created_at"], name="customer_provider_created"),
+            # The Customers page sorts by domain within a provider.
+            models.Index(fields=["provider", "domain_prefix"], name="customer_provider_domain"),
         ]
 
     def __str__(self):

@@ -10,7 +10,25 @@ from apps.organizations.roles import Kind
 from .models import Customer
 
 
+def _per_customer(queryset, aggregate):
+    """A correlated subquery: one number per customer row, computed for the rows shown."""
+    from django.db.models import IntegerField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    value = (queryset.filter(customer=OuterRef("pk")).order_by().values("customer")
+             .annotate(n=aggregate).values("n")[:1])
+    return Coalesce(Subquery(value, output_field=IntegerField()), Value(0))
+
+
 def customer_list(*, organization):
+    """The customers an organization sees, with their open subscriptions and active licenses.
+
+    The counts are correlated subqueries rather than a join with GROUP BY: PostgreSQL then
+    computes them for the page's rows only, and a page of a provider with tens of thousands
+    of customers stays a sort plus 25 small lookups.
+    """
+    from apps.subscriptions.models import Subscription
+
     if organization.kind == Kind.PROVIDER:
         qs = Customer.objects.filter(provider=organization)
     elif organization.kind == Kind.RESELLER:
@@ -18,11 +36,29 @@ def customer_list(*, organization):
         qs = Customer.objects.filter(reseller=organization, status=Customer.Status.ACTIVE)
     else:
         return Customer.objects.none()
+    status = Subscription.Status
+    subscriptions = Subscription.objects.filter(status__in=[status.ACTIVE, status.SUSPENDED])
     return (qs.select_related("organization", "reseller", "provider")
-            .annotate(subscription_count=Count("subscriptions", distinct=True),
-                      license_count=Sum("subscriptions__quantity",
-                                        filter=Q(subscriptions__status="active")))
-            .order_by("organization__name"))
+            .annotate(subscription_count=_per_customer(subscriptions, Count("pk")),
+                      license_count=_per_customer(subscriptions.filter(status=status.ACTIVE),
+                                                  Sum("quantity")))
+            .order_by("organization__name", "pk"))
+
+
+def customer_reseller_choices(*, provider):
+    """The resellers the Customers page filters by: partnered ones, and any reseller still
+    delegated one of the provider's customers (a partnership may have ended)."""
+    from django.db.models import Exists, OuterRef
+
+    from apps.organizations.models import Organization
+    from apps.resellers.models import Partnership
+
+    partnered = Partnership.objects.filter(provider=provider, reseller=OuterRef("pk"),
+                                           status=Partnership.Status.ACTIVE)
+    delegated = Customer.objects.filter(provider=provider, reseller=OuterRef("pk"))
+    return (Organization.objects.filter(kind=Kind.RESELLER)
+            .filter(Q(Exists(partnered)) | Q(Exists(delegated)))
+            .only("pk", "name").order_by("name"))
 
 
 def customer_get(*, organization, pk):
@@ -40,9 +76,29 @@ def customer_get(*, organization, pk):
 
 
 def customer_subscriptions(*, customer):
+    """A customer's subscriptions: open ones first (active, suspended), then replaced ones."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    from apps.subscriptions.models import Subscription
+
+    status = Subscription.Status
+    rank = Case(When(status=status.ACTIVE, then=Value(0)),
+                When(status=status.SUSPENDED, then=Value(1)),
+                default=Value(2), output_field=IntegerField())
     return (customer.subscriptions.select_related("offer", "reseller_of_record",
-                                                  "support_contact")
-            .order_by("offer__name"))
+                                                  "support_contact", "replaced_by__offer")
+            .annotate(rank=rank).order_by("rank", "offer__name", "created_at"))
+
+
+def customer_order_notices(*, customer):
+    """The customer's purchase orders still being provisioned, or failed: the Subscriptions
+    page says so (and refreshes itself while one is pending)."""
+    from apps.orders.models import Order
+
+    return (Order.objects.filter(customer=customer,
+                                 status__in=[Order.Status.SUBMITTED, Order.Status.PROVISIONING,
+                                             Order.Status.FAILED])
+            .exclude(kind=Order.Kind.CHANGE).order_by("-submitted_at")[:5])
 
 
 def admin_username(domain_prefix):

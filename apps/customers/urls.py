@@ -10,5 +10,10 @@ urlpatterns = [
     path("customers/new/domain-check/", views.domain_check, name="domain_check"),
     path("customers/new/<slug:step>/", views.new_customer, name="new_step"),
     path("customers/<uuid:customer_id>/", views.customer_detail, name="detail"),
+    path("customers/<uuid:customer_id>/summary/", views.customer_summary, name="summary"),
+    path("customers/<uuid:customer_id>/subscriptions/", views.customer_subscriptions_page,
+         name="subscriptions"),
+    path("customers/<uuid:customer_id>/subscriptions/new/", views.add_subscription,
+         name="add_subscription"),
     path("partners/", views.partners, name="partners"),
 ]

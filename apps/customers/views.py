@@ -1,5 +1,6 @@
-"""Customer lists of a provider or reseller, a customer's page, its partners, and the
-New customer wizard."""
+"""Customer lists of a provider or reseller (the Customers page, its expanded records), a
+customer's page and Subscriptions page, Add subscription, its partners, and the New customer
+wizard."""
 
 import uuid
 
@@ -10,16 +11,19 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 from formtools.wizard.views import NamedUrlSessionWizardView
 
 from apps.errors import DomainError
 from apps.organizations.access import workspace_view
 from apps.organizations.roles import Kind, has_permission
 from apps.pagination import paginate
+from apps.tables import clean_sort, configure_table, render_region
 
+from .filters import CustomerFilter
 from .forms import (
     CustomerDetailsForm,
+    NewSubscriptionForm,
     ReviewForm,
     SubscriptionsForm,
     domain_prefix_problem,
@@ -29,27 +33,137 @@ from .selectors import (
     admin_username,
     customer_get,
     customer_list,
+    customer_order_notices,
     customer_subscriptions,
     partnered_resellers,
 )
+from .tables import CustomerTable
 
 
 @workspace_view(kinds=(Kind.PROVIDER, Kind.RESELLER), permission="customers.view")
+@require_GET
 def customers(request):
-    page = paginate(request, customer_list(organization=request.organization))
-    can_add = (request.organization.kind == Kind.PROVIDER
-               and has_permission(request.membership, "customers.manage"))
-    return render(request, "customers/list.html", {"page": page, "can_add": can_add})
+    organization = request.organization
+    filterset = CustomerFilter(request.GET or None,
+                               queryset=customer_list(organization=organization),
+                               organization=organization)
+    table = configure_table(request, CustomerTable(filterset.qs, organization=organization))
+    is_provider = organization.kind == Kind.PROVIDER
+    return render_region(request, "customers/list.html", "customers/partials/region.html", {
+        "filter": filterset, "table": table,
+        "sort": clean_sort(request, table),
+        "can_add": is_provider and has_permission(request.membership, "customers.manage"),
+        "filtered": bool(filterset.is_bound and filterset.form.has_changed()),
+    })
 
 
 @workspace_view(kinds=(Kind.PROVIDER, Kind.RESELLER), permission="customers.view")
+@require_GET
+def customer_summary(request, customer_id):
+    """The expanded record of the Customers page (htmx): subscriptions, reseller, support
+    contacts and actions."""
+    customer = customer_get(organization=request.organization, pk=customer_id)
+    subscriptions = list(customer_subscriptions(customer=customer)
+                         .filter(status__in=["active", "suspended"])[:SUMMARY_ROWS + 1])
+    contacts = {s.support_contact for s in subscriptions if s.support_contact is not None}
+    return render(request, "customers/partials/summary.html", {
+        "customer": customer, "subscriptions": subscriptions[:SUMMARY_ROWS],
+        "more": len(subscriptions) > SUMMARY_ROWS,
+        "support_contacts": sorted(contacts, key=lambda org: org.name),
+        **_actions(request, customer),
+    })
+
+
+SUMMARY_ROWS = 5
+DETAIL_ROWS = 10
+
+
+def _actions(request, customer):
+    is_provider = request.organization.kind == Kind.PROVIDER
+    return {
+        "can_add_subscription": (is_provider and customer.status == customer.Status.ACTIVE
+                                 and has_permission(request.membership, "orders.submit")),
+        "can_manage": is_provider and has_permission(request.membership, "customers.manage"),
+    }
+
+
+@workspace_view(kinds=(Kind.PROVIDER, Kind.RESELLER), permission="customers.view")
+@require_GET
 def customer_detail(request, customer_id):
     customer = customer_get(organization=request.organization, pk=customer_id)
+    subscriptions = list(customer_subscriptions(customer=customer)[:DETAIL_ROWS + 1])
     return render(request, "customers/detail.html", {
-        "customer": customer,
+        "customer": customer, "tab": "details",
         "admin_username": admin_username(customer.domain_prefix),
-        "subscriptions": customer_subscriptions(customer=customer),
+        "subscriptions": subscriptions[:DETAIL_ROWS],
+        "more_subscriptions": len(subscriptions) > DETAIL_ROWS,
+        **_actions(request, customer),
     })
+
+
+@workspace_view(kinds=(Kind.PROVIDER, Kind.RESELLER), permission="customers.view")
+@require_GET
+def customer_subscriptions_page(request, customer_id):
+    """The customer's Subscriptions page. While an order of new subscriptions is being
+    provisioned, htmx asks for the list again every few seconds."""
+    customer = customer_get(organization=request.organization, pk=customer_id)
+    notices = list(customer_order_notices(customer=customer))
+    context = {
+        "customer": customer, "tab": "subscriptions",
+        "page": paginate(request, customer_subscriptions(customer=customer), per_page=50),
+        "notices": notices, "pending": any(order.is_pending for order in notices),
+        **_actions(request, customer),
+    }
+    return render_region(request, "customers/subscriptions.html",
+                           "customers/partials/subscriptions_region.html", context)
+
+
+@workspace_view(kinds=(Kind.PROVIDER,), permission="orders.submit")
+@require_http_methods(["GET", "POST"])
+def add_subscription(request, customer_id):
+    """Add subscription → the New subscription page: offers, licenses and the reseller of
+    record; Submit places a new_subscription order, provisioned in the background."""
+    from apps.orders.selectors import order_for_key, orderable_offers
+    from apps.orders.services import order_submit_new_subscription
+
+    provider = request.organization
+    customer = customer_get(organization=provider, pk=customer_id)
+    offers = list(orderable_offers())
+    subscriptions_url = reverse("customers:subscriptions",
+                                kwargs={"org_slug": provider.slug, "customer_id": customer.pk})
+    if request.method == "POST":
+        form = NewSubscriptionForm(request.POST, offers=offers, provider=provider)
+        key = _uuid_or_none(request.POST.get("idempotency_key"))
+        if key is not None and order_for_key(provider=provider, idempotency_key=key,
+                                             user=request.user, customer=customer):
+            return redirect(subscriptions_url)  # a double click: the order exists already
+        if form.is_valid():
+            try:
+                order_submit_new_subscription(
+                    provider=provider, customer=customer, reseller=form.cleaned_data["reseller"],
+                    lines=form.lines(), idempotency_key=form.cleaned_data["idempotency_key"],
+                    submitted_by=request.user, request=request)
+            except DomainError as error:
+                error.add_to_form(form)
+            else:
+                messages.success(request, _("Order submitted. The new subscriptions appear "
+                                            "in the list once they are set up."))
+                return redirect(subscriptions_url)
+    else:
+        reseller = partnered_resellers(provider=provider).filter(pk=customer.reseller_id).first()
+        form = NewSubscriptionForm(offers=offers, provider=provider,
+                                   initial={"reseller": reseller, "idempotency_key": uuid.uuid4()})
+    return render(request, "customers/add_subscription.html", {
+        "customer": customer, "form": form, "cancel_url": subscriptions_url,
+        "customer_active": customer.status == customer.Status.ACTIVE,
+    }, status=400 if request.method == "POST" else 200)
+
+
+def _uuid_or_none(value):
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
 
 
 @workspace_view(kinds=(Kind.CUSTOMER,), permission="partners.view")

@@ -61,6 +61,11 @@ class Order(models.Model):
         indexes = [
             models.Index(fields=["provider", "-submitted_at"], name="order_provider_submitted"),
             models.Index(fields=["status", "submitted_at"], name="order_status_submitted"),
+            # The Orders page's filters.
+            models.Index(fields=["provider", "status", "-submitted_at"],
+                         name="order_provider_status"),
+            models.Index(fields=["provider", "kind", "-submitted_at"],
+                         name="order_provider_kind"),
         ]
 
     def __str__(self):
@@ -72,12 +77,32 @@ class Order(models.Model):
 
 
 class OrderLine(models.Model):
+    class Action(models.TextChoices):
+        PURCHASE = "purchase", _("Purchase")
+        ADD_LICENSES = "add_licenses", _("Licenses added")
+        REMOVE_LICENSES = "remove_licenses", _("Licenses removed")
+        UPGRADE = "upgrade", _("Upgrade")
+        SUSPEND = "suspend", _("Suspended")
+        REACTIVATE = "reactivate", _("Reactivated")
+        AUTO_RENEW_OFF = "auto_renew_off", _("Auto-renew turned off")
+        AUTO_RENEW_ON = "auto_renew_on", _("Auto-renew turned on")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines",
                               verbose_name=_("order"))
     offer = models.ForeignKey("catalog.Offer", on_delete=models.PROTECT, related_name="+",
                               verbose_name=_("offer"))
+    # What the line does: a purchase (new customer, new subscription) or a change of an
+    # existing subscription (a `change` order).
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices,
+                              default=Action.PURCHASE)
+    # The subscription's licenses once the line is done (a purchase: the licenses bought).
     quantity = models.PositiveIntegerField(_("licenses"), validators=[MinValueValidator(1)])
+    # Before a change: the licenses, and (an upgrade) the offer it replaced.
+    previous_quantity = models.PositiveIntegerField(_("licenses before"), null=True, blank=True)
+    previous_offer = models.ForeignKey("catalog.Offer", on_delete=models.PROTECT, null=True,
+                                       blank=True, related_name="+",
+                                       verbose_name=_("offer before"))
     # The price when the order was placed; the catalog may change later.
     unit_price = models.DecimalField(_("unit price"), max_digits=10, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3)
@@ -85,10 +110,11 @@ class OrderLine(models.Model):
                                            on_delete=models.SET_NULL, null=True, blank=True,
                                            related_name="+",
                                            verbose_name=_("reseller of record"))
-    # Set by provisioning: the subscription this line became.
-    subscription = models.OneToOneField("subscriptions.Subscription", on_delete=models.SET_NULL,
-                                        null=True, blank=True, related_name="order_line",
-                                        verbose_name=_("subscription"))
+    # A purchase: the subscription provisioning made of it. A change: the subscription
+    # changed (an upgrade: the new subscription).
+    subscription = models.ForeignKey("subscriptions.Subscription", on_delete=models.SET_NULL,
+                                     null=True, blank=True, related_name="order_lines",
+                                     verbose_name=_("subscription"))
 
     class Meta:
         verbose_name = _("order line")

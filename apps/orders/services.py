@@ -1,16 +1,17 @@
-"""Order use cases: submit a new customer's order, provision it, retry it, hand over the password.
+"""Order use cases: submit a new customer's or a new subscription's order, provision it,
+retry it, hand over the password. (Changes of existing subscriptions are `change` orders made
+by apps.subscriptions.services, completed at once.)
 
 The temporary password exists in plain text only inside `order_provision` (to hash it
 and encrypt it) and in the one response that reveals it; it is never logged, audited,
 mailed or passed to a task.
 """
 
-import calendar
 import contextlib
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -29,6 +30,7 @@ from apps.errors import DomainError
 from apps.organizations.models import Membership, Organization
 from apps.organizations.roles import Role
 from apps.subscriptions.models import Subscription
+from apps.subscriptions.services import term_end
 
 from . import crypto
 from .models import CredentialHandover, Order, OrderLine
@@ -76,9 +78,7 @@ def order_submit_new_customer(*, provider, reseller, customer_details, lines, id
     `lines` are (offer, licenses) pairs. The same idempotency key from the same user
     returns the order made the first time and creates nothing.
     """
-    # One submission at a time per provider, so the idempotency check below sees the
-    # order a concurrent double click is creating.
-    Organization.objects.select_for_update().filter(pk=provider.pk).values_list("pk").first()
+    _lock_provider(provider)
     existing = Order.objects.filter(provider=provider, idempotency_key=idempotency_key).first()
     if existing is not None:
         if existing.submitted_by_id != submitted_by.pk:
@@ -94,6 +94,57 @@ def order_submit_new_customer(*, provider, reseller, customer_details, lines, id
                                request=request, **customer_details)
     order = Order.objects.create(provider=provider, customer=customer, reseller=reseller,
                                  kind=Order.Kind.NEW_CUSTOMER, status=Order.Status.SUBMITTED,
+                                 idempotency_key=idempotency_key, submitted_by=submitted_by)
+    OrderLine.objects.bulk_create([
+        OrderLine(order=order, offer=offer, quantity=quantity, unit_price=offer.unit_price,
+                  currency=offer.currency, reseller_of_record=reseller)
+        for offer, quantity in lines])
+    record(actor=submitted_by, organization=provider, action="order.submitted", target=order,
+           data={"kind": order.kind, "customer": customer.organization.name,
+                 "reseller": reseller.name if reseller else None,
+                 "lines": [{"offer": offer.code, "licenses": quantity}
+                           for offer, quantity in lines]},
+           request=request)
+    from .tasks import provision_order
+
+    provision_order.delay_on_commit(str(order.pk))
+    return order
+
+
+def _lock_provider(provider):
+    """One submission at a time per provider, so that the idempotency check sees the order
+    a concurrent double click is creating."""
+    Organization.objects.select_for_update().filter(pk=provider.pk).values_list("pk").first()
+
+
+@transaction.atomic
+def order_submit_new_subscription(*, provider, customer, reseller, lines, idempotency_key,
+                                  submitted_by, request=None):
+    """Order new subscriptions for an existing customer; provision them on commit.
+
+    `reseller` (a partnered reseller, or None) becomes every new subscription's reseller of
+    record: the reseller credited for incentives. The same idempotency key from the same
+    user returns the order made the first time.
+    """
+    _lock_provider(provider)
+    existing = Order.objects.filter(provider=provider, idempotency_key=idempotency_key).first()
+    if existing is not None:
+        if existing.submitted_by_id != submitted_by.pk or existing.customer_id != customer.pk:
+            raise DomainError(_("This form was already used. Open Add subscription again."))
+        return existing
+    if customer.provider_id != provider.pk:
+        raise DomainError(_("This customer is not one of yours."))
+    customer = Customer.objects.select_related("organization").get(pk=customer.pk)
+    if customer.status != Customer.Status.ACTIVE:
+        raise DomainError(_("%(customer)s is not active yet: subscriptions can be added once "
+                            "its account is set up.") % {"customer": customer.organization.name})
+    if reseller is not None and not partnered_resellers(provider=provider).filter(
+            pk=reseller.pk).exists():
+        raise DomainError(_("Choose one of your partnered indirect resellers."),
+                          field="reseller")
+    lines = _check_lines(lines)
+    order = Order.objects.create(provider=provider, customer=customer, reseller=reseller,
+                                 kind=Order.Kind.NEW_SUBSCRIPTION, status=Order.Status.SUBMITTED,
                                  idempotency_key=idempotency_key, submitted_by=submitted_by)
     OrderLine.objects.bulk_create([
         OrderLine(order=order, offer=offer, quantity=quantity, unit_price=offer.unit_price,
@@ -170,14 +221,18 @@ def _provision(order_id, token):
              .get(pk=order_id))
     if order.status != Order.Status.PROVISIONING or order.claim_token != token:
         return False  # another run took the order over
-    if order.kind != Order.Kind.NEW_CUSTOMER:
-        raise DomainError(_("This kind of order cannot be provisioned yet."))
     customer = order.customer
-    _customer_admin(order, customer)
-    _subscriptions(order, customer)
-    _delegate(order, customer)
-    customer.status = Customer.Status.ACTIVE
-    customer.save(update_fields=["status"])
+    if order.kind == Order.Kind.NEW_CUSTOMER:
+        _customer_admin(order, customer)
+        _subscriptions(order, customer)
+        _delegate(order, customer)
+        customer.status = Customer.Status.ACTIVE
+        customer.save(update_fields=["status"])
+    elif order.kind == Order.Kind.NEW_SUBSCRIPTION:
+        _subscriptions(order, customer)
+    else:
+        # Changes are made (and completed) by the subscription services themselves.
+        raise DomainError(_("This kind of order is not provisioned."))
     order.status = Order.Status.COMPLETED
     order.completed_at = timezone.now()
     order.error = ""
@@ -216,20 +271,22 @@ def _customer_admin(order, customer):
     return user
 
 
-def _add_months(day, months):
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def _subscriptions(order, customer):
     today = timezone.localdate()
-    for line in order.lines.select_related("offer").filter(subscription__isnull=True):
+    for line in (order.lines.select_related("offer", "reseller_of_record")
+                 .filter(subscription__isnull=True)):
         line.subscription = Subscription.objects.create(
             customer=customer, offer=line.offer, quantity=line.quantity,
             reseller_of_record=line.reseller_of_record, support_contact=order.provider,
-            term_start=today, term_end=_add_months(today, line.offer.term_months))
+            term_start=today, term_end=term_end(line.offer, today))
         line.save(update_fields=["subscription"])
+        record(actor=None, organization=order.provider, action="subscription.purchased",
+               target=line.subscription,
+               data={"customer": customer.organization.name, "offer": line.offer.name,
+                     "licenses": line.quantity,
+                     "reseller_of_record": (line.reseller_of_record.name
+                                            if line.reseller_of_record else None),
+                     "order": str(order.pk)})
 
 
 def _delegate(order, customer):

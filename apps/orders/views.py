@@ -1,4 +1,5 @@
-"""The provider's Orders page, an order's Confirmation page (with Setup info), and retry."""
+"""The provider's Orders page (filter by status and kind, sortable), an order's Confirmation
+page (with Setup info), and retry."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,18 +11,25 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.errors import DomainError
 from apps.organizations.access import workspace_view
 from apps.organizations.roles import Kind, has_permission
-from apps.pagination import paginate
+from apps.tables import clean_sort, configure_table, render_region
 
 from . import selectors, services
+from .filters import OrderFilter
 from .models import Order
 from .pricing import order_totals
+from .tables import OrderTable
 
 
 @workspace_view(kinds=(Kind.PROVIDER,), permission="orders.view")
+@require_GET
 def orders(request):
-    page = paginate(request, selectors.order_list(provider=request.organization))
-    return render(request, "orders/list.html", {
-        "page": page, "can_submit": has_permission(request.membership, "orders.submit")})
+    filterset = OrderFilter(request.GET or None,
+                            queryset=selectors.order_list(provider=request.organization))
+    table = configure_table(request, OrderTable(filterset.qs))
+    return render_region(request, "orders/list.html", "orders/partials/region.html", {
+        "filter": filterset, "table": table, "sort": clean_sort(request, table),
+        "filtered": bool(filterset.is_bound and filterset.form.has_changed()),
+        "can_submit": has_permission(request.membership, "orders.submit")})
 
 
 def _status_context(request, order):

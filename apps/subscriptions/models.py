@@ -1,6 +1,7 @@
 """Subscriptions: a customer's licenses of one offer."""
 
 import uuid
+from datetime import timedelta
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -13,6 +14,11 @@ class Subscription(models.Model):
         ACTIVE = "active", _("Active")
         SUSPENDED = "suspended", _("Suspended")
         CANCELLED = "cancelled", _("Cancelled")
+        # Replaced by a subscription of an offer on its upgrade path (see replaced_by).
+        UPGRADED = "upgraded", _("Upgraded")
+
+    # Licenses can be removed only this many days from the purchase or the last renewal.
+    REDUCTION_WINDOW_DAYS = 7
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE,
@@ -33,10 +39,14 @@ class Subscription(models.Model):
                                         on_delete=models.SET_NULL, null=True, blank=True,
                                         related_name="supported_subscriptions",
                                         verbose_name=_("designated support contact"))
+    # The day of the purchase or of the last renewal: the reduction window starts here.
     term_start = models.DateField(_("term start"), default=timezone.localdate)
     term_end = models.DateField(_("term end"))
     auto_renew = models.BooleanField(_("auto-renew"), default=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Set when an upgrade replaced this subscription: the one that carries its licenses on.
+    replaced_by = models.OneToOneField("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                       related_name="replaces", verbose_name=_("replaced by"))
 
     class Meta:
         verbose_name = _("subscription")
@@ -49,3 +59,25 @@ class Subscription(models.Model):
 
     def __str__(self):
         return f"{self.offer} x {self.quantity}"
+
+    @property
+    def is_open(self):
+        """Active or suspended: it still counts, and can still be changed."""
+        return self.status in (self.Status.ACTIVE, self.Status.SUSPENDED)
+
+    @property
+    def reduction_closes_on(self):
+        """The first day licenses can no longer be removed."""
+        return self.term_start + timedelta(days=self.REDUCTION_WINDOW_DAYS)
+
+    @property
+    def reduction_last_day(self):
+        """The last day licenses can be removed."""
+        return self.reduction_closes_on - timedelta(days=1)
+
+    def reduction_days_left(self, today=None):
+        """Days left (today included) to remove licenses; 0 once the window has closed."""
+        today = today or timezone.localdate()
+        if today < self.term_start:
+            return self.REDUCTION_WINDOW_DAYS
+        return max(0, (self.reduction_closes_on - today).days)

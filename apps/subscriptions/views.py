@@ -1,15 +1,222 @@
-"""A customer's subscriptions."""
+"""A customer's own subscriptions, and the subscription detail page of a provider (or of the
+customer's delegated reseller, read only) with its changes: designated support contact,
+reseller of record, licenses, upgrade, suspension and auto-renew."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
+from apps.customers.selectors import customer_get, partnered_resellers
+from apps.errors import DomainError
 from apps.organizations.access import workspace_view
-from apps.organizations.roles import Kind
+from apps.organizations.roles import Kind, has_permission
 from apps.pagination import paginate
 
-from .selectors import subscription_list
+from . import services
+from .forms import (
+    AutoRenewForm,
+    ChangeForm,
+    LicensesForm,
+    ResellerOfRecordForm,
+    SupportContactForm,
+    UpgradeForm,
+)
+from .selectors import (
+    subscription_get,
+    subscription_history,
+    subscription_list,
+    support_contact_choices,
+    upgrade_offers,
+)
 
 
 @workspace_view(kinds=(Kind.CUSTOMER,), permission="subscriptions.view")
 def subscriptions(request):
     page = paginate(request, subscription_list(organization=request.organization))
     return render(request, "subscriptions/list.html", {"page": page})
+
+
+# ------------------------------------------------------------------ the detail page
+
+
+def _load(request, customer_id, subscription_id):
+    customer = customer_get(organization=request.organization, pk=customer_id)
+    return customer, subscription_get(customer=customer, pk=subscription_id)
+
+
+def _forms(subscription, customer, bound=None):
+    """Every form of the page, unbound, except `bound` (name → form) sent back with errors."""
+    provider = customer.provider
+    forms = {
+        "support_contact": SupportContactForm(
+            choices=support_contact_choices(provider=provider),
+            initial={"support_contact": subscription.support_contact_id}),
+        "reseller_of_record": ResellerOfRecordForm(
+            resellers=partnered_resellers(provider=provider),
+            initial={"reseller_of_record": subscription.reseller_of_record_id}),
+        "licenses": LicensesForm(offer=subscription.offer,
+                                 initial={"quantity": subscription.quantity}),
+        "upgrade": UpgradeForm(offers=upgrade_offers(subscription=subscription)),
+        "suspend": ChangeForm(),
+        "reactivate": ChangeForm(),
+        "auto_renew": AutoRenewForm(
+            initial={"auto_renew": "on" if not subscription.auto_renew else "off"}),
+    }
+    forms.update(bound or {})
+    for name, form in forms.items():
+        form.auto_id = f"{name}-%s"  # several forms on one page: distinct ids
+    return forms
+
+
+def _render(request, customer, subscription, bound=None, status=200):
+    is_provider = request.organization.kind == Kind.PROVIDER
+    today = timezone.localdate()
+    forms = _forms(subscription, customer, bound)
+    return render(request, "subscriptions/detail.html", {
+        "customer": customer, "subscription": subscription, "forms": forms,
+        "upgrade_choices": list(forms["upgrade"].fields["offer"].queryset),
+        "can_manage": is_provider and has_permission(request.membership, "customers.manage"),
+        "can_order": is_provider and has_permission(request.membership, "orders.submit"),
+        "reduction_days_left": subscription.reduction_days_left(today),
+        "window_days": subscription.REDUCTION_WINDOW_DAYS,
+        "history": subscription_history(subscription=subscription,
+                                        viewer=request.organization),
+        # Errors of no one field (the subscription's state, say) go at the top of the page:
+        # the form that was sent may not even be shown any more.
+        "page_errors": [error for form in (bound or {}).values()
+                        for error in form.non_field_errors()],
+    }, status=status)
+
+
+@workspace_view(kinds=(Kind.PROVIDER, Kind.RESELLER), permission="subscriptions.view")
+@require_GET
+def subscription_detail(request, customer_id, subscription_id):
+    customer, subscription = _load(request, customer_id, subscription_id)
+    return _render(request, customer, subscription)
+
+
+def _change(request, customer_id, subscription_id, *, name, make_form, call, done):
+    """POST → validate → call the service → redirect to the (new) subscription's page with a
+    message; errors → the page again, the form's errors next to its fields, nothing saved."""
+    customer, subscription = _load(request, customer_id, subscription_id)
+    form = make_form(subscription, customer)
+    if form.is_valid():
+        try:
+            changed = call(subscription, form.cleaned_data)
+        except DomainError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, done(changed))
+            return redirect("subscriptions:detail", org_slug=request.organization.slug,
+                            customer_id=customer.pk, subscription_id=changed.pk)
+    return _render(request, customer, subscription, bound={name: form}, status=400)
+
+
+def _acting(request):
+    return {"actor": request.user, "organization": request.organization, "request": request}
+
+
+@workspace_view(kinds=(Kind.PROVIDER,), permission="customers.manage")
+@require_POST
+def support_contact(request, customer_id, subscription_id):
+    return _change(
+        request, customer_id, subscription_id, name="support_contact",
+        make_form=lambda s, c: SupportContactForm(
+            request.POST, choices=support_contact_choices(provider=c.provider)),
+        call=lambda s, data: services.subscription_set_support_contact(
+            subscription=s, contact=data["support_contact"], **_acting(request)),
+        done=lambda s: _("%(name)s is now the designated support contact.")
+        % {"name": s.support_contact.name})
+
+
+@workspace_view(kinds=(Kind.PROVIDER,), permission="customers.manage")
+@require_POST
+def reseller_of_record(request, customer_id, subscription_id):
+    def done(s):
+        if s.reseller_of_record is None:
+            return _("No reseller is credited with this subscription any more.")
+        return _("%(name)s is now the reseller of record.") % {"name": s.reseller_of_record.name}
+
+    return _change(
+        request, customer_id, subscription_id, name="reseller_of_record",
+        make_form=lambda s, c: ResellerOfRecordForm(
+            request.POST, resellers=partnered_resellers(provider=c.provider)),
+        call=lambda s, data: services.subscription_set_reseller_of_record(
+            subscription=s, reseller=data["reseller_of_record"], **_acting(request)),
+        done=done)
+
+
+@workspace_view(kinds=(Kind.PROVIDER,), permission="orders.submit")
+@require_POST
+def licenses(request, customer_id, subscription_id):
+    return _change(
+        request, customer_id, subscription_id, name="licenses",
+        make_form=lambda s, c: LicensesForm(request.POST, offer=s.offer),
+        call=lambda s, data: services.subscription_change_quantity(
+            subscription=s, quantity=data["quantity"],
+            idempotency_key=data["idempotency_key"], **_acting(request)),
+        done=lambda s: _("The subscription now has %(count)s licenses.")
+        % {"count": s.quantity})
+
+
+@workspace_view(kinds=(Kind.PROVIDER,), permission="orders.submit")
+@require_POST
+def upgrade(request, customer_id, subscription_id):
+    return _change(
+        request, customer_id, subscription_id, name="upgrade",
+        make_form=lambda s, c: UpgradeForm(request.POST,
+                                           offers=upgrade_offers(subscription=s)),
+        call=lambda s, data: services.subscription_upgrade(
+            subscription=s, offer=data["offer"], idempotency_key=data["idempotency_key"],
+            **_acting(request)),
+        done=lambda s: _("Upgraded to %(offer)s with %(count)s licenses.")
+        % {"offer": s.offer.name, "count": s.quantity})
+
+
+@workspace_view(kinds=(Kind.PROVIDER,), permission="orders.submit")
+@require_POST
+def suspend(request, customer_id, subscription_id):
+    return _change(
+        request, customer_id, subscription_id, name="suspend",
+        make_form=lambda s, c: ChangeForm(request.POST),
+        call=lambda s, data: services.subscription_suspend(
+            subscription=s, idempotency_key=data["idempotency_key"], **_acting(request)),
+        done=lambda s: _("The subscription is suspended."))
+
+
+@workspace_view(kinds=(Kind.PROVIDER,), permission="orders.submit")
+@require_POST
+def reactivate(request, customer_id, subscription_id):
+    return _change(
+        request, customer_id, subscription_id, name="reactivate",
+        make_form=lambda s, c: ChangeForm(request.POST),
+        call=lambda s, data: services.subscription_reactivate(
+            subscription=s, idempotency_key=data["idempotency_key"], **_acting(request)),
+        done=lambda s: _("The subscription is active again."))
+
+
+@workspace_view(kinds=(Kind.PROVIDER,), permission="orders.submit")
+@require_POST
+def auto_renew(request, customer_id, subscription_id):
+    def done(s):
+        if s.auto_renew:
+            return _("Auto-renew is on: the subscription renews on %(day)s.") % {
+                "day": _date(s.term_end)}
+        return _("Auto-renew is off: the subscription ends on %(day)s.") % {
+            "day": _date(s.term_end)}
+
+    return _change(
+        request, customer_id, subscription_id, name="auto_renew",
+        make_form=lambda s, c: AutoRenewForm(request.POST),
+        call=lambda s, data: services.subscription_set_auto_renew(
+            subscription=s, auto_renew=data["auto_renew"],
+            idempotency_key=data["idempotency_key"], **_acting(request)),
+        done=done)
+
+
+def _date(day):
+    from django.utils.formats import date_format
+
+    return date_format(day, "DATE_FORMAT")

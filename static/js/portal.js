@@ -89,5 +89,59 @@
   document.addEventListener("htmx:afterSettle", (event) => {
     focusFirstError(event.target);
     event.target.querySelectorAll("[data-mailto-from]").forEach(refreshMailto);
+    showExpandButtons(event.target);
   });
+
+  // <button data-expand-url="…" aria-controls="row-id" aria-expanded="false" hidden>: the
+  // down arrow of a table row. It shows or hides the row it controls and, the first time,
+  // loads the row's content from data-expand-url (htmx) into its [data-expand-body]. The
+  // button stays hidden without JavaScript: the row's own link opens the same page.
+  function showExpandButtons(root) {
+    root.querySelectorAll("button[data-expand-url][hidden]").forEach((button) => {
+      button.hidden = false;
+    });
+  }
+
+  function toggleExpand(button) {
+    const row = document.getElementById(button.getAttribute("aria-controls"));
+    if (!row) return;
+    const open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    row.hidden = !open;
+    const body = row.querySelector("[data-expand-body]");
+    if (open && body && !row.dataset.loaded && window.htmx) {
+      row.dataset.loaded = "true";
+      body.setAttribute("aria-busy", "true");
+      window.htmx.ajax("GET", button.dataset.expandUrl, { target: body, swap: "innerHTML" })
+        .finally(() => body.removeAttribute("aria-busy"));
+    }
+  }
+
+  document.addEventListener("click", (event) => {
+    const expand = event.target.closest("button[data-expand-url]");
+    if (expand) toggleExpand(expand);
+  });
+
+  // <form data-sync-from-url>: a filter form outside the region htmx replaces. When the
+  // back button restores an earlier page from htmx's history, put the URL's values back
+  // into the form (the snapshot keeps the markup, not what was typed or chosen).
+  function syncFormsFromUrl() {
+    const params = new URLSearchParams(window.location.search);
+    document.querySelectorAll("form[data-sync-from-url]").forEach((form) => {
+      Array.from(form.elements).forEach((field) => {
+        if (!field.name || field.type === "submit") return;
+        const value = params.get(field.name);
+        if (field.type === "hidden") {
+          field.value = value || "";
+          field.disabled = !value;
+        } else {
+          field.value = value || "";
+        }
+      });
+    });
+  }
+
+  document.addEventListener("htmx:historyRestore", syncFormsFromUrl);
+  window.addEventListener("pageshow", (event) => { if (event.persisted) syncFormsFromUrl(); });
+  document.addEventListener("DOMContentLoaded", () => showExpandButtons(document));
 })();

@@ -1,0 +1,44 @@
+"""The Customers page's filters: search by company or domain, filter by indirect reseller."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.organizations.roles import Kind
+
+from .selectors import customer_reseller_choices
+
+NO_RESELLER = "none"
+
+
+class CustomerFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search by company or domain"), method="search", max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}))
+    reseller = django_filters.ChoiceFilter(
+        label=_("Indirect reseller"), method="by_reseller", empty_label=_("Any reseller"),
+        error_messages={"invalid_choice": _("Choose a reseller from the list.")})
+
+    def __init__(self, data=None, queryset=None, *, organization, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        if organization.kind == Kind.PROVIDER:
+            self.filters["reseller"].extra["choices"] = [
+                (NO_RESELLER, _("No reseller (direct customers)")),
+                *((str(r.pk), r.name) for r in customer_reseller_choices(provider=organization)),
+            ]
+        else:
+            # A reseller's customers are all its own.
+            del self.filters["reseller"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(organization__name__icontains=value)
+                               | Q(domain_prefix__icontains=value))
+
+    def by_reseller(self, queryset, name, value):
+        if value == NO_RESELLER:
+            return queryset.filter(reseller__isnull=True)
+        return queryset.filter(reseller_id=value)

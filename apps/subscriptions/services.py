@@ -1,0 +1,358 @@
+"""Subscription use cases: licenses, upgrades, suspension, auto-renew, support contact and
+reseller of record.
+
+Each is one transaction, audited. A change of licenses, offer, status or renewal is also
+an order: a `change` order with one line, completed at once (nothing to provision). The
+acting organization is the customer's provider, or (later) its delegated reseller; the
+services check it themselves, so a view for resellers can call them unchanged.
+"""
+
+import calendar
+import uuid
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.audit.services import record
+from apps.catalog.models import Offer
+from apps.errors import DomainError
+from apps.organizations.roles import Kind
+
+from .models import Subscription
+
+Status = Subscription.Status
+
+
+def add_months(day, months):
+    """The same day `months` later (the month's last day when it is shorter)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def term_end(offer, start):
+    return add_months(start, offer.term_months)
+
+
+# ------------------------------------------------------------------ plumbing
+
+
+def _lock(subscription):
+    return (Subscription.objects.select_for_update(of=("self",))
+            .select_related("offer", "customer__organization", "customer__provider",
+                            "reseller_of_record", "support_contact")
+            .get(pk=subscription.pk))
+
+
+def _check_acting(subscription, organization):
+    """The customer's provider may change its subscriptions, and so may its delegated
+    reseller; nobody else (a view scoped wrongly must not get further than this)."""
+    customer = subscription.customer
+    if organization.pk == customer.provider_id:
+        return
+    if organization.kind == Kind.RESELLER and organization.pk == customer.reseller_id:
+        return
+    raise DomainError(_("This subscription is not one you manage."), code="not_yours")
+
+
+def _replayed(subscription, idempotency_key, actor):
+    """The subscription a form sent twice already changed, or None (a first submission)."""
+    from apps.orders.models import Order
+
+    if idempotency_key is None:
+        return None
+    order = (Order.objects.filter(provider_id=subscription.customer.provider_id,
+                                  idempotency_key=idempotency_key)
+             .prefetch_related("lines__subscription").first())
+    if order is None:
+        return None
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    lines = list(order.lines.all())
+    if (order.kind != Order.Kind.CHANGE or order.submitted_by_id != actor_id or not lines
+            or lines[0].subscription is None):
+        raise DomainError(_("This form was already used. Open the subscription again."),
+                          code="stale_form")
+    return lines[0].subscription
+
+
+def _change_order(*, subscription, action, actor, quantity, previous_quantity=None,
+                  previous_offer=None, idempotency_key=None):
+    """The completed `change` order, and its one line, that records a change."""
+    from apps.orders.models import Order, OrderLine
+
+    now = timezone.now()
+    customer = subscription.customer
+    offer = subscription.offer
+    order = Order.objects.create(
+        provider_id=customer.provider_id, customer=customer,
+        reseller=subscription.reseller_of_record, kind=Order.Kind.CHANGE,
+        status=Order.Status.COMPLETED, idempotency_key=idempotency_key or uuid.uuid4(),
+        submitted_by=actor if actor is not None and actor.is_authenticated else None,
+        submitted_at=now, completed_at=now)
+    OrderLine.objects.create(
+        order=order, offer=offer, action=action, quantity=quantity,
+        previous_quantity=previous_quantity, previous_offer=previous_offer,
+        unit_price=offer.unit_price, currency=offer.currency,
+        reseller_of_record=subscription.reseller_of_record, subscription=subscription)
+    return order
+
+
+def _audit(subscription, action, *, actor, organization, request, data):
+    record(actor=actor, organization=organization, action=f"subscription.{action}",
+           target=subscription,
+           data={"customer": subscription.customer.organization.name,
+                 "offer": subscription.offer.name, **data},
+           request=request)
+
+
+def _name(organization):
+    return organization.name if organization is not None else None
+
+
+def _require_status(subscription, allowed, message, field=None):
+    if subscription.status not in allowed:
+        raise DomainError(message, field=field, code="status")
+
+
+# ------------------------------------------------------------------ licenses
+
+
+@transaction.atomic
+def subscription_change_quantity(*, subscription, quantity, actor, organization, request=None,
+                                 today=None, idempotency_key=None):
+    """Set the number of licenses. More: any time, up to the offer's maximum. Fewer: only
+    within REDUCTION_WINDOW_DAYS of the purchase or the last renewal (`term_start`)."""
+    from apps.orders.models import OrderLine
+
+    subscription = _lock(subscription)
+    replayed = _replayed(subscription, idempotency_key, actor)
+    if replayed is not None:
+        return replayed
+    _check_acting(subscription, organization)
+    _require_status(subscription, (Status.ACTIVE,),
+                    _("Licenses can be changed on an active subscription only."), "quantity")
+    offer = subscription.offer
+    if isinstance(quantity, bool) or not isinstance(quantity, int):
+        raise DomainError(_("Enter a whole number of licenses."), field="quantity")
+    previous = subscription.quantity
+    if quantity == previous:
+        raise DomainError(_("The subscription already has %(count)s licenses.")
+                          % {"count": previous}, field="quantity", code="unchanged")
+    if not offer.min_licenses <= quantity <= offer.max_licenses:
+        raise DomainError(_("%(offer)s allows %(min)s to %(max)s licenses.")
+                          % {"offer": offer.name, "min": offer.min_licenses,
+                             "max": offer.max_licenses}, field="quantity", code="limits")
+    if quantity > previous and not offer.is_active:
+        raise DomainError(_("%(offer)s is no longer sold, so no licenses can be added. "
+                            "Upgrade the subscription instead.") % {"offer": offer.name},
+                          field="quantity", code="retired")
+    if quantity < previous and subscription.reduction_days_left(today) == 0:
+        raise DomainError(
+            _("Licenses can be removed only within %(days)s days of the purchase or the last "
+              "renewal (%(start)s); that window closed on %(closed)s. You can still add "
+              "licenses, or turn auto-renew off so that the subscription ends on %(end)s.")
+            % {"days": Subscription.REDUCTION_WINDOW_DAYS,
+               "start": _date(subscription.term_start),
+               "closed": _date(subscription.reduction_closes_on),
+               "end": _date(subscription.term_end)},
+            field="quantity", code="window_closed")
+    subscription.quantity = quantity
+    subscription.save(update_fields=["quantity"])
+    action = (OrderLine.Action.ADD_LICENSES if quantity > previous
+              else OrderLine.Action.REMOVE_LICENSES)
+    order = _change_order(subscription=subscription, action=action, actor=actor,
+                          quantity=quantity, previous_quantity=previous,
+                          idempotency_key=idempotency_key)
+    _audit(subscription, "licenses_changed", actor=actor, organization=organization,
+           request=request, data={"from": previous, "to": quantity, "order": str(order.pk)})
+    return subscription
+
+
+def _date(day):
+    from django.utils.formats import date_format
+
+    return date_format(day, "DATE_FORMAT")
+
+
+# ------------------------------------------------------------------ upgrade
+
+
+@transaction.atomic
+def subscription_upgrade(*, subscription, offer, actor, organization, request=None, today=None,
+                         idempotency_key=None):
+    """Replace the subscription with one of an offer on its upgrade path. The licenses,
+    reseller of record, support contact and auto-renew carry over; a new term starts."""
+    from apps.orders.models import OrderLine
+
+    subscription = _lock(subscription)
+    replayed = _replayed(subscription, idempotency_key, actor)
+    if replayed is not None:
+        return replayed
+    _check_acting(subscription, organization)
+    _require_status(subscription, (Status.ACTIVE,),
+                    _("Only an active subscription can be upgraded."), "offer")
+    target = (Offer.objects.filter(pk=getattr(offer, "pk", None), is_active=True,
+                                   upgrades_from=subscription.offer).first())
+    if target is None:
+        raise DomainError(_("Choose an offer on this subscription's upgrade path."),
+                          field="offer", code="not_an_upgrade")
+    quantity = subscription.quantity
+    if not target.min_licenses <= quantity <= target.max_licenses:
+        raise DomainError(
+            _("%(offer)s allows %(min)s to %(max)s licenses; this subscription has %(count)s. "
+              "Change its licenses first.")
+            % {"offer": target.name, "min": target.min_licenses, "max": target.max_licenses,
+               "count": quantity}, field="offer", code="limits")
+    today = today or timezone.localdate()
+    old_offer = subscription.offer
+    upgraded = Subscription.objects.create(
+        customer=subscription.customer, offer=target, quantity=quantity, status=Status.ACTIVE,
+        reseller_of_record=subscription.reseller_of_record,
+        support_contact=subscription.support_contact, term_start=today,
+        term_end=term_end(target, today), auto_renew=subscription.auto_renew)
+    subscription.status = Status.UPGRADED
+    subscription.replaced_by = upgraded
+    subscription.save(update_fields=["status", "replaced_by"])
+    order = _change_order(subscription=upgraded, action=OrderLine.Action.UPGRADE, actor=actor,
+                          quantity=quantity, previous_quantity=quantity,
+                          previous_offer=old_offer, idempotency_key=idempotency_key)
+    _audit(upgraded, "upgraded", actor=actor, organization=organization, request=request,
+           data={"from_offer": old_offer.name, "to_offer": target.name, "licenses": quantity,
+                 "replaces": str(subscription.pk), "order": str(order.pk)})
+    return upgraded
+
+
+# ------------------------------------------------------------------ suspension, renewal
+
+
+def _status_change(subscription, *, new_status, allowed, refusal, action, audit_action, actor,
+                   organization, request, idempotency_key):
+    subscription = _lock(subscription)
+    replayed = _replayed(subscription, idempotency_key, actor)
+    if replayed is not None:
+        return replayed
+    _check_acting(subscription, organization)
+    _require_status(subscription, allowed, refusal)
+    subscription.status = new_status
+    subscription.save(update_fields=["status"])
+    order = _change_order(subscription=subscription, action=action, actor=actor,
+                          quantity=subscription.quantity, previous_quantity=subscription.quantity,
+                          idempotency_key=idempotency_key)
+    _audit(subscription, audit_action, actor=actor, organization=organization, request=request,
+           data={"order": str(order.pk)})
+    return subscription
+
+
+@transaction.atomic
+def subscription_suspend(*, subscription, actor, organization, request=None,
+                         idempotency_key=None):
+    from apps.orders.models import OrderLine
+
+    return _status_change(
+        subscription, new_status=Status.SUSPENDED, allowed=(Status.ACTIVE,),
+        refusal=_("Only an active subscription can be suspended."),
+        action=OrderLine.Action.SUSPEND, audit_action="suspended", actor=actor,
+        organization=organization, request=request, idempotency_key=idempotency_key)
+
+
+@transaction.atomic
+def subscription_reactivate(*, subscription, actor, organization, request=None,
+                            idempotency_key=None):
+    from apps.orders.models import OrderLine
+
+    return _status_change(
+        subscription, new_status=Status.ACTIVE, allowed=(Status.SUSPENDED,),
+        refusal=_("Only a suspended subscription can be reactivated."),
+        action=OrderLine.Action.REACTIVATE, audit_action="reactivated", actor=actor,
+        organization=organization, request=request, idempotency_key=idempotency_key)
+
+
+@transaction.atomic
+def subscription_set_auto_renew(*, subscription, auto_renew, actor, organization, request=None,
+                                idempotency_key=None):
+    """Turn auto-renew off (the subscription ends with its term) or on again."""
+    from apps.orders.models import OrderLine
+
+    subscription = _lock(subscription)
+    replayed = _replayed(subscription, idempotency_key, actor)
+    if replayed is not None:
+        return replayed
+    _check_acting(subscription, organization)
+    _require_status(subscription, (Status.ACTIVE, Status.SUSPENDED),
+                    _("Auto-renew can be changed on an active or suspended subscription only."))
+    auto_renew = bool(auto_renew)
+    if subscription.auto_renew == auto_renew:
+        raise DomainError(_("Auto-renew is already on.") if auto_renew
+                          else _("Auto-renew is already off."), code="unchanged")
+    subscription.auto_renew = auto_renew
+    subscription.save(update_fields=["auto_renew"])
+    action = OrderLine.Action.AUTO_RENEW_ON if auto_renew else OrderLine.Action.AUTO_RENEW_OFF
+    order = _change_order(subscription=subscription, action=action, actor=actor,
+                          quantity=subscription.quantity,
+                          previous_quantity=subscription.quantity,
+                          idempotency_key=idempotency_key)
+    _audit(subscription, "auto_renew_changed", actor=actor, organization=organization,
+           request=request, data={"auto_renew": auto_renew, "term_end": str(subscription.term_end),
+                                  "order": str(order.pk)})
+    return subscription
+
+
+# ------------------------------------------------------------------ who serves it
+
+
+def _partnered(provider, organization):
+    from apps.customers.selectors import partnered_resellers
+
+    return partnered_resellers(provider=provider).filter(pk=organization.pk).exists()
+
+
+@transaction.atomic
+def subscription_set_support_contact(*, subscription, contact, actor, organization,
+                                     request=None):
+    """The designated support contact: the provider itself or one of its partnered resellers."""
+    subscription = _lock(subscription)
+    _check_acting(subscription, organization)
+    _require_status(subscription, (Status.ACTIVE, Status.SUSPENDED),
+                    _("The support contact of a replaced or cancelled subscription cannot change."),
+                    "support_contact")
+    provider = subscription.customer.provider
+    if contact is None or (contact.pk != provider.pk and not _partnered(provider, contact)):
+        raise DomainError(_("Choose %(provider)s or one of its partnered indirect resellers.")
+                          % {"provider": provider.name}, field="support_contact",
+                          code="not_a_partner")
+    if subscription.support_contact_id == contact.pk:
+        raise DomainError(_("%(name)s is already the designated support contact.")
+                          % {"name": contact.name}, field="support_contact", code="unchanged")
+    previous = subscription.support_contact
+    subscription.support_contact = contact
+    subscription.save(update_fields=["support_contact"])
+    _audit(subscription, "support_contact_changed", actor=actor, organization=organization,
+           request=request, data={"from": _name(previous), "to": contact.name})
+    return subscription
+
+
+@transaction.atomic
+def subscription_set_reseller_of_record(*, subscription, reseller, actor, organization,
+                                        request=None):
+    """The reseller credited for incentives: a partnered reseller of the provider, or none."""
+    subscription = _lock(subscription)
+    _check_acting(subscription, organization)
+    _require_status(subscription, (Status.ACTIVE, Status.SUSPENDED),
+                    _("The reseller of record of a replaced or cancelled subscription cannot "
+                      "change."), "reseller_of_record")
+    provider = subscription.customer.provider
+    if reseller is not None and not _partnered(provider, reseller):
+        raise DomainError(_("Choose one of %(provider)s's partnered indirect resellers.")
+                          % {"provider": provider.name}, field="reseller_of_record",
+                          code="not_a_partner")
+    if subscription.reseller_of_record_id == getattr(reseller, "pk", None):
+        raise DomainError(_("Nothing changed: that is already the reseller of record."),
+                          field="reseller_of_record", code="unchanged")
+    previous = subscription.reseller_of_record
+    subscription.reseller_of_record = reseller
+    subscription.save(update_fields=["reseller_of_record"])
+    _audit(subscription, "reseller_of_record_changed", actor=actor, organization=organization,
+           request=request, data={"from": _name(previous), "to": _name(reseller)})
+    return subscription

@@ -1,0 +1,52 @@
+"""django-tables2 tables and the page regions htmx replaces.
+
+No query string can break a table: junk sort keys are ignored, junk page numbers show the
+first (or the last) page, and the page size is ours, not the URL's.
+"""
+
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+
+PER_PAGE = 25
+
+
+def configure_table(request, table, *, per_page=PER_PAGE):
+    table.request = request
+    order_by = [value for value in request.GET.getlist(table.prefixed_order_by_field)
+                if "\x00" not in value][:5]
+    if order_by:
+        table.order_by = order_by  # unknown or unsortable columns are dropped by the table
+    raw = request.GET.get(table.prefixed_page_field, "")
+    try:
+        page = int(raw) if len(raw) < 12 else 10**12
+    except ValueError:
+        page = 1
+    try:
+        table.paginate(per_page=per_page, page=page)
+    except PageNotAnInteger:
+        table.page = table.paginator.page(1)
+    except EmptyPage:
+        # Past the end: the last page; zero or below: the first.
+        table.page = table.paginator.page(table.paginator.num_pages if page > 1 else 1)
+    return table
+
+
+def render_region(request, page_template, region_template, context):
+    """The whole page, or (an htmx filter, sort or page change) just the table's region.
+
+    htmx asks again with HX-History-Restore-Request when its history cache misses: that
+    one gets the whole page. The response varies on HX-Request so that no cache hands a
+    region to a plain request for the same URL.
+    """
+    htmx = getattr(request, "htmx", None)
+    partial = bool(htmx) and not htmx.history_restore_request
+    response = render(request, region_template if partial else page_template,
+                      {**context, "partial": partial})
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def clean_sort(request, table):
+    """The sort of the query string, for the filter form to keep (not a 500 on a NUL)."""
+    return request.GET.get(table.prefixed_order_by_field, "")[:100].replace("\x00", "")
