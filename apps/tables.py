@@ -4,11 +4,38 @@ No query string can break a table: junk sort keys are ignored, junk page numbers
 first (or the last) page, and the page size is ours, not the URL's.
 """
 
-from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import QuerySet
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
+from django_tables2.rows import BoundRows
 
 PER_PAGE = 25
+
+
+class DeferredJoinPaginator(Paginator):
+    """A page of a large annotated queryset in two queries: first the page's primary keys,
+    in order, then those rows in full.
+
+    With one query, PostgreSQL projects every row the OFFSET skips (its joins and per-row
+    subqueries) and sorts wide rows: a deep page of 20,000 customers took 150 ms. The first
+    query here sorts and skips bare keys; the second computes 25 rows.
+    """
+
+    def page(self, number):
+        rows = self.object_list
+        queryset = getattr(getattr(rows, "data", None), "data", None)
+        if not isinstance(rows, BoundRows) or not isinstance(queryset, QuerySet):
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        keys = list(queryset.values_list("pk", flat=True)[bottom:top])
+        found = {record.pk: record for record in queryset.order_by().filter(pk__in=keys)}
+        records = [found[key] for key in keys if key in found]
+        return self._get_page(BoundRows(data=records, table=rows.table), number, self)
 
 
 def configure_table(request, table, *, per_page=PER_PAGE):
@@ -23,7 +50,7 @@ def configure_table(request, table, *, per_page=PER_PAGE):
     except ValueError:
         page = 1
     try:
-        table.paginate(per_page=per_page, page=page)
+        table.paginate(paginator_class=DeferredJoinPaginator, per_page=per_page, page=page)
     except PageNotAnInteger:
         table.page = table.paginator.page(1)
     except EmptyPage:

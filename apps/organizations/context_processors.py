@@ -1,5 +1,7 @@
 """Top bar context: the active organization, its menu and the organization switcher."""
 
+from django.utils.functional import SimpleLazyObject
+
 from .menu import menu_for
 
 
@@ -19,6 +21,9 @@ def workspace(request):
     return {
         "active_organization": getattr(request, "organization", None),
         "active_membership": membership,
-        "workspace_menu": menu_for(membership, current) if membership else [],
+        # Lazy: templates rendered for table cells (django-tables2's TemplateColumn) run the
+        # context processors once per cell, and never show the menu.
+        "workspace_menu": (SimpleLazyObject(lambda: menu_for(membership, current))
+                           if membership else []),
         "switcher_memberships": switcher,
     }
