@@ -25,11 +25,13 @@ from .tables import OrderTable
 def orders(request):
     filterset = OrderFilter(request.GET or None,
                             queryset=selectors.order_list(provider=request.organization))
-    table = configure_table(request, OrderTable(filterset.qs))
+    can_submit = has_permission(request.membership, "orders.submit")
+    table = configure_table(request, OrderTable(filterset.qs, organization=request.organization,
+                                                can_retry=can_submit))
     return render_region(request, "orders/list.html", "orders/partials/region.html", {
         "filter": filterset, "table": table, "sort": clean_sort(request, table),
         "filtered": bool(filterset.is_bound and filterset.form.has_changed()),
-        "can_submit": has_permission(request.membership, "orders.submit")})
+        "can_submit": can_submit})
 
 
 def _status_context(request, order):

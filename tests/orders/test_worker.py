@@ -70,3 +70,18 @@ def test_a_duplicate_delivery_through_the_worker_creates_nothing_twice(celery_wo
     time.sleep(1)  # let the duplicates run
     assert Subscription.objects.filter(customer_id=order.customer_id).count() == 1
     assert CredentialHandover.objects.filter(order=order).count() == 1
+
+
+def test_the_worker_provisions_new_subscriptions(celery_worker, provider, provider_admin,
+                                                 reseller, customer, offers):
+    from apps.orders.services import order_submit_new_subscription
+
+    order = order_submit_new_subscription(
+        provider=provider, customer=customer, reseller=reseller,
+        lines=[(offers["basic"], 3)], idempotency_key=uuid.uuid4(), submitted_by=provider_admin)
+    assert wait_for(lambda: Order.objects.get(pk=order.pk).status == Order.Status.COMPLETED), (
+        Order.objects.get(pk=order.pk).status)
+    subscription = Subscription.objects.get(customer=customer)
+    assert subscription.quantity == 3
+    assert subscription.reseller_of_record == reseller
+    assert not CredentialHandover.objects.filter(order=order).exists()
