@@ -141,6 +141,17 @@
     });
   }
 
+  // The same forms leave empty fields out of the URL htmx requests and pushes: the
+  // address to share reads ?reseller=… rather than ?q=&reseller=….
+  document.addEventListener("htmx:configRequest", (event) => {
+    const form = event.detail.elt.closest && event.detail.elt.closest("form[data-sync-from-url]");
+    const data = event.detail.formData;
+    if (!form || !data || event.detail.verb !== "get") return;
+    Array.from(data.keys()).forEach((name) => {
+      if (data.getAll(name).every((value) => value === "")) data.delete(name);
+    });
+  });
+
   document.addEventListener("htmx:historyRestore", syncFormsFromUrl);
   window.addEventListener("pageshow", (event) => { if (event.persisted) syncFormsFromUrl(); });
   document.addEventListener("DOMContentLoaded", () => showExpandButtons(document));

@@ -56,6 +56,17 @@ def test_the_delegated_reseller_reads_it_without_forms(client, reseller_admin, u
     assert response.status_code == 404
 
 
+def test_the_reseller_sees_who_changed_things_by_organization(client, admin_client, url,
+                                                            reseller_admin, fabrikam):
+    admin_client.post(url("support-contact"), {"support_contact": str(fabrikam.pk)})
+    client.force_login(reseller_admin)
+    html = html_of(client.get(url(slug="northwind")))
+    history = html[html.index('id="subscription-history"'):]
+    assert "Designated support contact: Contoso Distribution → Fabrikam Solutions." in history
+    assert "admin@contoso.test" not in history  # a provider's staff stay the provider's
+    assert "<td>Contoso Distribution</td>" in history
+
+
 def test_helpdesk_reads_it_but_changes_nothing(client, provider_helpdesk, url, subscription,
                                                fabrikam, key):
     client.force_login(provider_helpdesk)
