@@ -70,7 +70,8 @@ def test_the_table_lists_the_providers_customers(admin_client, book):
     assert "4 customers" in html
     for header in ("Company", "Domain", "Indirect reseller", "Subscriptions", "Licenses",
                    "Created"):
-        assert re.search(rf'<th [^>]*scope="col"[^>]*>\s*<a href="\?sort=[^"]+">{header}', html)
+        assert re.search(rf'<th [^>]*scope="col"[^>]*>\s*<a id="sort-[a-z_]+" href="\?sort=[^"]+">'
+                         rf'{header}', html)
     row = html[html.index(f'id="customer-{book["margie"].pk}"'):]
     row = row[:row.index("</tr>")]
     assert "Fabrikam Solutions" in row
@@ -176,6 +177,8 @@ def test_htmx_gets_the_region_only_and_the_url_keeps_the_filter(admin_client, bo
     assert names(html) == ["Proseware", "Margie&#x27;s Travel"]
     # The filter form's hidden sort field follows along (out of band).
     assert 'id="filter-sort" value="-company" hx-swap-oob="true"' in html
+    # ... and the count, into the live region outside the table's region.
+    assert '<span hx-swap-oob="innerHTML:#customers-count">2 customers</span>' in html
     assert "HX-Request" in response["Vary"]
     # A history restore (back button, htmx cache miss) gets the whole page.
     page = admin_client.get(f"/o/contoso/customers/?reseller={fabrikam.pk}",

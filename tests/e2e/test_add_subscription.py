@@ -52,6 +52,7 @@ def test_add_a_subscription_for_fabrikam_and_make_it_the_support_contact(
     expect(table_rows(page)).to_have_count(1)
     expect(table_rows(page).first).to_contain_text("Margie's Travel")
     expect(page).to_have_url(re.compile(r"\?reseller=[0-9a-f-]{36}$"))
+    expect(page.locator("#customers-count")).to_have_text("1 customer")
     filtered_url = page.url
     page.get_by_label("Indirect reseller").select_option(label="No reseller (direct customers)")
     expect(table_rows(page)).to_have_count(1)
@@ -65,6 +66,13 @@ def test_add_a_subscription_for_fabrikam_and_make_it_the_support_contact(
     # The URL can be shared: opened afresh it shows the same filtered table.
     page.goto(filtered_url)
     expect(table_rows(page)).to_have_count(1)
+    # Sorting keeps the filter, and the focus stays on the header link.
+    page.goto(f"{live_server.url}/o/contoso/customers/")
+    page.get_by_role("link", name=re.compile("^Company")).click()
+    expect(page).to_have_url(re.compile(r"\?sort=-company$"))
+    expect(table_rows(page).first).to_contain_text("Wide World Importers")
+    expect(page.locator("#sort-company")).to_be_focused()
+    page.goto(filtered_url)
 
     # Expand the record with the down arrow, from the keyboard.
     arrow = page.get_by_role("button", name="Expand Margie's Travel")
