@@ -43,7 +43,7 @@ def test_keyboard_user_opens_the_dashboard_menu(live_server, page, demo, sign_in
     item.focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Customers")
-    expect(page.get_by_role("cell", name="Adatum Corporation")).to_be_visible()
+    expect(page.get_by_role("cell", name="Adatum Corporation", exact=True)).to_be_visible()
 
 
 def test_other_provider_gets_not_found_for_contoso(live_server, page, demo, sign_in):
