@@ -327,3 +327,21 @@ def test_twenty_thousand_customers_page_fast(admin_client, provider, reseller, f
     with capsys.disabled():
         print(f"\n20,000 customers built in {built:.1f} s; page times (ms): "
               + ", ".join(f"{label} {ms:.0f}" for label, ms in timings.items()))
+
+
+def test_the_subscriptions_page_and_expanded_record_keep_fixed_queries(admin_client, provider,
+                                                                       customer, fabrikam):
+    def subscribe(n):
+        for i in range(n):
+            factories.SubscriptionFactory(customer=customer, support_contact=provider,
+                                          reseller_of_record=(fabrikam, None)[i % 2])
+
+    paths = [f"/o/contoso/customers/{customer.pk}/subscriptions/",
+             f"/o/contoso/customers/{customer.pk}/summary/",
+             f"/o/contoso/customers/{customer.pk}/"]
+    subscribe(2)
+    admin_client.get(paths[0])
+    few = [_query_count(admin_client, path) for path in paths]
+    subscribe(40)
+    assert [_query_count(admin_client, path) for path in paths] == few
+    assert max(few) <= 10
