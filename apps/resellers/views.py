@@ -8,12 +8,12 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_tables2 import RequestConfig
 
 from apps.errors import DomainError
 from apps.organizations.access import workspace_view
 from apps.organizations.roles import Kind, has_permission
 from apps.pagination import paginate
+from apps.tables import configure_table
 
 from . import selectors, services
 from .forms import (
@@ -35,8 +35,8 @@ def _search(request):
 
 
 def _table(request, table):
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
-    return table
+    # Our page size, not the URL's; junk sort keys and page numbers fall back quietly.
+    return configure_table(request, table, per_page=PER_PAGE)
 
 
 # ------------------------------------------------------------------ provider side

@@ -134,3 +134,11 @@ def test_reseller_lists_requests_addressed_to_its_members(client, provider, prov
     assert "Litware Distribution invites you" in content
     assert "someone@else.test" not in content
     assert "/invitations/partnership/" in content
+
+
+def test_the_page_size_is_ours_not_the_urls(client, provider_admin, provider):
+    for n in range(30):
+        partner(provider, f"Reseller {n:03d}")
+    client.force_login(provider_admin)
+    assert len(rows(client.get(PAGE + "?per_page=100000"))) == 25
+    assert len(rows(client.get(PAGE + "?page=2"))) == 5
