@@ -81,7 +81,8 @@ DETAIL_ROWS = 10
 def _actions(request, customer):
     is_provider = request.organization.kind == Kind.PROVIDER
     return {
-        "can_add_subscription": (is_provider and customer.status == customer.Status.ACTIVE
+        # The delegated reseller may request subscriptions too (through the provider).
+        "can_add_subscription": (customer.status == customer.Status.ACTIVE
                                  and has_permission(request.membership, "orders.submit")),
         "can_manage": is_provider and has_permission(request.membership, "customers.manage"),
     }
@@ -118,21 +119,35 @@ def customer_subscriptions_page(request, customer_id):
                            "customers/partials/subscriptions_region.html", context)
 
 
-@workspace_view(kinds=(Kind.PROVIDER,), permission="orders.submit")
+@workspace_view(kinds=(Kind.PROVIDER, Kind.RESELLER), permission="orders.submit")
 @require_http_methods(["GET", "POST"])
 def add_subscription(request, customer_id):
     """Add subscription → the New subscription page: offers, licenses and the reseller of
-    record; Submit places a new_subscription order, provisioned in the background."""
+    record; Submit places a new_subscription order, provisioned in the background.
+
+    A delegated reseller requests subscriptions for its customer through the customer's
+    provider: the order is the provider's, with the reseller as reseller of record.
+    """
     from apps.orders.selectors import order_for_key, orderable_offers
     from apps.orders.services import order_submit_new_subscription
 
-    provider = request.organization
-    customer = customer_get(organization=provider, pk=customer_id)
+    customer = customer_get(organization=request.organization, pk=customer_id)
+    provider = customer.provider
+    acting_reseller = request.organization if request.organization.kind == Kind.RESELLER \
+        else None
     offers = list(orderable_offers())
     subscriptions_url = reverse("customers:subscriptions",
-                                kwargs={"org_slug": provider.slug, "customer_id": customer.pk})
+                                kwargs={"org_slug": request.organization.slug,
+                                        "customer_id": customer.pk})
+
+    def make_form(*args, **kwargs):
+        form = NewSubscriptionForm(*args, offers=offers, provider=provider, **kwargs)
+        if acting_reseller is not None:
+            del form.fields["reseller"]  # the reseller asking is the reseller of record
+        return form
+
     if request.method == "POST":
-        form = NewSubscriptionForm(request.POST, offers=offers, provider=provider)
+        form = make_form(request.POST)
         key = _uuid_or_none(request.POST.get("idempotency_key"))
         if key is not None and order_for_key(provider=provider, idempotency_key=key,
                                              user=request.user, customer=customer):
@@ -140,9 +155,11 @@ def add_subscription(request, customer_id):
         if form.is_valid():
             try:
                 order_submit_new_subscription(
-                    provider=provider, customer=customer, reseller=form.cleaned_data["reseller"],
+                    provider=provider, customer=customer,
+                    reseller=acting_reseller or form.cleaned_data["reseller"],
                     lines=form.lines(), idempotency_key=form.cleaned_data["idempotency_key"],
-                    submitted_by=request.user, request=request)
+                    submitted_by=request.user, acting_organization=request.organization,
+                    request=request)
             except DomainError as error:
                 error.add_to_form(form)
             else:
@@ -151,10 +168,10 @@ def add_subscription(request, customer_id):
                 return redirect(subscriptions_url)
     else:
         reseller = partnered_resellers(provider=provider).filter(pk=customer.reseller_id).first()
-        form = NewSubscriptionForm(offers=offers, provider=provider,
-                                   initial={"reseller": reseller, "idempotency_key": uuid.uuid4()})
+        form = make_form(initial={"reseller": reseller, "idempotency_key": uuid.uuid4()})
     return render(request, "customers/add_subscription.html", {
         "customer": customer, "form": form, "cancel_url": subscriptions_url,
+        "acting_reseller": acting_reseller, "provider": provider,
         "customer_active": customer.status == customer.Status.ACTIVE,
     }, status=400 if request.method == "POST" else 200)
 

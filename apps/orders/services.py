@@ -119,7 +119,7 @@ def _lock_provider(provider):
 
 @transaction.atomic
 def order_submit_new_subscription(*, provider, customer, reseller, lines, idempotency_key,
-                                  submitted_by, request=None):
+                                  submitted_by, acting_organization=None, request=None):
     """Order new subscriptions for an existing customer; provision them on commit.
 
     `reseller` (a partnered reseller, or None) becomes every new subscription's reseller of
@@ -150,12 +150,13 @@ def order_submit_new_subscription(*, provider, customer, reseller, lines, idempo
         OrderLine(order=order, offer=offer, quantity=quantity, unit_price=offer.unit_price,
                   currency=offer.currency, reseller_of_record=reseller)
         for offer, quantity in lines])
-    record(actor=submitted_by, organization=provider, action="order.submitted", target=order,
-           data={"kind": order.kind, "customer": customer.organization.name,
-                 "reseller": reseller.name if reseller else None,
-                 "lines": [{"offer": offer.code, "licenses": quantity}
-                           for offer, quantity in lines]},
-           request=request)
+    data = {"kind": order.kind, "customer": customer.organization.name,
+            "reseller": reseller.name if reseller else None,
+            "lines": [{"offer": offer.code, "licenses": quantity} for offer, quantity in lines]}
+    # A reseller ordering for its delegated customer sees the order in its own log too.
+    for organization in {provider, acting_organization or provider}:
+        record(actor=submitted_by, organization=organization, action="order.submitted",
+               target=order, data=data, request=request)
     from .tasks import provision_order
 
     provision_order.delay_on_commit(str(order.pk))

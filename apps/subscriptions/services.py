@@ -100,11 +100,13 @@ def _change_order(*, subscription, action, actor, quantity, previous_quantity=No
 
 
 def _audit(subscription, action, *, actor, organization, request, data):
-    record(actor=actor, organization=organization, action=f"subscription.{action}",
-           target=subscription,
-           data={"customer": subscription.customer.organization.name,
-                 "offer": subscription.offer.name, **data},
-           request=request)
+    # A reseller acting for its customer: the provider's log shows it too.
+    for audience in {organization, subscription.customer.provider}:
+        record(actor=actor, organization=audience, action=f"subscription.{action}",
+               target=subscription,
+               data={"customer": subscription.customer.organization.name,
+                     "offer": subscription.offer.name, **data},
+               request=request)
 
 
 def _name(organization):

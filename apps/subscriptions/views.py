@@ -79,6 +79,8 @@ def _render(request, customer, subscription, bound=None, status=200):
         "upgrade_choices": list(forms["upgrade"].fields["offer"].queryset),
         "can_manage": is_provider and has_permission(request.membership, "customers.manage"),
         "can_order": is_provider and has_permission(request.membership, "orders.submit"),
+        # The delegated reseller changes licenses (within the rules) and auto-renew.
+        "can_act": has_permission(request.membership, "orders.submit"),
         "reduction_days_left": subscription.reduction_days_left(today),
         "window_days": subscription.REDUCTION_WINDOW_DAYS,
         "history": subscription_history(subscription=subscription,
@@ -148,7 +150,7 @@ def reseller_of_record(request, customer_id, subscription_id):
         done=done)
 
 
-@workspace_view(kinds=(Kind.PROVIDER,), permission="orders.submit")
+@workspace_view(kinds=(Kind.PROVIDER, Kind.RESELLER), permission="orders.submit")
 @require_POST
 def licenses(request, customer_id, subscription_id):
     return _change(
@@ -197,7 +199,7 @@ def reactivate(request, customer_id, subscription_id):
         done=lambda s: _("The subscription is active again."))
 
 
-@workspace_view(kinds=(Kind.PROVIDER,), permission="orders.submit")
+@workspace_view(kinds=(Kind.PROVIDER, Kind.RESELLER), permission="orders.submit")
 @require_POST
 def auto_renew(request, customer_id, subscription_id):
     def done(s):

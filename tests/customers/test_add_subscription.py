@@ -206,13 +206,19 @@ def test_another_providers_customer_is_not_found(client, outsider, margie, offer
     assert not Order.objects.exists()
 
 
-def test_helpdesk_and_resellers_cannot_add(client, provider, margie, fabrikam, offers):
+def test_helpdesk_and_other_resellers_cannot_add(client, provider, margie, fabrikam, offers):
     client.force_login(factories.member(provider, Role.HELPDESK))
     path = f"/o/contoso/customers/{margie.pk}/subscriptions/new/"
     assert client.get(path).status_code == 403
     assert post(client, path, {offers["basic"]: 3}, fabrikam).status_code == 403
-    client.force_login(factories.member(fabrikam, Role.ADMIN))
-    path = f"/o/fabrikam/customers/{margie.pk}/subscriptions/new/"
+    client.force_login(factories.member(fabrikam, Role.HELPDESK))
+    assert client.get(f"/o/fabrikam/customers/{margie.pk}/subscriptions/new/"
+                      ).status_code == 403
+    # A reseller the customer is not delegated to does not find it.
+    stranger = factories.ResellerFactory()
+    factories.PartnershipFactory(provider=provider, reseller=stranger)
+    client.force_login(factories.member(stranger, Role.ADMIN))
+    path = f"/o/{stranger.slug}/customers/{margie.pk}/subscriptions/new/"
     assert client.get(path).status_code == 404
     assert not Order.objects.exists()
 

@@ -223,14 +223,18 @@ def test_the_expanded_record(admin_client, book, provider):
     assert "Support contacts" in html
 
 
-def test_helpdesk_and_resellers_see_no_add_subscription(client, book, provider, reseller_admin):
+def test_helpdesk_sees_no_add_subscription_the_delegated_reseller_does(client, book, provider,
+                                                                       reseller, reseller_admin):
     client.force_login(factories.member(provider, Role.HELPDESK))
     adatum = book["adatum"]
     html = client.get(f"/o/contoso/customers/{adatum.pk}/summary/").content.decode()
     assert "Add subscription" not in html
-    client.force_login(reseller_admin)
+    client.force_login(factories.member(reseller, Role.HELPDESK))
     html = client.get(f"/o/northwind/customers/{adatum.pk}/summary/").content.decode()
     assert "Add subscription" not in html
+    client.force_login(reseller_admin)
+    html = client.get(f"/o/northwind/customers/{adatum.pk}/summary/").content.decode()
+    assert "Add subscription" in html
     assert "Contoso Distribution" in html
 
 

@@ -44,13 +44,15 @@ def test_the_customers_subscriptions_page_links_to_it(admin_client, subscription
     assert "Renews automatically" in html
 
 
-def test_the_delegated_reseller_reads_it_without_forms(client, reseller_admin, url):
+def test_the_delegated_reseller_changes_licenses_and_renewal_only(client, reseller_admin, url):
     client.force_login(reseller_admin)
     html = html_of(client.get(url(slug="northwind")))
     assert "<h1>Business Basic</h1>" in html
-    assert "Change licenses" not in html
+    assert "Change licenses" in html
+    assert "Turn auto-renew off" in html
     assert 'name="support_contact"' not in html
-    # A change posted anyway: this page does not exist for resellers (yet).
+    assert "Suspend" not in html
+    # The provider's decisions posted anyway: these pages do not exist for resellers.
     response = client.post(url("support-contact", slug="northwind"),
                            {"support_contact": str(reseller_admin.pk)})
     assert response.status_code == 404
