@@ -54,8 +54,10 @@ worker: venv
 beat: venv
 	$(SERVICES_ENV) $(VENV)/bin/celery -A partnercenter beat --loglevel=INFO
 
+# With DATABASE_URL (a database of its own, see benchmarks/README.md) the full dataset;
+# without, a quick run on a small SQLite file.
 bench: venv
-	$(PY) benchmarks/run.py
+	$(PY) benchmarks/run.py $(if $(DATABASE_URL),,--quick)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -17,8 +17,13 @@ def _count(queryset, group_by):
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def partnership_list(*, provider=None, reseller=None, search=""):
-    """Active partnerships of one provider (with counts) or of one reseller."""
+def partnership_list(*, provider=None, reseller=None, search="", count_credited=True):
+    """Active partnerships of one provider (with counts) or of one reseller.
+
+    `count_credited=False` leaves out the per-row count of credited subscriptions (the
+    costly one at scale): pages that do not sort by it fill it for their rows with
+    `credited_subscription_counts()`.
+    """
     from apps.customers.models import Customer
     from apps.subscriptions.models import Subscription
 
@@ -32,12 +37,24 @@ def partnership_list(*, provider=None, reseller=None, search=""):
                                            reseller_of_record=OuterRef("reseller"))
     qs = (qs.filter(provider=provider)
           .select_related("provider", "reseller", "reseller__reseller")
-          .annotate(customer_count=_count(customers, "reseller"),
-                    subscription_count=_count(credited, "reseller_of_record")))
+          .annotate(customer_count=_count(customers, "reseller")))
+    if count_credited:
+        qs = qs.annotate(subscription_count=_count(credited, "reseller_of_record"))
     if search:
         qs = qs.filter(Q(reseller__name__icontains=search)
                        | Q(reseller__reseller__partner_id__icontains=search))
     return qs.order_by("reseller__name")
+
+
+def credited_subscription_counts(*, provider, reseller_ids):
+    """{reseller id: subscriptions of this provider's customers it is reseller of record for},
+    in one grouped query."""
+    from apps.subscriptions.models import Subscription
+
+    rows = (Subscription.objects.filter(customer__provider=provider,
+                                        reseller_of_record__in=list(reseller_ids))
+            .order_by().values("reseller_of_record").annotate(n=Count("pk")))
+    return {row["reseller_of_record"]: row["n"] for row in rows}
 
 
 def partnership_history(*, reseller):

@@ -2,7 +2,7 @@
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .models import Partnership, PartnershipInvitation
@@ -12,7 +12,10 @@ class PartnershipTable(tables.Table):
     name = tables.Column(accessor="reseller__name", verbose_name=_("Name"))
     partner_id = tables.Column(accessor="reseller__reseller__partner_id",
                                verbose_name=_("Partner id"))
-    country = tables.Column(accessor="reseller__country", verbose_name=_("Country"))
+    # Read through the record: the field's own display lookup rebuilds the country list
+    # for every cell.
+    country = tables.Column(accessor="pk", order_by="reseller__country",
+                            verbose_name=_("Country"))
     accepted_at = tables.DateColumn(verbose_name=_("Partnership since"),
                                     format="SHORT_DATE_FORMAT")
     customer_count = tables.Column(verbose_name=_("Customers"),
@@ -20,8 +23,7 @@ class PartnershipTable(tables.Table):
     subscription_count = tables.Column(verbose_name=_("Subscriptions (reseller of record)"),
                                        attrs={"td": {"class": "text-end"},
                                               "th": {"class": "text-end"}})
-    actions = tables.TemplateColumn(template_name="resellers/partials/partner_actions.html",
-                                    verbose_name=_("Actions"), orderable=False)
+    actions = tables.Column(accessor="pk", verbose_name=_("Actions"), orderable=False)
 
     class Meta:
         model = Partnership
@@ -33,8 +35,33 @@ class PartnershipTable(tables.Table):
         empty_text = _("No indirect resellers yet. Resellers appear here once they accept "
                        "your partnership request.")
 
+    def __init__(self, *args, can_manage=False, can_add_customer=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.can_manage = can_manage
+        self.can_add_customer = can_add_customer
+
     def render_country(self, value, record):
         return record.reseller.country.name or "—"
+
+    def render_actions(self, record):
+        """Built in Python: a template per row costs more than the rest of the row."""
+        slug, name = record.provider.slug, record.reseller.name
+        links = []
+        if self.can_add_customer:
+            url = reverse("customers:new", kwargs={"org_slug": slug})
+            links.append(format_html(
+                '<a class="btn btn-sm btn-primary" href="{}?reseller={}">{}'
+                '<span class="visually-hidden"> {}</span></a>', url, record.reseller_id,
+                _("Add new customer"), _("for %(name)s") % {"name": name}))
+        if self.can_manage:
+            url = reverse("resellers:partnership_end",
+                          kwargs={"org_slug": slug, "partnership_id": record.pk})
+            links.append(format_html(
+                '<a class="btn btn-sm btn-outline-danger" href="{}">{}'
+                '<span class="visually-hidden"> {}</span></a>', url, _("End partnership"),
+                _("with %(name)s") % {"name": name}))
+        return format_html('<div class="d-flex gap-2 justify-content-end">{}</div>',
+                           format_html_join("", "{}", ((link,) for link in links)))
 
 
 class InvitationTable(tables.Table):

@@ -44,13 +44,25 @@ def _table(request, table):
 
 @workspace_view(kinds=(Kind.PROVIDER,), permission="partners.view")
 def indirect_resellers(request):
+    provider = request.organization
     search = _search(request)
+    # The credited-subscriptions count is computed per row only to sort by it; otherwise
+    # one grouped query fills it for the rows of the page.
+    by_credited = any("subscription_count" in key for key in request.GET.getlist("sort"))
     table = _table(request, PartnershipTable(
-        selectors.partnership_list(provider=request.organization, search=search)))
+        selectors.partnership_list(provider=provider, search=search,
+                                   count_credited=by_credited),
+        can_manage=has_permission(request.membership, "partners.manage"),
+        can_add_customer=has_permission(request.membership, "customers.manage")))
+    if not by_credited:
+        records = [row.record for row in table.page.object_list]
+        counts = selectors.credited_subscription_counts(
+            provider=provider, reseller_ids=[record.reseller_id for record in records])
+        for record in records:
+            record.subscription_count = counts.get(record.reseller_id, 0)
     return render(request, "resellers/list.html", {
         "table": table, "search": search, "tab": "partners",
         "can_manage": has_permission(request.membership, "partners.manage"),
-        "can_add_customer": has_permission(request.membership, "customers.manage"),
     })
 
 

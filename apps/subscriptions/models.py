@@ -56,6 +56,14 @@ class Subscription(models.Model):
             models.CheckConstraint(condition=models.Q(quantity__gte=1),
                                    name="subscription_quantity_positive"),
         ]
+        indexes = [
+            # Per-customer license counts of the Customers page (SQLite, without statistics,
+            # otherwise walks every active subscription per row).
+            models.Index(fields=["customer", "status"], name="subscription_customer_status"),
+            # Credited subscriptions per reseller (Indirect resellers page, incentives).
+            models.Index(fields=["reseller_of_record", "status"],
+                         name="subscription_credited_status"),
+        ]
 
     def __str__(self):
         return f"{self.offer} x {self.quantity}"

@@ -1,0 +1,1 @@
+"""Page benchmarks: a large-provider data generator and a timing runner (never unit tests)."""
