@@ -19,6 +19,9 @@ class CustomerFilter(django_filters.FilterSet):
     reseller = django_filters.ChoiceFilter(
         label=_("Indirect reseller"), method="by_reseller", empty_label=_("Any reseller"),
         error_messages={"invalid_choice": _("Choose a reseller from the list.")})
+    provider = django_filters.ChoiceFilter(
+        label=_("Provider"), method="by_provider", empty_label=_("Any provider"),
+        error_messages={"invalid_choice": _("Choose a provider from the list.")})
 
     def __init__(self, data=None, queryset=None, *, organization, **kwargs):
         super().__init__(data, queryset, **kwargs)
@@ -27,9 +30,16 @@ class CustomerFilter(django_filters.FilterSet):
                 (NO_RESELLER, _("No reseller (direct customers)")),
                 *((str(r.pk), r.name) for r in customer_reseller_choices(provider=organization)),
             ]
+            del self.filters["provider"]
         else:
-            # A reseller's customers are all its own.
+            # A reseller's customers are all its own; they come from its providers.
+            from apps.resellers.selectors import partnership_history
+
             del self.filters["reseller"]
+            providers = {p.provider_id: p.provider.name
+                         for p in partnership_history(reseller=organization)}
+            self.filters["provider"].extra["choices"] = sorted(
+                ((str(pk), name) for pk, name in providers.items()), key=lambda c: c[1])
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -37,6 +47,9 @@ class CustomerFilter(django_filters.FilterSet):
             return queryset
         return queryset.filter(Q(organization__name__icontains=value)
                                | Q(domain_prefix__icontains=value))
+
+    def by_provider(self, queryset, name, value):
+        return queryset.filter(provider_id=value)
 
     def by_reseller(self, queryset, name, value):
         if value == NO_RESELLER:

@@ -349,3 +349,23 @@ def test_the_subscriptions_page_and_expanded_record_keep_fixed_queries(admin_cli
     subscribe(40)
     assert [_query_count(admin_client, path) for path in paths] == few
     assert max(few) <= 10
+
+
+def test_a_reseller_filters_its_customers_by_provider(client, reseller, reseller_admin,
+                                                      provider):
+    other = factories.ProviderFactory(name="Litware Distribution")
+    factories.PartnershipFactory(provider=other, reseller=reseller)
+    mine = factories.CustomerFactory(provider=provider, reseller=reseller,
+                                     organization__name="From Contoso")
+    theirs = factories.CustomerFactory(provider=other, reseller=reseller,
+                                       organization__name="From Litware")
+    client.force_login(reseller_admin)
+    page = client.get("/o/northwind/customers/").content.decode()
+    assert 'name="provider"' in page
+    assert "Litware Distribution" in page
+    filtered = client.get(f"/o/northwind/customers/?provider={other.pk}").content.decode()
+    assert theirs.organization.name in filtered
+    assert mine.organization.name not in filtered
+    junk = client.get("/o/northwind/customers/?provider=nonsense")
+    assert junk.status_code == 200
+    assert "Choose a provider from the list." in junk.content.decode()
