@@ -6,6 +6,9 @@ from django.core.cache import cache
 from apps.organizations.roles import Role
 from tests import factories
 
+# The real-worker fixture (`celery_worker`) for every test that asks for it.
+pytest_plugins = ["tests.worker"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_and_clean(settings):

@@ -2,11 +2,13 @@
 
 from django.contrib import admin, messages
 from django.db.models import Case, IntegerField, Value, When
-from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
+from apps.admin_actions import reject_with_reason
 from apps.errors import DomainError
 
 from .forms import RejectChangeRequestForm
@@ -162,26 +164,16 @@ class ProfileChangeRequestAdmin(ReadOnlyAdmin):
     @admin.action(description=_("Reject (asks for a reason)"), permissions=["review"])
     def reject_with_reason(self, request, queryset):
         """An intermediate page asks for the reason, which the provider's admins receive."""
-        form = RejectChangeRequestForm(request.POST if "reason" in request.POST else None)
-        requests = queryset.select_related("provider__organization")
-        if form.is_bound and form.is_valid():
-            rejected = 0
-            for change_request in requests:
-                try:
-                    profile_change_reject(change_request=change_request,
-                                          reason=form.cleaned_data["reason"],
-                                          actor=request.user, request=request)
-                    rejected += 1
-                except DomainError as error:
-                    self.message_user(request, f"{change_request.provider}: {error.message}",
-                                      messages.ERROR)
-            if rejected:
-                self.message_user(request, _("%(n)d request(s) rejected; the directory is "
-                                             "unchanged.") % {"n": rejected}, messages.SUCCESS)
-            return None
-        return render(request, "admin/providers/reject_change_requests.html", {
-            **self.admin_site.each_context(request), "title": _("Reject change requests"),
-            "form": form, "change_requests": requests,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            "opts": self.model._meta,
-        })
+        return reject_with_reason(
+            self, request, queryset.select_related("provider__organization"),
+            form_class=RejectChangeRequestForm, action="reject_with_reason",
+            title=_("Reject change requests"),
+            explanation=_("The provider's admins receive this reason by email and see it on "
+                          "their directory profile. Nothing in the directory changes."),
+            describe=lambda r: _("%(provider)s: %(name)s · %(status)s · requested %(date)s") % {
+                "provider": r.provider.organization.name, "name": r.company_name,
+                "status": r.get_status_display(),
+                "date": date_format(localtime(r.submitted_at), "DATETIME_FORMAT")},
+            reject=lambda r, reason: profile_change_reject(
+                change_request=r, reason=reason, actor=request.user, request=request),
+            done=_("%(n)d request(s) rejected; the directory is unchanged."))

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
-from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from apps.admin_actions import reject_with_reason
 from apps.errors import DomainError
 
 from .forms import RejectEnrollmentForm
@@ -35,26 +35,16 @@ class ResellerAdmin(admin.ModelAdmin):
     @admin.action(description=_("Reject selected enrolments (asks for a reason)"))
     def reject_enrollments(self, request, queryset):
         """An intermediate page asks for the reason, which the applicants receive."""
-        form = RejectEnrollmentForm(request.POST if "reason" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            rejected = 0
-            for reseller in queryset.select_related("organization"):
-                try:
-                    reseller_reject(reseller=reseller, reason=form.cleaned_data["reason"],
-                                    actor=request.user, request=request)
-                    rejected += 1
-                except DomainError as error:
-                    self.message_user(request, f"{reseller}: {error.message}", messages.ERROR)
-            if rejected:
-                self.message_user(request, _("%(n)d enrolment(s) rejected.") % {"n": rejected},
-                                  messages.SUCCESS)
-            return None
-        return render(request, "admin/resellers/reject_enrollments.html", {
-            **self.admin_site.each_context(request), "title": _("Reject enrolments"),
-            "form": form, "resellers": queryset.select_related("organization"),
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            "opts": self.model._meta,
-        })
+        return reject_with_reason(
+            self, request, queryset.select_related("organization"),
+            form_class=RejectEnrollmentForm, action="reject_enrollments",
+            title=_("Reject enrolments"),
+            explanation=_("The applicants receive this reason by email."),
+            describe=lambda r: f"{r.organization.name} ({r.partner_id}) · "
+                               f"{r.get_enrollment_status_display()}",
+            reject=lambda r, reason: reseller_reject(reseller=r, reason=reason,
+                                                     actor=request.user, request=request),
+            done=_("%(n)d enrolment(s) rejected."))
 
 
 @admin.register(Partnership)

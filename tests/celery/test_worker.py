@@ -1,9 +1,7 @@
 """Background work through a real Celery worker and the Redis broker."""
 
-import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core import mail
 
@@ -11,31 +9,11 @@ from apps.organizations.models import TeamInvitation
 from apps.organizations.roles import Role
 from apps.organizations.services import team_invitation_create
 from apps.organizations.tasks import send_team_invitation
-from partnercenter.celery import app
+from tests.worker import wait_for
 
 pytestmark = pytest.mark.skipif(
     not settings.REDIS_URL,
     reason="needs Redis (REDIS_URL); make test provides it, CI=true requires it")
-
-
-@pytest.fixture
-def celery_worker(transactional_db):
-    app.conf.task_always_eager = False
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING",
-                          shutdown_timeout=10):
-            yield
-    finally:
-        app.conf.task_always_eager = True
-
-
-def wait_for(predicate, seconds=20):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_team_invitation_email_goes_through_the_worker(celery_worker, provider_admin, provider):

@@ -4,41 +4,20 @@ import time
 import uuid
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 
 from apps.customers.models import Customer
 from apps.orders.models import CredentialHandover, Order
 from apps.orders.services import order_submit_new_customer
 from apps.subscriptions.models import Subscription
-from partnercenter.celery import app
 from tests.customers.conftest import DETAILS
+from tests.worker import wait_for
 
 pytestmark = [
     pytest.mark.celery_worker,
     pytest.mark.skipif(not settings.REDIS_URL,
                        reason="needs Redis (REDIS_URL); make test provides it"),
 ]
-
-
-@pytest.fixture
-def celery_worker(transactional_db):
-    app.conf.task_always_eager = False
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING",
-                          shutdown_timeout=10):
-            yield
-    finally:
-        app.conf.task_always_eager = True
-
-
-def wait_for(predicate, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_the_worker_provisions_a_new_customer(celery_worker, provider, provider_admin, reseller,

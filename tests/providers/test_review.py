@@ -1,5 +1,7 @@
 """Operators review change requests in the admin: the diff, approve and publish, reject."""
 
+import html
+
 import pytest
 from django.core import mail
 
@@ -146,7 +148,8 @@ def test_rejection_asks_for_a_reason_and_changes_nothing_public(
     ask = client.post(CHANGELIST, {"action": "reject_with_reason",
                                    "_selected_action": [str(change_request.pk)]})
     assert ask.status_code == 200
-    assert "The provider's admins receive this reason by email" in ask.content.decode()
+    assert "The provider's admins receive this reason by email" in html.unescape(
+        ask.content.decode())
     empty = client.post(CHANGELIST, {"action": "reject_with_reason", "reason": "  ",
                                      "_selected_action": [str(change_request.pk)]})
     assert "This field is required." in empty.content.decode()
