@@ -61,6 +61,11 @@ def reseller_enrol(*, user=None, email=None, password=None, company_name, countr
     return organization
 
 
+def reseller_enrol_send_verification(*, email, request):
+    """allauth's confirmation mail for a new applicant, sent once the enrolment committed."""
+    EmailAddress.objects.get(email=email.strip().lower()).send_confirmation(request, signup=True)
+
+
 @transaction.atomic
 def reseller_approve(*, reseller, actor, request=None):
     from .tasks import send_enrollment_decision
@@ -230,12 +235,8 @@ def _check_reseller_can_answer(reseller_org, user):
                           code="not_admin")
 
 
-@transaction.atomic
-def invitation_accept(*, invitation, user, reseller, request=None):
-    """Accept for `reseller` (an organization the user administers): one partnership, once."""
-    invitation = _lock(invitation)
-    invitation_check_open(invitation)
-    _check_reseller_can_answer(reseller, user)
+def invitation_check_reseller(*, invitation, reseller):
+    """Refuse a reseller that cannot accept: not approved, or partners already."""
     status = Reseller.objects.get(organization=reseller).enrollment_status
     if status != Reseller.EnrollmentStatus.APPROVED:
         raise DomainError(_("%(name)s cannot accept partnerships yet: its enrolment is "
@@ -243,12 +244,20 @@ def invitation_accept(*, invitation, user, reseller, request=None):
                           % {"name": reseller.name,
                              "status": Reseller.EnrollmentStatus(status).label.lower()},
                           code="not_approved")
-    provider = invitation.provider
-    if Partnership.objects.filter(provider=provider, reseller=reseller,
-                                  status=Partnership.Status.ACTIVE).exists():
+    if _is_partner(invitation.provider, reseller):
         raise DomainError(_("%(reseller)s and %(provider)s are already partners.")
-                          % {"reseller": reseller.name, "provider": provider.name},
+                          % {"reseller": reseller.name, "provider": invitation.provider.name},
                           code="already_partners")
+
+
+@transaction.atomic
+def invitation_accept(*, invitation, user, reseller, request=None):
+    """Accept for `reseller` (an organization the user administers): one partnership, once."""
+    invitation = _lock(invitation)
+    invitation_check_open(invitation)
+    _check_reseller_can_answer(reseller, user)
+    invitation_check_reseller(invitation=invitation, reseller=reseller)
+    provider = invitation.provider
     try:
         with transaction.atomic():
             partnership = Partnership.objects.create(provider=provider, reseller=reseller)

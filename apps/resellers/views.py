@@ -1,6 +1,5 @@
 """Indirect resellers page, partnership requests, the personalized link, enrolment."""
 
-from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -270,19 +269,11 @@ def partnership_invitation(request, token):
 
 
 def _blocker(invitation, reseller):
-    """Why this reseller cannot accept (before the user even tries), or None."""
-    from .models import Partnership
-
-    if not reseller.reseller.is_approved:
-        status = reseller.reseller.get_enrollment_status_display().lower()
-        return DomainError(_("%(name)s cannot accept partnerships yet: its enrolment is "
-                             "%(status)s. Only approved indirect resellers can accept.")
-                           % {"name": reseller.name, "status": status}, code="not_approved")
-    if Partnership.objects.filter(provider=invitation.provider, reseller=reseller,
-                                  status=Partnership.Status.ACTIVE).exists():
-        return DomainError(_("%(reseller)s and %(provider)s are already partners.")
-                           % {"reseller": reseller.name, "provider": invitation.provider.name},
-                           code="already_partners")
+    """Why this reseller cannot accept (shown before the user even tries), or None."""
+    try:
+        services.invitation_check_reseller(invitation=invitation, reseller=reseller)
+    except DomainError as error:
+        return error
     return None
 
 
@@ -320,8 +311,7 @@ def enrol(request):
                 request.session["portal_next"] = next_url
             if signed_in:
                 return redirect(next_url or organization.get_absolute_url())
-            EmailAddress.objects.get(email=data["email"].strip().lower()).send_confirmation(
-                request, signup=True)
+            services.reseller_enrol_send_verification(email=data["email"], request=request)
             return redirect("account_email_verification_sent")
     return render(request, "resellers/enrol.html", {"form": form, "next": next_url})
 
@@ -341,14 +331,11 @@ def enrollment_status(request):
 @require_http_methods(["GET", "POST"])
 def relationship_new(request, customer_id):
     """Ask an existing customer to let a partnered reseller manage it."""
-    from apps.customers.selectors import customer_get
-    from apps.organizations.models import Organization
+    from apps.customers.selectors import customer_get, partnered_resellers
 
     provider = request.organization
     customer = customer_get(organization=provider, pk=customer_id)
-    partnered = Organization.objects.filter(
-        provider_partnerships__provider=provider,
-        provider_partnerships__status="active").exclude(pk=customer.reseller_id).order_by("name")
+    partnered = partnered_resellers(provider=provider).exclude(pk=customer.reseller_id)
     form = RelationshipRequestForm(request.POST or None, resellers=partnered)
     if request.method == "POST" and form.is_valid():
         try:
