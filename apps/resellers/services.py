@@ -46,8 +46,9 @@ def reseller_enrol(*, user=None, email=None, password=None, company_name, countr
         User = get_user_model()
         email = email.strip().lower()
         if User.objects.filter(email__iexact=email).exists():
+            # The view answers as if it worked and mails the owner: no account enumeration.
             raise DomainError(_("An account with this email address exists. Sign in first, "
-                                "then enrol."), field="email")
+                              "then enrol."), field="email", code="account_exists")
         user = User.objects.create_user(email=email, password=password)
         # Verified by allauth's confirmation mail, which the view sends after the commit.
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)

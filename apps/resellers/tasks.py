@@ -121,3 +121,12 @@ def send_relationship_notice(relationship_id):
                        to=to, from_email=sender_on_behalf_of(relationship.provider.name)
                        if stage == "request" else None)
     return "sent"
+
+
+@shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True,
+             max_retries=MAX_RETRIES)
+def send_enrollment_account_exists(email):
+    """Someone enrolled with an address that has an account: tell its owner how to enrol."""
+    link = settings.PORTAL_BASE_URL + reverse("account_login") + "?next=" + reverse("enrol")
+    send_templated("enrollment_account_exists", {"link": link}, to=[email])
+    return "sent"

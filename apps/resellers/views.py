@@ -304,7 +304,14 @@ def enrol(request):
                 contact_name=data["contact_name"], contact_phone=data["contact_phone"],
                 request=request)
         except DomainError as error:
-            error.add_to_form(form)
+            if error.code != "account_exists":
+                error.add_to_form(form)
+            else:
+                # Answer as a new sign-up would, and tell the address's owner by mail.
+                from .tasks import send_enrollment_account_exists
+
+                send_enrollment_account_exists.delay(data["email"].strip().lower())
+                return redirect("account_email_verification_sent")
         else:
             if next_url:
                 # After verifying the e-mail and signing in, come back to the link.

@@ -80,14 +80,22 @@ def test_bad_enrolment_input_saves_nothing(client, db, changes, field, message):
     assert not User.objects.exists()
 
 
-def test_a_used_partner_id_or_email_is_refused(client, db):
+def test_a_used_partner_id_is_refused(client, db):
     factories.ResellerFactory(extension__partner_id="4455667")
     response = client.post(ENROL, {**COMPANY, **ACCOUNT})
     assert "already enrolled" in response.content.decode()
-    factories.UserFactory(email="wim@wingtip.test")
-    response = client.post(ENROL, {**COMPANY, **ACCOUNT, "partner_id": "9988776"})
-    assert "Sign in first" in response.content.decode()
     assert Organization.objects.filter(kind="reseller").count() == 1
+
+
+def test_a_used_email_reveals_nothing_and_its_owner_is_told(client, db):
+    factories.UserFactory(email="wim@wingtip.test")
+    response = client.post(ENROL, {**COMPANY, **ACCOUNT})
+    # The same answer as a new applicant gets; the owner learns what to do by mail.
+    assert response.status_code == 302
+    assert response.url == "/accounts/confirm-email/"
+    assert not Organization.objects.filter(kind="reseller").exists()
+    assert mail.outbox[-1].to == ["wim@wingtip.test"]
+    assert "sign in first and then enrol" in mail.outbox[-1].body
 
 
 def test_an_unapproved_workspace_shows_the_status_and_nothing_else(client, db):
