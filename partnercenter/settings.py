@@ -207,6 +207,8 @@ PORTAL_PARTNERSHIP_INVITATION_DAYS = env.int("PORTAL_PARTNERSHIP_INVITATION_DAYS
 # A partnership request can be sent again once this many seconds have passed, this many times.
 PORTAL_PARTNERSHIP_RESEND_SECONDS = env.int("PORTAL_PARTNERSHIP_RESEND_SECONDS", default=60)
 PORTAL_PARTNERSHIP_MAX_SENDS = env.int("PORTAL_PARTNERSHIP_MAX_SENDS", default=10)
+# Reseller enrolment attempts allowed per client address and hour.
+PORTAL_ENROL_PER_HOUR = env.int("PORTAL_ENROL_PER_HOUR", default=10)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

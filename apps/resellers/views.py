@@ -280,6 +280,20 @@ def _blocker(invitation, reseller):
 # ------------------------------------------------------------------ enrolment
 
 
+def _enrolment_rate_limited(request):
+    """At most PORTAL_ENROL_PER_HOUR enrolment attempts per address and hour (the cache is
+    Redis when configured, so every web process shares the count)."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    key = f"enrol-attempts:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        return cache.incr(key) > settings.PORTAL_ENROL_PER_HOUR
+    except ValueError:  # expired between add and incr
+        return False
+
+
 def _safe_next(request):
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
@@ -293,6 +307,10 @@ def enrol(request):
     """Become an indirect reseller: the company, and the applicant's account if new."""
     form = EnrollmentForm(request.POST or None, user=request.user)
     next_url = _safe_next(request)
+    if request.method == "POST" and _enrolment_rate_limited(request):
+        form.add_error(None, _("Too many enrolments from your address. Try again in an hour."))
+        return render(request, "resellers/enrol.html", {"form": form, "next": next_url},
+                      status=429)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         signed_in = request.user.is_authenticated

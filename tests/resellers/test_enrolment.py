@@ -167,3 +167,13 @@ def test_after_verification_the_applicant_returns_to_the_link(client, db, run_on
     response = client.post("/accounts/login/", {"login": ACCOUNT["email"],
                                                 "password": ACCOUNT["password1"]})
     assert response.url == "/invitations/partnership/abc/"
+
+
+def test_enrolment_attempts_are_rate_limited(client, db, settings):
+    settings.PORTAL_ENROL_PER_HOUR = 3
+    for _ in range(3):
+        assert client.post(ENROL, {**COMPANY, "partner_id": "12"}).status_code == 200
+    response = client.post(ENROL, {**COMPANY, **ACCOUNT})
+    assert response.status_code == 429
+    assert "Too many enrolments" in response.content.decode()
+    assert not Organization.objects.exists()
