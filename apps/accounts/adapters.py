@@ -5,7 +5,9 @@ import time
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
+from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,7 +21,15 @@ def temporary_password_expired(user):
 
 class AccountAdapter(DefaultAccountAdapter):
     def clean_email(self, email):
-        return super().clean_email(email).strip().lower()
+        email = super().clean_email(email).strip().lower()
+        # Customer admin accounts (admin@<prefix>.<suffix>) are made by provisioning only;
+        # nobody may sign up with, or add, an address under that domain.
+        suffix = "." + settings.CUSTOMER_DOMAIN_SUFFIX.lower()
+        if email.rsplit("@", 1)[-1].endswith(suffix):
+            raise ValidationError(_("Addresses under %(domain)s are reserved for customer "
+                                    "accounts the portal creates.")
+                                  % {"domain": settings.CUSTOMER_DOMAIN_SUFFIX})
+        return email
 
     def get_login_redirect_url(self, request):
         # A page that asked the visitor to enrol first (a partnership link) is where they

@@ -34,6 +34,12 @@ class EnrollmentForm(forms.Form):
             for name in ("email", "password1", "password2"):
                 del self.fields[name]
 
+    def clean_email(self):
+        from allauth.account.adapter import get_adapter
+
+        # The same rules as sign-up (lower case, reserved customer domain).
+        return get_adapter().clean_email(self.cleaned_data["email"])
+
     def clean(self):
         cleaned = super().clean()
         if "password1" in self.fields:

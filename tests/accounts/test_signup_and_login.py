@@ -114,3 +114,12 @@ def test_six_wrong_passwords_in_a_row_are_rate_limited(client, provider_admin):
     response = client.post(LOGIN, {"login": "admin@contoso.test", "password": PASSWORD})
     assert limited in response.context["form"].non_field_errors()
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_the_customer_account_domain_is_reserved(client, settings):
+    settings.CUSTOMER_DOMAIN_SUFFIX = "onpartnercenter.test"
+    response = signup(client, "admin@adatum.onpartnercenter.test")
+    assert response.status_code == 200
+    assert "reserved for customer accounts" in " ".join(response.context["form"].errors["email"])
+    assert not User.objects.exists()

@@ -70,6 +70,7 @@ def test_a_signed_in_user_enrols_with_their_account(client, db, run_on_commit):
     ({"password1": "short", "password2": "short"}, "password1", "too short"),
     ({"company_name": "A\x00B"}, "company_name", "Null characters"),
     ({"address": "x" * 301}, "address", "at most 300 characters"),
+    ({"email": "admin@x.onpartnercenter.test"}, "email", "reserved for customer accounts"),
 ])
 def test_bad_enrolment_input_saves_nothing(client, db, changes, field, message):
     response = client.post(ENROL, {**COMPANY, **ACCOUNT, **changes})
