@@ -489,7 +489,8 @@ def incentives_csv(request):
                                                month=month).iterator(chunk_size=500):
         writer.writerow([f"{month:%Y-%m}", _cell(s.customer.organization.name),
                          _cell(s.customer.provider.name), s.offer.code, _cell(s.offer.name),
-                         s.quantity, s.offer.unit_price, s.offer.currency, s.monthly_value,
+                         s.quantity, f"{s.offer.unit_price:.2f}", s.offer.currency,
+                         f"{s.monthly_value:.2f}",
                          s.term_start.isoformat(), s.term_end.isoformat(), s.pk])
     return response
 
