@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.errors import DomainError
 from apps.organizations.access import workspace_view
 from apps.organizations.roles import Kind, has_permission
-from apps.pagination import paginate
+from apps.pagination import paginate, search_term
 from apps.tables import configure_table
 
 from . import selectors, services
@@ -29,10 +29,6 @@ from .tokens import invitation_link, invitation_token
 PER_PAGE = 25
 
 
-def _search(request):
-    return request.GET.get("q", "").strip()[:100].replace("\x00", "")
-
-
 def _table(request, table):
     # Our page size, not the URL's; junk sort keys and page numbers fall back quietly.
     return configure_table(request, table, per_page=PER_PAGE)
@@ -44,7 +40,7 @@ def _table(request, table):
 @workspace_view(kinds=(Kind.PROVIDER,), permission="partners.view")
 def indirect_resellers(request):
     provider = request.organization
-    search = _search(request)
+    search = search_term(request)
     # The credited-subscriptions count is computed per row only to sort by it; otherwise
     # one grouped query fills it for the rows of the page.
     by_credited = any("subscription_count" in key for key in request.GET.getlist("sort"))
@@ -67,7 +63,7 @@ def indirect_resellers(request):
 
 @workspace_view(kinds=(Kind.PROVIDER,), permission="partners.view")
 def invitations(request):
-    search = _search(request)
+    search = search_term(request)
     status = request.GET.get("status", "")
     if status not in PartnershipInvitation.Status.values:
         status = ""

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.errors import DomainError
 from apps.organizations.access import workspace_view
 from apps.organizations.roles import Kind, has_permission
-from apps.pagination import paginate
+from apps.pagination import paginate, search_term
 
 from . import selectors, services
 from .forms import OpenRequestForm, ReplyForm, StatusForm
@@ -22,7 +22,7 @@ def support_list(request):
     status = request.GET.get("status", "")
     if status not in SupportRequest.Status.values:
         status = ""
-    search = request.GET.get("q", "").strip()[:100].replace("\x00", "")
+    search = search_term(request)
     requests = selectors.support_request_list(organization=request.organization, status=status,
                                               search=search)
     return render(request, "support/list.html", {
