@@ -9,6 +9,7 @@ tenant of the same kind and an admin of another kind of organization get.
 import uuid
 
 import pytest
+from django.db import transaction
 from django.db.models import Q
 from django.urls import URLResolver, get_resolver, reverse
 
@@ -24,6 +25,9 @@ from apps.resellers.models import (
 from apps.subscriptions.models import Subscription
 from apps.support.models import SupportRequest
 from tests import factories
+
+# Every test runs in a savepoint of the module's world (see `world`).
+pytestmark = pytest.mark.django_db
 
 LOGIN = "login"  # a redirect to the sign-in page
 OK, FORBIDDEN, NOT_FOUND, NOT_ALLOWED, REDIRECT = 200, 403, 404, 405, 302
@@ -187,8 +191,7 @@ def test_every_url_pattern_has_a_row():
 # ------------------------------------------------------------------ the world
 
 
-@pytest.fixture
-def world(db):
+def build_world():
     """Three kinds of organization with every role, plus a same-kind stranger for each."""
     contoso = factories.ProviderFactory(slug="contoso")
     tailspin = factories.ProviderFactory(slug="tailspin")
@@ -222,6 +225,20 @@ def world(db):
     factories.SubscriptionFactory(customer=adatum.customer, reseller_of_record=northwind,
                                   support_contact=contoso)
     return {"orgs": orgs, "people": people}
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The world, built once for the module inside a transaction rolled back at its end;
+    each test runs in a savepoint of it (pytest-django's `db`), so nothing leaks."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 def workspace_url(name, org):
@@ -259,10 +276,44 @@ def workspace_url(name, org):
     return reverse(name, kwargs=kwargs)
 
 
+KINDS = ("provider", "reseller", "customer")
+
+
+def actors(kind):
+    """Who asks, for a workspace of `kind`: anonymous, each of its roles, an admin of another
+    tenant of the same kind, and an admin of each other kind of organization."""
+    roles = CUSTOMER_ROLES if kind == "customer" else STAFF_ROLES
+    return ["anonymous", *roles, f"another {kind}",
+            *(f"{other} admin" for other in KINDS if other != kind)]
+
+
 def _cases():
     for name in WORKSPACE:
-        for kind in ("provider", "reseller", "customer"):
-            yield name, kind
+        for kind in KINDS:
+            for actor in actors(kind):
+                yield pytest.param(name, kind, actor, id=f"{name}|{kind}|{actor}")
+
+
+def expectation(name, kind, actor):
+    if actor == "anonymous":
+        return LOGIN
+    by_role = WORKSPACE[name].get(kind)
+    if actor in by_role_names(kind) and by_role:
+        return by_role[actor]
+    # The page does not exist for this kind, or the asker is another tenant: 404.
+    return NOT_FOUND
+
+
+def by_role_names(kind):
+    return CUSTOMER_ROLES if kind == "customer" else STAFF_ROLES
+
+
+def person(world, kind, actor):
+    if actor in by_role_names(kind):
+        return world["people"][(kind, actor)]
+    if actor.startswith("another "):
+        return world["people"][("stranger", kind)]
+    return world["people"][(actor.removesuffix(" admin"), "admin")]
 
 
 def _assert_status(response, expected, url, who):
@@ -274,26 +325,12 @@ def _assert_status(response, expected, url, who):
             f"{who} GET {url}: expected {expected}, got {response.status_code}")
 
 
-@pytest.mark.parametrize(("name", "kind"), list(_cases()))
-def test_workspace_matrix(client, world, name, kind):
-    org = world["orgs"][kind]
-    url = workspace_url(name, org)
-    expected_by_role = WORKSPACE[name].get(kind)
-
-    _assert_status(client.get(url), LOGIN, url, "anonymous")
-
-    roles = CUSTOMER_ROLES if kind == "customer" else STAFF_ROLES
-    for role in roles:
-        client.force_login(world["people"][(kind, role)])
-        expected = expected_by_role[role] if expected_by_role else NOT_FOUND
-        _assert_status(client.get(url), expected, url, f"{kind} {role}")
-
-    # Another tenant of the same kind, and an admin of every other kind: 404.
-    client.force_login(world["people"][("stranger", kind)])
-    _assert_status(client.get(url), NOT_FOUND, url, f"another {kind}")
-    for other in {"provider", "reseller", "customer"} - {kind}:
-        client.force_login(world["people"][(other, "admin")])
-        _assert_status(client.get(url), NOT_FOUND, url, f"{other} admin")
+@pytest.mark.parametrize(("name", "kind", "actor"), list(_cases()))
+def test_workspace_matrix(world, client, name, kind, actor):
+    url = workspace_url(name, world["orgs"][kind])
+    if actor != "anonymous":
+        client.force_login(person(world, kind, actor))
+    _assert_status(client.get(url), expectation(name, kind, actor), url, f"{kind}: {actor}")
 
 
 def public_url(name, how):
@@ -318,7 +355,7 @@ def public_url(name, how):
 
 
 @pytest.mark.parametrize("name", sorted(PUBLIC))
-def test_public_matrix(client, world, name):
+def test_public_matrix(world, client, name):
     how, anonymous, member = PUBLIC[name]
     url = public_url(name, how)
     _assert_status(client.get(url), anonymous, url, "anonymous")
@@ -330,7 +367,7 @@ def test_public_matrix(client, world, name):
     _assert_status(client.get(url), member, url, "member")
 
 
-def test_admin_urls_need_a_staff_sign_in(client, world):
+def test_admin_urls_need_a_staff_sign_in(world, client):
     # The admin's unnamed catch-all answers the same redirect; it has no name to reverse.
     admin_names = [n for n in all_url_names()
                    if n.startswith("admin:") and not n.endswith("<unnamed>")]
