@@ -1,10 +1,56 @@
-"""Admin action bodies shared by the apps' admins."""
+"""Admin building blocks shared by the apps' admins: read-only pages and service-backed actions.
+
+The admin is no side door: operators read every table here, and change something only
+through an action (or a form) that calls the owning app's service, which records an audit
+event with the operator as actor.
+"""
 
 from django.contrib import admin, messages
+from django.contrib.auth import get_permission_codename
 from django.shortcuts import render
 from django.urls import reverse
 
 from apps.errors import DomainError
+
+
+class ReadOnlyAdminMixin:
+    """For a ModelAdmin or an inline: the list, search, filters and detail page stay; adding,
+    saving and deleting are refused (403), so the detail page shows every field read-only
+    and has no Save button.
+
+    Fields are made read-only by Django from the missing change permission, so `fields`,
+    `fieldsets` and `exclude` still decide what the page shows (secrets stay hidden).
+    Actions that call services declare `permissions=["operate"]`: they need the model's
+    change permission, which the closed form no longer uses.
+    """
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_operate_permission(self, request):
+        opts = self.opts
+        return request.user.has_perm(
+            f"{opts.app_label}.{get_permission_codename('change', opts)}")
+
+
+def apply_to_each(modeladmin, request, queryset, *, act, done):
+    """Run `act(obj)` (a service call) for each selected row. Rows a service refuses are
+    reported one by one; `done` (with %(n)d) reports how many went through."""
+    count = 0
+    for obj in queryset:
+        try:
+            act(obj)
+            count += 1
+        except DomainError as error:
+            modeladmin.message_user(request, f"{obj}: {error.message}", messages.ERROR)
+    if count:
+        modeladmin.message_user(request, done % {"n": count}, messages.SUCCESS)
 
 
 def reject_with_reason(modeladmin, request, queryset, *, form_class, action, title,
@@ -13,15 +59,9 @@ def reject_with_reason(modeladmin, request, queryset, *, form_class, action, tit
     selected row. Rows a service refuses are reported one by one; nothing else changes."""
     form = form_class(request.POST if "reason" in request.POST else None)
     if form.is_bound and form.is_valid():
-        count = 0
-        for obj in queryset:
-            try:
-                reject(obj, form.cleaned_data["reason"])
-                count += 1
-            except DomainError as error:
-                modeladmin.message_user(request, f"{obj}: {error.message}", messages.ERROR)
-        if count:
-            modeladmin.message_user(request, done % {"n": count}, messages.SUCCESS)
+        reason = form.cleaned_data["reason"]
+        apply_to_each(modeladmin, request, queryset, act=lambda obj: reject(obj, reason),
+                      done=done)
         return None
     meta = modeladmin.model._meta
     return render(request, "admin/reject_with_reason.html", {

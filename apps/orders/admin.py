@@ -1,22 +1,22 @@
+"""The ledger, read-only: orders change only through the orders services (and the tasks)."""
+
 from django.contrib import admin
+
+from apps.admin_actions import ReadOnlyAdminMixin
 
 from .models import CredentialHandover, Order, OrderLine
 
 
-class OrderLineInline(admin.TabularInline):
+class OrderLineInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = OrderLine
     extra = 0
     fields = ["offer", "quantity", "unit_price", "currency", "reseller_of_record",
               "subscription"]
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["id", "kind", "status", "customer", "reseller", "provider", "submitted_by",
                     "submitted_at", "attempts"]
     list_filter = ["status", "kind"]
@@ -28,31 +28,21 @@ class OrderAdmin(admin.ModelAdmin):
     exclude = ["claim_token"]
     inlines = [OrderLineInline]
 
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(CredentialHandover)
-class CredentialHandoverAdmin(admin.ModelAdmin):
+class CredentialHandoverAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     # The encrypted secret is never shown, not even to operators.
     list_display = ["username", "order", "for_user", "created_at", "revealed_at", "purged_at"]
     fields = ["username", "order", "for_user", "created_at", "revealed_at", "purged_at"]
     readonly_fields = fields
     list_select_related = ["order", "for_user"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    search_fields = ["username", "for_user__email"]
 
 
 @admin.register(OrderLine)
-class OrderLineAdmin(admin.ModelAdmin):
+class OrderLineAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["offer", "quantity", "unit_price", "currency", "order", "subscription"]
     list_select_related = ["offer", "order", "subscription__offer"]
+    search_fields = ["order__customer__organization__name", "offer__name"]
     readonly_fields = ["order", "offer", "quantity", "unit_price", "currency",
                        "reseller_of_record", "subscription"]
-
-    def has_add_permission(self, request):
-        return False

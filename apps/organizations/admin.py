@@ -1,37 +1,65 @@
+"""Operators read organizations, memberships and team invitations here; they deactivate or
+reactivate an organization and revoke an invitation through the services (audited)."""
+
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from apps.admin_actions import ReadOnlyAdminMixin, apply_to_each
 
 from .models import Membership, Organization, TeamInvitation
+from .services import organization_deactivate, organization_reactivate, team_invitation_revoke
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Membership
     extra = 0
-    autocomplete_fields = ["user"]
+    fields = ["user", "role", "created_at"]
+    readonly_fields = fields
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "slug", "country", "is_active", "created_at"]
     list_filter = ["kind", "is_active", "country"]
     search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
+    actions = ["deactivate", "reactivate"]
+
+    @admin.action(description=_("Deactivate selected organizations"), permissions=["operate"])
+    def deactivate(self, request, queryset):
+        apply_to_each(self, request, queryset, done=_("%(n)d organization(s) deactivated."),
+                      act=lambda org: organization_deactivate(organization=org,
+                                                              actor=request.user,
+                                                              request=request))
+
+    @admin.action(description=_("Reactivate selected organizations"), permissions=["operate"])
+    def reactivate(self, request, queryset):
+        apply_to_each(self, request, queryset, done=_("%(n)d organization(s) reactivated."),
+                      act=lambda org: organization_reactivate(organization=org,
+                                                              actor=request.user,
+                                                              request=request))
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["user", "organization", "role", "created_at"]
     list_filter = ["role", "organization__kind"]
     search_fields = ["user__email", "organization__name"]
     list_select_related = ["user", "organization"]
-    autocomplete_fields = ["user", "organization"]
 
 
 @admin.register(TeamInvitation)
-class TeamInvitationAdmin(admin.ModelAdmin):
+class TeamInvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["email", "organization", "role", "status", "invited_by", "created_at",
                     "expires_at"]
     list_filter = ["status", "role"]
     search_fields = ["email", "organization__name"]
     list_select_related = ["organization", "invited_by"]
-    readonly_fields = ["invited_by", "accepted_by", "created_at"]
+    actions = ["revoke"]
+
+    @admin.action(description=_("Revoke selected invitations"), permissions=["operate"])
+    def revoke(self, request, queryset):
+        apply_to_each(self, request, queryset.select_related("organization"),
+                      done=_("%(n)d invitation(s) revoked."),
+                      act=lambda invitation: team_invitation_revoke(
+                          invitation=invitation, actor=request.user, request=request))

@@ -143,3 +143,28 @@ def team_invitation_accept(*, invitation, user, request=None):
            target=membership, data={"email": user.email, "role": invitation.role},
            request=request)
     return membership
+
+
+def _set_active(organization, *, active, refusal, action, actor, request):
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    if organization.is_active == active:
+        raise DomainError(refusal)
+    organization.is_active = active
+    organization.save(update_fields=["is_active"])
+    record(actor=actor, organization=organization, action=action, target=organization,
+           data={"name": organization.name, "kind": organization.kind}, request=request)
+    return organization
+
+
+@transaction.atomic
+def organization_deactivate(*, organization, actor, request=None):
+    """A platform operator closes a workspace: its members no longer reach it and it leaves
+    every list of active organizations (directory, reseller choices). Nothing is deleted."""
+    return _set_active(organization, active=False, refusal=_("Already inactive."),
+                       action="organization.deactivated", actor=actor, request=request)
+
+
+@transaction.atomic
+def organization_reactivate(*, organization, actor, request=None):
+    return _set_active(organization, active=True, refusal=_("Already active."),
+                       action="organization.reactivated", actor=actor, request=request)

@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
-from apps.admin_actions import reject_with_reason
+from apps.admin_actions import ReadOnlyAdminMixin, reject_with_reason
 from apps.errors import DomainError
 
 from .forms import RejectChangeRequestForm
@@ -20,40 +20,22 @@ from .templatetags.directory import png_data_uri
 Status = ProfileChangeRequest.Status
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Published data changes only through approved requests: the admin shows it."""
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ListingInline(admin.TabularInline):
+class ListingInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ProviderListing
     fields = ["country", "target_url", "published_at"]
     readonly_fields = fields
     extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(ReadOnlyAdmin):
     list_display = ["organization", "partner_id", "website", "directory_name",
                     "directory_published_at"]
     search_fields = ["organization__name", "partner_id", "directory_name"]
     list_select_related = ["organization"]
-    autocomplete_fields = ["organization"]
     readonly_fields = ["directory_name", "directory_logo", "directory_published_at"]
     inlines = [ListingInline]
 

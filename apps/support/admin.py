@@ -1,18 +1,21 @@
 from django.contrib import admin
 
+from apps.admin_actions import ReadOnlyAdminMixin
+
 from .models import SupportMessage, SupportRequest
 
 
-class SupportMessageInline(admin.TabularInline):
+class SupportMessageInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = SupportMessage
     extra = 0
     fields = ["created_at", "kind", "author", "author_organization", "status", "body"]
     readonly_fields = fields
-    can_delete = False
 
 
 @admin.register(SupportRequest)
-class SupportRequestAdmin(admin.ModelAdmin):
+class SupportRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: requests change through replies and status changes in the portal."""
+
     list_display = ["title", "customer", "handled_by", "severity", "status", "created_at",
                     "updated_at"]
     list_filter = ["status", "severity"]
@@ -24,7 +27,7 @@ class SupportRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(SupportMessage)
-class SupportMessageAdmin(admin.ModelAdmin):
+class SupportMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["request", "kind", "author", "author_organization", "created_at",
                     "notified_at"]
     list_filter = ["kind"]
