@@ -1,4 +1,4 @@
-"""Admin action bodies shared by the apps' admins."""
+"""Admin action bodies and the read-only admin base shared by the apps' admins."""
 
 from django.contrib import admin, messages
 from django.shortcuts import render
@@ -31,3 +31,17 @@ def reject_with_reason(modeladmin, request, queryset, *, form_class, action, tit
         "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         "cancel_url": reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"),
     })
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Operators read these rows; they change only through the owning app's services (with
+    an audit event), never through the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

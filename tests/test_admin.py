@@ -8,7 +8,7 @@ from apps.resellers.models import Reseller
 from tests import factories
 
 LOCAL_APPS = {"accounts", "organizations", "audit", "catalog", "providers", "resellers",
-              "customers", "subscriptions", "orders"}
+              "partnerships", "customers", "subscriptions", "orders", "relationships"}
 
 
 @pytest.fixture
