@@ -39,3 +39,31 @@ def test_operator_approves_an_enrolment(client, operator):
     assert reseller.enrollment_status == Reseller.EnrollmentStatus.APPROVED
     assert reseller.enrollment_decided_at is not None
     assert "1 enrolment(s) approved." in response.content.decode()
+
+
+@pytest.mark.parametrize("label", ["partnerships.partnership",
+                                   "partnerships.partnershipinvitation",
+                                   "relationships.resellerrelationshiprequest"])
+def test_partnerships_and_relationship_requests_are_read_only(client, operator, provider,
+                                                              provider_admin, reseller,
+                                                              customer, label):
+    """They change through their services (with an audit event), never in the admin."""
+    from apps.partnerships.services import invitation_create
+    from apps.relationships.models import ResellerRelationshipRequest
+
+    invitation_create(provider=provider, email="new@reseller.test", created_by=provider_admin)
+    ResellerRelationshipRequest.objects.create(provider=provider, customer=customer.organization,
+                                               reseller=reseller)
+    model = apps.get_model(label)
+    obj = model.objects.get()
+    base = f"/admin/{label.replace('.', '/')}/"
+    changelist = client.get(base + "?status__exact=pending&q=contoso")
+    assert changelist.status_code == 200
+    assert f'href="{base}add/"' not in changelist.content.decode()
+    assert client.get(base + "add/").status_code == 403
+    detail = client.get(f"{base}{obj.pk}/change/")
+    assert detail.status_code == 200  # readable
+    assert 'type="submit" value="Save"' not in detail.content.decode()
+    assert client.post(f"{base}{obj.pk}/change/", {}).status_code == 403
+    assert client.post(f"{base}{obj.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert model.objects.filter(pk=obj.pk).exists()

@@ -84,13 +84,19 @@ def test_ending_a_partnership_shows_the_rule_then_removes_access(client, provide
     customer = factories.CustomerFactory(provider=provider, reseller=reseller)
     subscription = factories.SubscriptionFactory(customer=customer, reseller_of_record=reseller,
                                                  support_contact=reseller)
+    # The reseller's customer of another provider keeps it: that partnership goes on.
+    elsewhere = factories.CustomerFactory(provider=factories.ProviderFactory(), reseller=reseller)
+    supported_elsewhere = factories.SubscriptionFactory(customer=elsewhere,
+                                                        support_contact=reseller)
     partnership = Partnership.objects.get(provider=provider, reseller=reseller)
     url = f"/o/contoso/resellers/partnerships/{partnership.pk}/end/"
     client.force_login(provider_admin)
     confirm = client.get(url).content.decode()
     assert "Customers keep their existing subscriptions" in confirm
     assert "loses delegated admin access to 1 customer" in confirm
+    assert "1 subscription it supports gets you as designated support contact" in confirm
     assert customer.organization.name in confirm
+    assert elsewhere.organization.name not in confirm
 
     unconfirmed = client.post(url, {})
     assert unconfirmed.status_code == 200
@@ -108,7 +114,14 @@ def test_ending_a_partnership_shows_the_rule_then_removes_access(client, provide
     assert subscription.quantity == 5
     assert subscription.support_contact == provider
     assert subscription.reseller_of_record == reseller  # past incentives stay credited
-    assert AuditEvent.objects.filter(organization=reseller, action="partnership.ended").exists()
+    for organization in (provider, reseller):
+        event = AuditEvent.objects.get(organization=organization, action="partnership.ended")
+        assert event.data == {"provider": provider.name, "reseller": reseller.name,
+                              "customers_undelegated": 1, "support_moved_to_provider": 1}
+    elsewhere.refresh_from_db()
+    supported_elsewhere.refresh_from_db()
+    assert elsewhere.reseller == reseller
+    assert supported_elsewhere.support_contact == reseller
     # The reseller sees it too, and no longer sees the customer.
     client.force_login(reseller_admin)
     providers = client.get("/o/northwind/providers/").content.decode()
