@@ -71,3 +71,7 @@ def reject_with_reason(modeladmin, request, queryset, *, form_class, action, tit
         "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         "cancel_url": reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"),
     })
+
+
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """A model admin that only reads (see ReadOnlyAdminMixin)."""

@@ -151,7 +151,7 @@ def dataset_counts():
     from apps.audit.models import AuditEvent
     from apps.customers.models import Customer
     from apps.organizations.models import Organization
-    from apps.resellers.models import Partnership
+    from apps.partnerships.models import Partnership
     from apps.subscriptions.models import Subscription
 
     provider = Organization.objects.filter(slug=PROVIDER_SLUG).first()
@@ -270,8 +270,9 @@ def generate(*, resellers=SIZES["resellers"], customers=SIZES["customers"],
     from apps.customers.models import Customer
     from apps.organizations.models import Membership, Organization
     from apps.organizations.roles import Kind, Role
+    from apps.partnerships.models import Partnership
     from apps.providers.models import Provider
-    from apps.resellers.models import Partnership, Reseller
+    from apps.resellers.models import Reseller
     from apps.subscriptions.models import Subscription
 
     password = password or os.environ.get("BENCH_PASSWORD") or DEFAULT_PASSWORD

@@ -64,9 +64,12 @@ LOCAL_APPS = [
     "apps.catalog",
     "apps.providers",
     "apps.resellers",
+    "apps.partnerships",
     "apps.customers",
     "apps.subscriptions",
     "apps.orders",
+    "apps.relationships",
+    "apps.incentives",
     "apps.support",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS

@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.views.decorators.http import require_GET
 
 from apps.organizations import views as organization_views
+from apps.partnerships import views as partnership_views
 from apps.resellers import views as reseller_views
 
 # Operators sign in through allauth (rate limits, MFA) rather than the bare admin form.
@@ -22,7 +23,9 @@ def healthz(request):
 
 workspace_patterns = [
     path("", include("apps.organizations.urls")),
-    path("", include("apps.resellers.urls")),
+    path("", include("apps.partnerships.urls")),
+    path("", include("apps.relationships.urls")),
+    path("", include("apps.incentives.urls")),
     path("", include("apps.customers.urls")),
     path("", include("apps.subscriptions.urls")),
     path("", include("apps.orders.urls")),
@@ -39,7 +42,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("invitations/team/<str:token>/", organization_views.team_invitation,
          name="team_invitation"),
-    path("invitations/partnership/<str:token>/", reseller_views.partnership_invitation,
+    path("invitations/partnership/<str:token>/", partnership_views.partnership_invitation,
          name="partnership_invitation"),
     path("resellers/enrol/", reseller_views.enrol, name="enrol"),
     path("directory/", include("apps.providers.directory_urls")),

@@ -87,6 +87,12 @@ def login(client):
     return _login
 
 
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """Run what a request queued on commit (e-mail tasks), as a real commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database, with stray connections closed before it is dropped."""

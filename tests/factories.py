@@ -8,8 +8,9 @@ from apps.catalog.models import Offer
 from apps.customers.models import Customer
 from apps.organizations.models import Membership, Organization
 from apps.organizations.roles import Kind, Role
+from apps.partnerships.models import Partnership
 from apps.providers.models import Provider
-from apps.resellers.models import Partnership, Reseller
+from apps.resellers.models import Reseller
 from apps.subscriptions.models import Subscription
 
 PASSWORD = "Test-pass-2026!"

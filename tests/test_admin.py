@@ -24,11 +24,12 @@ from apps.support.models import SupportMessage, SupportRequest
 from tests import factories
 
 LOCAL_APPS = {"accounts", "organizations", "audit", "catalog", "providers", "resellers",
-              "customers", "subscriptions", "orders", "support"}
+              "partnerships", "customers", "subscriptions", "orders", "relationships",
+              "support"}
 # Every admin of these apps is read-only (actions aside); the catalog stays editable through
-# its service, and the resellers' admins are checked with their apps.
+# its service, and the resellers' admin keeps its enrolment decisions.
 READ_ONLY_APPS = {"accounts", "organizations", "audit", "customers", "subscriptions", "orders",
-                  "support", "providers"}
+                  "support", "providers", "partnerships", "relationships"}
 
 
 @pytest.fixture
@@ -328,3 +329,31 @@ def test_operator_retires_an_offer_from_the_list_and_cannot_delete_it(client, op
     assert client.get(delete).status_code == 403
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert Offer.objects.filter(pk=offer.pk).exists()
+
+
+@pytest.mark.parametrize("label", ["partnerships.partnership",
+                                   "partnerships.partnershipinvitation",
+                                   "relationships.resellerrelationshiprequest"])
+def test_partnerships_and_relationship_requests_are_read_only(client, operator, provider,
+                                                              provider_admin, reseller,
+                                                              customer, label):
+    """They change through their services (with an audit event), never in the admin."""
+    from apps.partnerships.services import invitation_create
+    from apps.relationships.models import ResellerRelationshipRequest
+
+    invitation_create(provider=provider, email="new@reseller.test", created_by=provider_admin)
+    ResellerRelationshipRequest.objects.create(provider=provider, customer=customer.organization,
+                                               reseller=reseller)
+    model = apps.get_model(label)
+    obj = model.objects.get()
+    base = f"/admin/{label.replace('.', '/')}/"
+    changelist = client.get(base + "?status__exact=pending&q=contoso")
+    assert changelist.status_code == 200
+    assert f'href="{base}add/"' not in changelist.content.decode()
+    assert client.get(base + "add/").status_code == 403
+    detail = client.get(f"{base}{obj.pk}/change/")
+    assert detail.status_code == 200  # readable
+    assert 'type="submit" value="Save"' not in detail.content.decode()
+    assert client.post(f"{base}{obj.pk}/change/", {}).status_code == 403
+    assert client.post(f"{base}{obj.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert model.objects.filter(pk=obj.pk).exists()

@@ -17,11 +17,8 @@ from apps.customers.models import Customer
 from apps.orders.models import Order
 from apps.organizations.models import Membership, TeamInvitation
 from apps.organizations.roles import Role
-from apps.resellers.models import (
-    Partnership,
-    PartnershipInvitation,
-    ResellerRelationshipRequest,
-)
+from apps.partnerships.models import Partnership, PartnershipInvitation
+from apps.relationships.models import ResellerRelationshipRequest
 from apps.subscriptions.models import Subscription
 from apps.support.models import SupportRequest
 from tests import factories
@@ -68,20 +65,21 @@ WORKSPACE = {
     "organizations:invitation_revoke": {"provider": staff(NOT_ALLOWED, FORBIDDEN),
                                         "reseller": staff(NOT_ALLOWED, FORBIDDEN),
                                         "customer": customer(NOT_ALLOWED, FORBIDDEN)},
-    "resellers:list": {"provider": staff(OK)},
-    "resellers:invitations": {"provider": staff(OK)},
-    "resellers:request": {"provider": staff(OK, FORBIDDEN)},
-    "resellers:invitation_draft": {"provider": staff(OK, FORBIDDEN)},
-    "resellers:invitation_resend": {"provider": staff(NOT_ALLOWED, FORBIDDEN)},
-    "resellers:invitation_revoke": {"provider": staff(NOT_ALLOWED, FORBIDDEN)},
-    "resellers:partnership_end": {"provider": staff(OK, FORBIDDEN)},
-    "resellers:providers": {"reseller": staff(OK)},
-    "resellers:incentives": {"reseller": staff(OK)},
-    "resellers:incentives_csv": {"reseller": staff(OK)},
-    "resellers:relationship_new": {"provider": staff(OK, OK, FORBIDDEN)},
-    "resellers:relationship_withdraw": {"provider": staff(NOT_ALLOWED, NOT_ALLOWED, FORBIDDEN)},
-    "resellers:relationship_answer": {"customer": customer(NOT_ALLOWED, FORBIDDEN)},
-    "resellers:remove_reseller": {"customer": customer(OK, FORBIDDEN)},
+    "partnerships:list": {"provider": staff(OK)},
+    "partnerships:invitations": {"provider": staff(OK)},
+    "partnerships:request": {"provider": staff(OK, FORBIDDEN)},
+    "partnerships:invitation_draft": {"provider": staff(OK, FORBIDDEN)},
+    "partnerships:invitation_resend": {"provider": staff(NOT_ALLOWED, FORBIDDEN)},
+    "partnerships:invitation_revoke": {"provider": staff(NOT_ALLOWED, FORBIDDEN)},
+    "partnerships:partnership_end": {"provider": staff(OK, FORBIDDEN)},
+    "partnerships:providers": {"reseller": staff(OK)},
+    "incentives:list": {"reseller": staff(OK)},
+    "incentives:csv": {"reseller": staff(OK)},
+    "relationships:new": {"provider": staff(OK, OK, FORBIDDEN)},
+    "relationships:withdraw": {"provider": staff(NOT_ALLOWED, NOT_ALLOWED, FORBIDDEN)},
+    "relationships:partners": {"customer": customer(OK)},
+    "relationships:answer": {"customer": customer(NOT_ALLOWED, FORBIDDEN)},
+    "relationships:remove_reseller": {"customer": customer(OK, FORBIDDEN)},
     "customers:list": {"provider": staff(OK), "reseller": staff(OK)},
     # The New customer wizard: provider admin and sales; the start URL redirects to step 1.
     "customers:new": {"provider": staff(REDIRECT, REDIRECT, FORBIDDEN)},
@@ -89,7 +87,6 @@ WORKSPACE = {
     "customers:domain_check": {"provider": staff(OK, OK, FORBIDDEN)},
     # The provider's customer, and the same customer as its delegated reseller sees it.
     "customers:detail": {"provider": staff(OK), "reseller": staff(OK)},
-    "customers:partners": {"customer": customer(OK)},
     # Customers page: a record's expanded part, the customer's Subscriptions page (read by
     # the delegated reseller too), Add subscription (provider admin and sales).
     "customers:summary": {"provider": staff(OK), "reseller": staff(OK)},
@@ -245,12 +242,12 @@ def workspace_url(name, org):
     kwargs = {"org_slug": org.slug}
     if "member_" in name:
         kwargs["membership_id"] = Membership.objects.filter(organization=org).first().pk
-    if name.startswith("resellers:invitation_"):
+    if name.startswith("partnerships:invitation_"):
         # Requests exist on the provider side only; elsewhere the page itself is a 404.
         kwargs["invitation_id"] = PartnershipInvitation.objects.first().pk
     elif "invitation_" in name:
         kwargs["invitation_id"] = TeamInvitation.objects.filter(organization=org).first().pk
-    if "partnership_id" in name or name == "resellers:partnership_end":
+    if "partnership_id" in name or name == "partnerships:partnership_end":
         kwargs["partnership_id"] = Partnership.objects.first().pk
     if name == "customers:new_step":
         kwargs["step"] = "details"
@@ -266,9 +263,9 @@ def workspace_url(name, org):
         kwargs["request_id"] = uuid.uuid4()  # POST only: a GET never looks it up
     if name.startswith("orders:") and name != "orders:list":
         kwargs["order_id"] = Order.objects.get().pk
-    if name in ("resellers:relationship_new", "resellers:relationship_withdraw"):
+    if name in ("relationships:new", "relationships:withdraw"):
         kwargs["customer_id"] = Customer.objects.get(organization__slug="adatum").pk
-    if name in ("resellers:relationship_withdraw", "resellers:relationship_answer"):
+    if name in ("relationships:withdraw", "relationships:answer"):
         kwargs["request_id"] = ResellerRelationshipRequest.objects.get().pk
     if name.startswith("support:") and name not in ("support:list", "support:new"):
         mine = SupportRequest.objects.filter(Q(customer=org) | Q(handled_by=org)).first()
@@ -339,7 +336,7 @@ def public_url(name, how):
         from apps.organizations.selectors import team_invitation_token
         return reverse(name, kwargs={"token": team_invitation_token(invitation)})
     if how == "partnership_token":
-        from apps.resellers.tokens import invitation_token
+        from apps.partnerships.tokens import invitation_token
         return reverse(name, kwargs={"token": invitation_token(PartnershipInvitation.objects
                                                               .first())})
     if how == "logo":

@@ -33,7 +33,7 @@ class CustomerFilter(django_filters.FilterSet):
             del self.filters["provider"]
         else:
             # A reseller's customers are all its own; they come from its providers.
-            from apps.resellers.selectors import partnership_history
+            from apps.partnerships.selectors import partnership_history
 
             del self.filters["reseller"]
             providers = {p.provider_id: p.provider.name

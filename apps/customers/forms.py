@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from .selectors import admin_username, domain_prefix_available, partnered_resellers
+from apps.partnerships.selectors import partnered_resellers
+
+from .selectors import admin_username, domain_prefix_available
 
 _PREFIX = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 PREFIX_MAX = 63

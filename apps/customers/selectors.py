@@ -51,10 +51,9 @@ def customer_reseller_choices(*, provider):
     from django.db.models import Exists, OuterRef
 
     from apps.organizations.models import Organization
-    from apps.resellers.models import Partnership
+    from apps.partnerships.selectors import active_partnerships
 
-    partnered = Partnership.objects.filter(provider=provider, reseller=OuterRef("pk"),
-                                           status=Partnership.Status.ACTIVE)
+    partnered = active_partnerships(provider=provider).filter(reseller=OuterRef("pk"))
     delegated = Customer.objects.filter(provider=provider, reseller=OuterRef("pk"))
     return (Organization.objects.filter(kind=Kind.RESELLER)
             .filter(Q(Exists(partnered)) | Q(Exists(delegated)))
@@ -115,13 +114,9 @@ def domain_prefix_available(prefix):
     return not get_user_model().objects.filter(email__iexact=admin_username(prefix)).exists()
 
 
-def partnered_resellers(*, provider):
-    """Approved resellers in an active partnership with the provider: the ones it sells through."""
-    from apps.organizations.models import Organization
-
-    return (Organization.objects
-            .filter(kind=Kind.RESELLER, is_active=True,
-                    provider_partnerships__provider=provider,
-                    provider_partnerships__status="active",
-                    reseller__enrollment_status="approved")
-            .distinct().order_by("name"))
+def customer_for_organization(*, organization):
+    """The customer record of a customer organization, with its provider's and reseller's
+    details (its Partners page)."""
+    return (Customer.objects.select_related("provider", "provider__provider", "reseller",
+                                            "reseller__reseller")
+            .get(organization=organization))

@@ -46,3 +46,36 @@ def customer_create(*, provider, reseller, company_name, domain_prefix, country=
            data={"domain_prefix": prefix, "reseller": reseller.name if reseller else None},
            request=request)
     return customer
+
+
+# ------------------------------------------------------------------ delegation
+
+
+@transaction.atomic
+def customer_delegate(*, customer, reseller, actor=None, request=None):
+    """Make `reseller` the customer's delegated admin. The caller has checked that the
+    provider partners with it, and records the audit event of its use case."""
+    Customer.objects.filter(pk=customer.pk).update(reseller=reseller)
+    customer.reseller = reseller
+    return customer
+
+
+@transaction.atomic
+def customer_undelegate(*, customer, actor=None, request=None):
+    """End the delegated access of the customer's reseller (the row is locked first); the
+    reseller it had, or None when it had none. The caller records the audit event."""
+    locked = (Customer.objects.select_for_update(of=("self",)).select_related("reseller")
+              .get(pk=customer.pk))
+    reseller = locked.reseller
+    if reseller is not None:
+        locked.reseller = None
+        locked.save(update_fields=["reseller"])
+    customer.reseller = None
+    return reseller
+
+
+def customers_undelegate_for(*, provider, reseller):
+    """The partnership ended: every customer of `provider` that `reseller` manages is
+    managed by the provider again. How many changed (the caller audits and holds the
+    transaction)."""
+    return Customer.objects.filter(provider=provider, reseller=reseller).update(reseller=None)

@@ -15,5 +15,4 @@ urlpatterns = [
          name="subscriptions"),
     path("customers/<uuid:customer_id>/subscriptions/new/", views.add_subscription,
          name="add_subscription"),
-    path("partners/", views.partners, name="partners"),
 ]

@@ -1,6 +1,5 @@
 """Customer lists of a provider or reseller (the Customers page, its expanded records), a
-customer's page and Subscriptions page, Add subscription, its partners, and the New customer
-wizard."""
+customer's page and Subscriptions page, Add subscription, and the New customer wizard."""
 
 import uuid
 
@@ -18,6 +17,7 @@ from apps.errors import DomainError
 from apps.organizations.access import workspace_view
 from apps.organizations.roles import Kind, has_permission
 from apps.pagination import paginate
+from apps.partnerships.selectors import partnered_resellers
 from apps.tables import clean_sort, configure_table, render_region
 
 from .filters import CustomerFilter
@@ -35,7 +35,6 @@ from .selectors import (
     customer_list,
     customer_order_notices,
     customer_subscriptions,
-    partnered_resellers,
 )
 from .tables import CustomerTable
 
@@ -183,17 +182,6 @@ def _uuid_or_none(value):
         return None
 
 
-@workspace_view(kinds=(Kind.CUSTOMER,), permission="partners.view")
-def partners(request):
-    from apps.resellers.selectors import customer_relationships
-
-    customer, pending = customer_relationships(customer_organization=request.organization)
-    return render(request, "customers/partners.html", {
-        "customer": customer, "pending": pending,
-        "can_manage": has_permission(request.membership, "partners.manage"),
-    })
-
-
 # ------------------------------------------------------------------ New customer wizard
 
 
@@ -245,7 +233,7 @@ class NewCustomerWizard(NamedUrlSessionWizardView):
                        kwargs={"org_slug": self.organization.slug, "step": step})
 
     def origin_url(self):
-        name = ("resellers:list" if self.storage.extra_data.get("origin") == "resellers"
+        name = ("partnerships:list" if self.storage.extra_data.get("origin") == "resellers"
                 else "customers:list")
         return reverse(name, kwargs={"org_slug": self.organization.slug})
 

@@ -24,11 +24,12 @@ from django.utils.translation import gettext as _
 from apps.audit.services import record
 from apps.catalog.models import Offer
 from apps.customers.models import Customer
-from apps.customers.selectors import admin_username, partnered_resellers
+from apps.customers.selectors import admin_username
 from apps.customers.services import customer_create
 from apps.errors import DomainError
 from apps.organizations.models import Membership, Organization
 from apps.organizations.roles import Role
+from apps.partnerships.selectors import partnered_resellers
 from apps.subscriptions.models import Subscription
 from apps.subscriptions.services import term_end
 

@@ -5,14 +5,8 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .roles import Kind, has_permission
-
-
-def _unapproved_reseller(organization):
-    if organization.kind != Kind.RESELLER:
-        return False
-    reseller = getattr(organization, "reseller", None)
-    return reseller is None or not reseller.is_approved
+from .hooks import workspace_gates
+from .roles import has_permission
 
 
 def workspace_view(*, kinds, permission):
@@ -33,11 +27,12 @@ def workspace_view(*, kinds, permission):
                 raise Http404
             if organization.kind not in kinds:
                 raise Http404
-            if _unapproved_reseller(organization):
-                # Until approved, a reseller workspace shows its enrolment status only.
-                from apps.resellers.views import enrollment_status
-
-                return enrollment_status(request)
+            # A gate another app registered (an unapproved reseller sees its enrolment
+            # status only) answers instead of the page.
+            for gate in workspace_gates():
+                response = gate(request)
+                if response is not None:
+                    return response
             if not has_permission(request.membership, permission):
                 raise PermissionDenied
             return view(request, *args, **kwargs)

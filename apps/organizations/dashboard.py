@@ -5,7 +5,7 @@ from .roles import Kind
 
 def dashboard_context(organization):
     from apps.customers.selectors import customer_list
-    from apps.resellers.selectors import partnership_list
+    from apps.partnerships.selectors import partnership_list
     from apps.subscriptions.selectors import subscription_list
 
     if organization.kind == Kind.PROVIDER:
@@ -28,7 +28,8 @@ def dashboard_context(organization):
         from django.db.models import Count, Sum
 
         from apps.audit.selectors import audit_event_list
-        from apps.resellers.selectors import incentive_subscriptions, invitations_for_reseller
+        from apps.incentives.selectors import incentive_subscriptions
+        from apps.partnerships.selectors import invitations_for_reseller
 
         credited = incentive_subscriptions(reseller=organization).filter(status="active")
         return {

@@ -9,7 +9,7 @@ from .roles import Kind, has_permission
 MENUS = {
     Kind.PROVIDER: [
         (_("Dashboard"), "organizations:dashboard", "dashboard.view"),
-        (_("Indirect resellers"), "resellers:list", "partners.view"),
+        (_("Indirect resellers"), "partnerships:list", "partners.view"),
         (_("Customers"), "customers:list", "customers.view"),
         (_("Orders"), "orders:list", "orders.view"),
         (_("Directory profile"), "providers:profile", "profile.manage"),
@@ -19,8 +19,8 @@ MENUS = {
     ],
     Kind.RESELLER: [
         (_("Dashboard"), "organizations:dashboard", "dashboard.view"),
-        (_("Providers"), "resellers:providers", "partners.view"),
-        (_("Incentives"), "resellers:incentives", "partners.view"),
+        (_("Providers"), "partnerships:providers", "partners.view"),
+        (_("Incentives"), "incentives:list", "partners.view"),
         (_("Customers"), "customers:list", "customers.view"),
         (_("Support queue"), "support:list", "support.handle"),
         (_("Team"), "organizations:team", "team.view"),
@@ -29,7 +29,7 @@ MENUS = {
     Kind.CUSTOMER: [
         (_("Dashboard"), "organizations:dashboard", "dashboard.view"),
         (_("Subscriptions"), "subscriptions:list", "subscriptions.view"),
-        (_("Partners"), "customers:partners", "partners.view"),
+        (_("Partners"), "relationships:partners", "partners.view"),
         (_("Support"), "support:list", "support.open"),
         (_("Team"), "organizations:team", "team.view"),
     ],

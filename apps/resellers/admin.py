@@ -5,7 +5,7 @@ from apps.admin_actions import reject_with_reason
 from apps.errors import DomainError
 
 from .forms import RejectEnrollmentForm
-from .models import Partnership, PartnershipInvitation, Reseller, ResellerRelationshipRequest
+from .models import Reseller
 from .services import reseller_approve, reseller_reject
 
 
@@ -45,35 +45,3 @@ class ResellerAdmin(admin.ModelAdmin):
             reject=lambda r, reason: reseller_reject(reseller=r, reason=reason,
                                                      actor=request.user, request=request),
             done=_("%(n)d enrolment(s) rejected."))
-
-
-@admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
-    list_display = ["provider", "reseller", "status", "accepted_at", "ended_at"]
-    list_filter = ["status"]
-    search_fields = ["provider__name", "reseller__name"]
-    list_select_related = ["provider", "reseller"]
-    autocomplete_fields = ["provider", "reseller"]
-
-
-@admin.register(PartnershipInvitation)
-class PartnershipInvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "provider", "status", "created_by", "created_at", "expires_at",
-                    "send_count", "last_sent_at", "last_error"]
-    list_filter = ["status"]
-    search_fields = ["email", "name", "provider__name"]
-    list_select_related = ["provider", "created_by"]
-    readonly_fields = ["provider", "created_by", "accepted_by", "reseller", "send_count",
-                       "mails_sent", "last_requested_at", "last_sent_at", "last_error",
-                       "created_at", "decided_at"]
-
-
-@admin.register(ResellerRelationshipRequest)
-class ResellerRelationshipRequestAdmin(admin.ModelAdmin):
-    list_display = ["customer", "reseller", "provider", "status", "requested_by", "created_at",
-                    "decided_at"]
-    list_filter = ["status"]
-    search_fields = ["customer__name", "reseller__name", "provider__name"]
-    list_select_related = ["customer", "reseller", "provider", "requested_by"]
-    readonly_fields = ["provider", "customer", "reseller", "requested_by", "created_at",
-                       "decided_at", "decided_by", "notices_sent"]

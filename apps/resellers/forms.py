@@ -1,4 +1,4 @@
-"""Forms for enrolment, partnership requests and their draft e-mail."""
+"""Forms for reseller enrolment and its rejection in the admin."""
 
 from django import forms
 from django.contrib.auth import password_validation
@@ -54,35 +54,6 @@ class EnrollmentForm(forms.Form):
         return cleaned
 
 
-class PartnershipRequestForm(forms.Form):
-    email = forms.EmailField(label=_("Reseller's email"), max_length=254)
-    name = forms.CharField(label=_("Reseller's name (optional)"), max_length=200,
-                           required=False)
-
-
-class DraftForm(forms.Form):
-    to = forms.EmailField(label=_("To"), disabled=True, required=False)
-    subject = forms.CharField(label=_("Subject"), max_length=200)
-    body = forms.CharField(label=_("Message"), max_length=5000,
-                           widget=forms.Textarea(attrs={"rows": 14}))
-
-
-class EndPartnershipForm(forms.Form):
-    confirm = forms.BooleanField(
-        label=_("I understand: the reseller loses access to these customers."), required=True)
-
-
 class RejectEnrollmentForm(forms.Form):
     reason = forms.CharField(label=_("Reason (sent to the applicant)"), max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 4}))
-
-
-class RelationshipRequestForm(forms.Form):
-    reseller = forms.ModelChoiceField(label=_("Indirect reseller"), queryset=None,
-                                      empty_label=_("Choose a partnered reseller"))
-    message = forms.CharField(label=_("Message to the customer (optional)"), max_length=2000,
-                              required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args, resellers, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reseller"].queryset = resellers

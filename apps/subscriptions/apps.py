@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class SubscriptionsConfig(AppConfig):
     name = "apps.subscriptions"
     verbose_name = _("Subscriptions")
+
+    def ready(self):
+        # Imported here: services load models, which the app registry allows only once ready.
+        from apps.partnerships.hooks import register_partnership_ended
+
+        from .services import support_contacts_reassign
+
+        def support_back_to_provider(*, provider, reseller):
+            return support_contacts_reassign(provider=provider, from_org=reseller,
+                                             to_org=provider)
+
+        # The reseller's support designations go back to the provider.
+        register_partnership_ended("support_moved_to_provider", support_back_to_provider)

@@ -34,8 +34,8 @@ def support_contact_choices(*, provider):
     resellers by name."""
     from django.db.models import Case, IntegerField, Q, Value, When
 
-    from apps.customers.selectors import partnered_resellers
     from apps.organizations.models import Organization
+    from apps.partnerships.selectors import partnered_resellers
 
     return (Organization.objects
             .filter(Q(pk=provider.pk) | Q(pk__in=partnered_resellers(provider=provider)

@@ -305,7 +305,7 @@ def subscription_set_auto_renew(*, subscription, auto_renew, actor, organization
 
 
 def _partnered(provider, organization):
-    from apps.customers.selectors import partnered_resellers
+    from apps.partnerships.selectors import partnered_resellers
 
     return partnered_resellers(provider=provider).filter(pk=organization.pk).exists()
 
@@ -358,3 +358,18 @@ def subscription_set_reseller_of_record(*, subscription, reseller, actor, organi
     _audit(subscription, "reseller_of_record_changed", actor=actor, organization=organization,
            request=request, data={"from": _name(previous), "to": _name(reseller)})
     return subscription
+
+
+@transaction.atomic
+def support_contacts_reassign(*, from_org, to_org, provider=None, customer=None):
+    """The subscriptions `from_org` supports, of `provider`'s customers or of one `customer`,
+    get `to_org` as designated support contact (a partnership or a reseller relationship
+    ended). How many changed; the caller records the audit event."""
+    if (provider is None) == (customer is None):
+        raise ValueError("Give exactly one of provider or customer.")
+    subscriptions = Subscription.objects.filter(support_contact=from_org)
+    if customer is not None:
+        subscriptions = subscriptions.filter(customer=customer)
+    else:
+        subscriptions = subscriptions.filter(customer__provider=provider)
+    return subscriptions.update(support_contact=to_org)

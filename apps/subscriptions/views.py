@@ -8,11 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.customers.selectors import customer_get, partnered_resellers
+from apps.customers.selectors import customer_get
 from apps.errors import DomainError
 from apps.organizations.access import workspace_view
 from apps.organizations.roles import Kind, has_permission
 from apps.pagination import paginate
+from apps.partnerships.selectors import partnered_resellers
 
 from . import services
 from .forms import (

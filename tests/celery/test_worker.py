@@ -51,9 +51,9 @@ def test_withdrawn_invitations_are_not_mailed_by_the_worker(celery_worker, provi
 
 def test_partnership_request_mail_through_the_worker_once_per_send(celery_worker, provider,
                                                                    provider_admin):
-    from apps.resellers.services import invitation_create, invitation_send
-    from apps.resellers.tasks import send_partnership_invitation
-    from apps.resellers.tokens import invitation_link
+    from apps.partnerships.services import invitation_create, invitation_send
+    from apps.partnerships.tasks import send_partnership_invitation
+    from apps.partnerships.tokens import invitation_link
 
     invitation = invitation_create(provider=provider, email="reseller@fabrikam.test",
                                    created_by=provider_admin)

@@ -92,7 +92,7 @@ def test_filter_by_indirect_reseller(admin_client, book, fabrikam):
 
 def test_the_filter_lists_partners_and_resellers_still_delegated(admin_client, book, provider,
                                                                  fabrikam):
-    from apps.resellers.models import Partnership
+    from apps.partnerships.models import Partnership
 
     Partnership.objects.filter(reseller=fabrikam).update(status="ended")
     html = get(admin_client)

@@ -15,7 +15,7 @@ def fabrikam_customer(demo):
     """Fabrikam partnered with Contoso, with a customer of its own (Margie's Travel)."""
     from apps.customers.services import customer_create
     from apps.organizations.models import Organization
-    from apps.resellers.services import partnership_create
+    from apps.partnerships.services import partnership_create
 
     contoso = Organization.objects.get(slug="contoso")
     fabrikam = Organization.objects.get(slug="fabrikam")

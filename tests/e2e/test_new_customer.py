@@ -12,7 +12,7 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def fabrikam(demo):
     from apps.organizations.models import Organization
-    from apps.resellers.services import partnership_create
+    from apps.partnerships.services import partnership_create
 
     contoso = Organization.objects.get(slug="contoso")
     fabrikam = Organization.objects.get(slug="fabrikam")

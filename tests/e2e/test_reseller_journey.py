@@ -10,7 +10,7 @@ pytestmark = pytest.mark.e2e
 def litware_delegated_to_fabrikam(demo):
     from apps.customers.models import Customer
     from apps.organizations.models import Organization
-    from apps.resellers.services import partnership_create
+    from apps.partnerships.services import partnership_create
 
     contoso = Organization.objects.get(slug="contoso")
     fabrikam = Organization.objects.get(slug="fabrikam")

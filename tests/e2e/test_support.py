@@ -10,7 +10,7 @@ pytestmark = pytest.mark.e2e
 def fabrikam_supports_adatum(demo):
     """Contoso partners with Fabrikam and makes it the support contact of one subscription."""
     from apps.organizations.models import Organization
-    from apps.resellers.services import partnership_create
+    from apps.partnerships.services import partnership_create
     from apps.subscriptions.models import Subscription
 
     contoso = Organization.objects.get(slug="contoso")

@@ -6,7 +6,8 @@ from django.core.management import call_command
 from apps.catalog.models import Offer
 from apps.customers.models import Customer
 from apps.organizations.models import Membership, Organization
-from apps.resellers.models import Partnership, Reseller
+from apps.partnerships.models import Partnership
+from apps.resellers.models import Reseller
 from apps.subscriptions.models import Subscription
 
 

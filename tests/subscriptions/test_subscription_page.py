@@ -185,7 +185,7 @@ def test_a_support_contact_that_is_not_a_partner_is_refused(admin_client, url, s
 
 def test_a_reseller_whose_partnership_ended_is_refused(admin_client, url, subscription,
                                                        fabrikam):
-    from apps.resellers.models import Partnership
+    from apps.partnerships.models import Partnership
 
     Partnership.objects.filter(reseller=fabrikam).update(status="ended")
     response = admin_client.post(url("support-contact"), {"support_contact": str(fabrikam.pk)})

@@ -16,9 +16,9 @@ from apps.customers.models import Customer
 from apps.organizations.models import Membership, Organization
 from apps.organizations.roles import Kind, Role
 from apps.organizations.services import organization_create
+from apps.partnerships.services import partnership_create
 from apps.providers.models import Provider
 from apps.resellers.models import Reseller
-from apps.resellers.services import partnership_create
 from apps.subscriptions.models import Subscription
 
 DEFAULT_PASSWORD = "Demo-pass-2026"

@@ -1,0 +1,25 @@
+"""Incentive reads: the subscriptions a reseller is reseller of record for.
+
+Subscriptions sit below incentives; they are read through the reseller organization's
+reverse relation (`credited_subscriptions`), not through the subscriptions models.
+"""
+
+import calendar
+
+from django.db.models import DecimalField, ExpressionWrapper, F
+
+
+def incentive_subscriptions(*, reseller, month=None):
+    """Subscriptions the reseller is reseller of record for (its incentive-eligible ones).
+
+    With `month` (a date on the month's first day), only those active during that month.
+    """
+    qs = (reseller.credited_subscriptions.all()
+          .select_related("offer", "customer__organization", "customer__provider")
+          .annotate(monthly_value=ExpressionWrapper(
+              F("quantity") * F("offer__unit_price"),
+              output_field=DecimalField(max_digits=14, decimal_places=2))))
+    if month is not None:
+        last_day = month.replace(day=calendar.monthrange(month.year, month.month)[1])
+        qs = qs.filter(status="active", term_start__lte=last_day, term_end__gte=month)
+    return qs.order_by("customer__organization__name", "offer__name")

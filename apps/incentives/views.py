@@ -1,0 +1,63 @@
+"""The reseller's Incentives page and its CSV export."""
+
+import csv
+import datetime
+
+from django.db.models import Sum
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from apps.organizations.access import workspace_view
+from apps.organizations.roles import Kind
+from apps.pagination import paginate
+
+from . import selectors
+
+
+def _month(value):
+    """'2026-11' → date(2026, 11, 1); anything else → None."""
+    try:
+        return datetime.datetime.strptime(value or "", "%Y-%m").date()
+    except ValueError:
+        return None
+
+
+@workspace_view(kinds=(Kind.RESELLER,), permission="partners.view")
+def incentives(request):
+    """Incentive-eligible subscriptions: where this reseller is reseller of record."""
+    month = _month(request.GET.get("month"))
+    subscriptions = selectors.incentive_subscriptions(reseller=request.organization,
+                                                      month=month)
+    totals = subscriptions.aggregate(licenses=Sum("quantity"), value=Sum("monthly_value"))
+    return render(request, "incentives/incentives.html", {
+        "page": paginate(request, subscriptions, per_page=50), "month": month,
+        "month_value": month.strftime("%Y-%m") if month else "",
+        "bad_month": bool(request.GET.get("month")) and month is None,
+        "totals": totals, "query": f"month={month:%Y-%m}" if month else "",
+    })
+
+
+@workspace_view(kinds=(Kind.RESELLER,), permission="partners.view")
+def incentives_csv(request):
+    month = _month(request.GET.get("month")) or timezone.localdate().replace(day=1)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="incentives-{request.organization.slug}-{month:%Y-%m}.csv"')
+    writer = csv.writer(response)
+    writer.writerow(["month", "customer", "provider", "offer_code", "offer", "licenses",
+                     "unit_price", "currency", "monthly_value", "term_start", "term_end",
+                     "subscription_id"])
+    for s in selectors.incentive_subscriptions(reseller=request.organization,
+                                               month=month).iterator(chunk_size=500):
+        writer.writerow([f"{month:%Y-%m}", _cell(s.customer.organization.name),
+                         _cell(s.customer.provider.name), s.offer.code, _cell(s.offer.name),
+                         s.quantity, f"{s.offer.unit_price:.2f}", s.offer.currency,
+                         f"{s.monthly_value:.2f}",
+                         s.term_start.isoformat(), s.term_end.isoformat(), s.pk])
+    return response
+
+
+def _cell(text):
+    """Spreadsheets run cells that start with = + - @ as formulas: neutralise them."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

@@ -1,0 +1,153 @@
+"""Partnership and partnership-request reads, scoped to the provider or reseller asking.
+
+Customers and subscriptions sit above partnerships: their rows are read here only through
+the organizations' reverse relations (`provider_customers`, `delegated_customers`,
+`supported_subscriptions`), never through their models.
+"""
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from apps.organizations.models import Organization
+from apps.organizations.roles import Kind
+
+from .models import Partnership, PartnershipInvitation
+from .tokens import invitation_id_from_token
+
+
+def _count(queryset, group_by, counted="pk"):
+    """A correlated COUNT subquery: one number per row, no row multiplication."""
+    counted = queryset.order_by().values(group_by).annotate(n=Count(counted)).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def partnership_list(*, provider=None, reseller=None, search="", count_credited=True):
+    """Active partnerships of one provider (with counts) or of one reseller.
+
+    `count_credited=False` leaves out the per-row count of credited subscriptions (the
+    costly one at scale): pages that do not sort by it fill it for their rows with
+    `credited_subscription_counts()`.
+    """
+    if (provider is None) == (reseller is None):
+        raise ValueError("Give exactly one of provider or reseller.")
+    qs = Partnership.objects.filter(status=Partnership.Status.ACTIVE)
+    if provider is None:
+        return qs.filter(reseller=reseller).select_related("provider").order_by("provider__name")
+    customers = provider.provider_customers.filter(reseller=OuterRef("reseller"))
+    qs = (qs.filter(provider=provider)
+          .select_related("provider", "reseller", "reseller__reseller")
+          .annotate(customer_count=_count(customers, "reseller")))
+    if count_credited:
+        credited = provider.provider_customers.filter(
+            subscriptions__reseller_of_record=OuterRef("reseller"))
+        qs = qs.annotate(subscription_count=_count(
+            credited, "subscriptions__reseller_of_record", "subscriptions"))
+    if search:
+        qs = qs.filter(Q(reseller__name__icontains=search)
+                       | Q(reseller__reseller__partner_id__icontains=search))
+    return qs.order_by("reseller__name")
+
+
+def credited_subscription_counts(*, provider, reseller_ids):
+    """{reseller id: subscriptions of this provider's customers it is reseller of record for},
+    in one grouped query."""
+    rows = (provider.provider_customers
+            .filter(subscriptions__reseller_of_record__in=list(reseller_ids))
+            .order_by().values("subscriptions__reseller_of_record")
+            .annotate(n=Count("subscriptions")))
+    return {row["subscriptions__reseller_of_record"]: row["n"] for row in rows}
+
+
+def partnership_history(*, reseller):
+    """Every partnership of a reseller, active and ended, for its Providers page."""
+    return (Partnership.objects.filter(reseller=reseller).select_related("provider")
+            .order_by("status", "provider__name", "-accepted_at"))
+
+
+def partnership_get(*, provider, pk):
+    return get_object_or_404(Partnership.objects.select_related("provider", "reseller"),
+                             provider=provider, pk=pk)
+
+
+def partnership_is_active(*, provider, reseller):
+    """True when the provider and the reseller partner today."""
+    return Partnership.objects.filter(provider=provider, reseller=reseller,
+                                      status=Partnership.Status.ACTIVE).exists()
+
+
+def active_partnerships(*, provider):
+    """The provider's active partnerships, bare (for subqueries such as Exists)."""
+    return Partnership.objects.filter(provider=provider, status=Partnership.Status.ACTIVE)
+
+
+def partnered_resellers(*, provider):
+    """Approved resellers in an active partnership with the provider: the ones it sells through."""
+    return (Organization.objects
+            .filter(kind=Kind.RESELLER, is_active=True,
+                    provider_partnerships__provider=provider,
+                    provider_partnerships__status=Partnership.Status.ACTIVE,
+                    reseller__enrollment_status="approved")
+            .distinct().order_by("name"))
+
+
+def partnership_end_effects(*, partnership):
+    """What ending the partnership changes, for the End partnership page: how many of the
+    provider's customers the reseller manages (and the first 20 of them), and how many of
+    their subscriptions it supports. The handlers of hooks.py make the same changes."""
+    provider, reseller = partnership.provider, partnership.reseller
+    customers = reseller.delegated_customers.filter(provider=provider)
+    support = reseller.supported_subscriptions.filter(customer__provider=provider)
+    return {
+        "customer_count": customers.count(),
+        "customers": list(customers.select_related("organization")[:20]),
+        "support_count": support.count(),
+    }
+
+
+def invitation_list(*, provider, status="", search=""):
+    qs = (PartnershipInvitation.objects.filter(provider=provider)
+          .select_related("created_by", "reseller", "provider"))
+    now = timezone.now()
+    if status == PartnershipInvitation.Status.EXPIRED:
+        qs = qs.filter(Q(status=status) | Q(status="pending", expires_at__lte=now))
+    elif status == PartnershipInvitation.Status.PENDING:
+        qs = qs.filter(status=status, expires_at__gt=now)
+    elif status:
+        qs = qs.filter(status=status)
+    if search:
+        qs = qs.filter(Q(email__icontains=search) | Q(name__icontains=search))
+    return qs.order_by("-created_at")
+
+
+def invitation_get(*, provider, pk):
+    return get_object_or_404(PartnershipInvitation.objects.select_related("provider"),
+                             provider=provider, pk=pk)
+
+
+def invitation_from_token(token):
+    """The invitation a personalized link names, or None for a tampered or malformed link."""
+    found = invitation_id_from_token(token)
+    if found is None:
+        return None
+    invitation_id, _expired = found
+    return (PartnershipInvitation.objects.select_related("provider", "reseller")
+            .filter(pk=invitation_id).first())
+
+
+def invitations_for_reseller(*, reseller):
+    """Pending, unexpired requests addressed to the e-mail of any member of the reseller."""
+    emails = reseller.memberships.values("user__email")
+    return (PartnershipInvitation.objects
+            .filter(status=PartnershipInvitation.Status.PENDING, expires_at__gt=timezone.now(),
+                    email__in=emails)
+            .select_related("provider").order_by("-created_at"))
+
+
+def reseller_admin_memberships(*, user):
+    """The reseller organizations a user can answer partnership requests for."""
+    return (user.memberships.filter(role="admin", organization__kind="reseller",
+                                    organization__is_active=True)
+            .select_related("organization", "organization__reseller")
+            .order_by("organization__name"))

@@ -1,0 +1,247 @@
+"""Partnership requests and partnerships: one transaction per use case."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.audit.services import record
+from apps.errors import DomainError
+from apps.organizations.models import Membership
+from apps.organizations.roles import Kind, Role
+from apps.resellers.selectors import reseller_get
+
+from .hooks import partnership_ended
+from .models import Partnership, PartnershipInvitation
+from .selectors import partnership_is_active
+from .tasks import send_partnership_invitation
+from .tokens import invitation_link
+
+Status = PartnershipInvitation.Status
+
+# ------------------------------------------------------------------ partnership requests
+
+
+def invitation_default_draft(invitation):
+    """Subject and body of the draft e-mail, with the personalized link in the body."""
+    context = {"invitation": invitation, "provider": invitation.provider,
+               "link": invitation_link(invitation)}
+    subject = render_to_string("emails/partnership_request_subject.txt", context).strip()
+    body = render_to_string("emails/partnership_request_draft.txt", context).strip() + "\n"
+    return subject, body
+
+
+def _already_partnered(provider, email):
+    return Partnership.objects.filter(
+        provider=provider, status=Partnership.Status.ACTIVE,
+        reseller__memberships__user__email__iexact=email).exists()
+
+
+@transaction.atomic
+def invitation_create(*, provider, email, name="", created_by, request=None):
+    email = email.strip().lower()
+    if _already_partnered(provider, email):
+        raise DomainError(_("%(email)s belongs to a reseller that already partners with you.")
+                          % {"email": email}, field="email")
+    pending = (PartnershipInvitation.objects
+               .filter(provider=provider, email__iexact=email, status=Status.PENDING,
+                       expires_at__gt=timezone.now()).exists())
+    if pending:
+        raise DomainError(_("A partnership request to %(email)s is already pending. Resend it "
+                            "from the invitations list.") % {"email": email}, field="email")
+    invitation = PartnershipInvitation.objects.create(
+        provider=provider, created_by=created_by, email=email, name=name.strip(),
+        expires_at=timezone.now() + timedelta(days=settings.PORTAL_PARTNERSHIP_INVITATION_DAYS))
+    invitation.subject, invitation.message = invitation_default_draft(invitation)
+    invitation.save(update_fields=["subject", "message"])
+    record(actor=created_by, organization=provider, action="partnership.request_created",
+           target=invitation, data={"email": email}, request=request)
+    return invitation
+
+
+def _lock(invitation):
+    return (PartnershipInvitation.objects.select_for_update()
+            .select_related("provider").get(pk=invitation.pk))
+
+
+def invitation_check_open(invitation):
+    if invitation.status == Status.ACCEPTED:
+        raise DomainError(_("This partnership request has already been accepted."),
+                          code="accepted")
+    if invitation.status == Status.DECLINED:
+        raise DomainError(_("This partnership request was declined."), code="declined")
+    if invitation.status == Status.REVOKED:
+        raise DomainError(_("This partnership request was withdrawn by the provider."),
+                          code="revoked")
+    if invitation.is_expired:
+        raise DomainError(_("This partnership request has expired. Ask the provider for a new "
+                            "one."), code="expired")
+
+
+def _queue_send(invitation, actor, request, action):
+    now = timezone.now()
+    if invitation.send_count >= settings.PORTAL_PARTNERSHIP_MAX_SENDS:
+        raise DomainError(_("This request has been sent %(n)d times, the most allowed.")
+                          % {"n": invitation.send_count}, code="rate_limited")
+    wait = settings.PORTAL_PARTNERSHIP_RESEND_SECONDS
+    if invitation.last_requested_at and now - invitation.last_requested_at < timedelta(
+            seconds=wait):
+        raise DomainError(_("It was sent a moment ago. Wait a minute before sending it again."),
+                          code="rate_limited")
+    invitation.send_count += 1
+    invitation.last_requested_at = now
+    invitation.save(update_fields=["subject", "message", "send_count", "last_requested_at"])
+    record(actor=actor, organization=invitation.provider, action=action, target=invitation,
+           data={"email": invitation.email, "send_count": invitation.send_count},
+           request=request)
+    send_partnership_invitation.delay_on_commit(str(invitation.pk))
+
+
+def validate_draft(invitation, message):
+    if invitation_link(invitation) not in (message or ""):
+        raise DomainError(_("Keep the personalized link in the message."), field="body",
+                          code="link_missing")
+
+
+@transaction.atomic
+def invitation_send(*, invitation, subject, message, actor, request=None):
+    """Send the (edited) draft from the portal; it must keep the personalized link."""
+    invitation = _lock(invitation)
+    invitation_check_open(invitation)
+    validate_draft(invitation, message)
+    invitation.subject = subject.strip()[:200]
+    invitation.message = message
+    _queue_send(invitation, actor, request, "partnership.request_sent")
+    return invitation
+
+
+@transaction.atomic
+def invitation_resend(*, invitation, actor, request=None):
+    """Send the same message and link again."""
+    invitation = _lock(invitation)
+    invitation_check_open(invitation)
+    _queue_send(invitation, actor, request, "partnership.request_resent")
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation, actor, request=None):
+    invitation = _lock(invitation)
+    if invitation.status != Status.PENDING:
+        raise DomainError(_("Only a pending request can be withdrawn."))
+    invitation.status = Status.REVOKED
+    invitation.decided_at = timezone.now()
+    invitation.save(update_fields=["status", "decided_at"])
+    record(actor=actor, organization=invitation.provider, action="partnership.request_revoked",
+           target=invitation, data={"email": invitation.email}, request=request)
+    return invitation
+
+
+def _check_reseller_can_answer(reseller_org, user):
+    membership = Membership.objects.filter(organization=reseller_org, user=user,
+                                           role=Role.ADMIN).first()
+    if reseller_org.kind != Kind.RESELLER or membership is None:
+        raise DomainError(_("Only an admin of an indirect reseller can answer this request."),
+                          code="not_admin")
+
+
+def invitation_check_reseller(*, invitation, reseller):
+    """Refuse a reseller that cannot accept: not approved, or partners already."""
+    enrolment = reseller_get(organization=reseller)
+    if not enrolment.is_approved:
+        raise DomainError(_("%(name)s cannot accept partnerships yet: its enrolment is "
+                            "%(status)s. Only approved indirect resellers can accept.")
+                          % {"name": reseller.name,
+                             "status": enrolment.get_enrollment_status_display().lower()},
+                          code="not_approved")
+    if partnership_is_active(provider=invitation.provider, reseller=reseller):
+        raise DomainError(_("%(reseller)s and %(provider)s are already partners.")
+                          % {"reseller": reseller.name, "provider": invitation.provider.name},
+                          code="already_partners")
+
+
+@transaction.atomic
+def invitation_accept(*, invitation, user, reseller, request=None):
+    """Accept for `reseller` (an organization the user administers): one partnership, once."""
+    invitation = _lock(invitation)
+    invitation_check_open(invitation)
+    _check_reseller_can_answer(reseller, user)
+    invitation_check_reseller(invitation=invitation, reseller=reseller)
+    provider = invitation.provider
+    try:
+        with transaction.atomic():
+            partnership = Partnership.objects.create(provider=provider, reseller=reseller)
+    except IntegrityError as error:  # a partnership made by another request in between
+        raise DomainError(_("%(reseller)s and %(provider)s are already partners.")
+                          % {"reseller": reseller.name, "provider": provider.name},
+                          code="already_partners") from error
+    invitation.status = Status.ACCEPTED
+    invitation.decided_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.reseller = reseller
+    invitation.save(update_fields=["status", "decided_at", "accepted_by", "reseller"])
+    for organization in (provider, reseller):
+        record(actor=user, organization=organization, action="partnership.accepted",
+               target=partnership, data={"provider": provider.name, "reseller": reseller.name},
+               request=request)
+    return partnership
+
+
+@transaction.atomic
+def invitation_decline(*, invitation, user, reseller, request=None):
+    invitation = _lock(invitation)
+    invitation_check_open(invitation)
+    _check_reseller_can_answer(reseller, user)
+    invitation.status = Status.DECLINED
+    invitation.decided_at = timezone.now()
+    invitation.reseller = reseller
+    invitation.save(update_fields=["status", "decided_at", "reseller"])
+    for organization in (invitation.provider, reseller):
+        record(actor=user, organization=organization, action="partnership.declined",
+               target=invitation, data={"provider": invitation.provider.name,
+                                        "reseller": reseller.name}, request=request)
+    return invitation
+
+
+# ------------------------------------------------------------------ partnerships
+
+
+@transaction.atomic
+def partnership_create(*, provider, reseller, actor=None, request=None):
+    if provider.kind != Kind.PROVIDER or reseller.kind != Kind.RESELLER:
+        raise DomainError(_("A partnership joins a provider and a reseller."))
+    existing = Partnership.objects.filter(provider=provider, reseller=reseller,
+                                          status=Partnership.Status.ACTIVE).first()
+    if existing:
+        return existing
+    partnership = Partnership.objects.create(provider=provider, reseller=reseller)
+    for organization in (provider, reseller):
+        record(actor=actor, organization=organization, action="partnership.created",
+               target=partnership, request=request)
+    return partnership
+
+
+@transaction.atomic
+def partnership_end(*, partnership, actor, request=None):
+    """End a partnership: customers keep their subscriptions; the reseller loses access.
+
+    The reseller's delegated customers of this provider and the subscriptions it supports
+    change through the handlers that customers and subscriptions register (hooks.py).
+    """
+    partnership = (Partnership.objects.select_for_update()
+                   .select_related("provider", "reseller").get(pk=partnership.pk))
+    if partnership.status != Partnership.Status.ACTIVE:
+        raise DomainError(_("This partnership has already ended."))
+    changed = partnership_ended(provider=partnership.provider, reseller=partnership.reseller)
+    partnership.status = Partnership.Status.ENDED
+    partnership.ended_at = timezone.now()
+    partnership.save(update_fields=["status", "ended_at"])
+    data = {"provider": partnership.provider.name, "reseller": partnership.reseller.name,
+            **changed}
+    for organization in (partnership.provider, partnership.reseller):
+        record(actor=actor, organization=organization, action="partnership.ended",
+               target=partnership, data=data, request=request)
+    return partnership

@@ -1,0 +1,264 @@
+"""Indirect resellers page, partnership requests and their draft e-mail, End partnership,
+the reseller's Providers page, and the personalized link a reseller answers through."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from apps.errors import DomainError
+from apps.organizations.access import workspace_view
+from apps.organizations.roles import Kind, has_permission
+from apps.pagination import paginate, search_term
+from apps.tables import configure_table
+
+from . import selectors, services
+from .forms import DraftForm, EndPartnershipForm, PartnershipRequestForm
+from .models import PartnershipInvitation
+from .tables import InvitationTable, PartnershipTable
+from .tokens import invitation_link, invitation_token
+
+PER_PAGE = 25
+
+
+def _table(request, table):
+    # Our page size, not the URL's; junk sort keys and page numbers fall back quietly.
+    return configure_table(request, table, per_page=PER_PAGE)
+
+
+# ------------------------------------------------------------------ provider side
+
+
+@workspace_view(kinds=(Kind.PROVIDER,), permission="partners.view")
+def indirect_resellers(request):
+    provider = request.organization
+    search = search_term(request)
+    # The credited-subscriptions count is computed per row only to sort by it; otherwise
+    # one grouped query fills it for the rows of the page.
+    by_credited = any("subscription_count" in key for key in request.GET.getlist("sort"))
+    table = _table(request, PartnershipTable(
+        selectors.partnership_list(provider=provider, search=search,
+                                   count_credited=by_credited),
+        can_manage=has_permission(request.membership, "partners.manage"),
+        can_add_customer=has_permission(request.membership, "customers.manage")))
+    if not by_credited:
+        records = [row.record for row in table.page.object_list]
+        counts = selectors.credited_subscription_counts(
+            provider=provider, reseller_ids=[record.reseller_id for record in records])
+        for record in records:
+            record.subscription_count = counts.get(record.reseller_id, 0)
+    return render(request, "partnerships/list.html", {
+        "table": table, "search": search, "tab": "partners",
+        "can_manage": has_permission(request.membership, "partners.manage"),
+    })
+
+
+@workspace_view(kinds=(Kind.PROVIDER,), permission="partners.view")
+def invitations(request):
+    search = search_term(request)
+    status = request.GET.get("status", "")
+    if status not in PartnershipInvitation.Status.values:
+        status = ""
+    table = _table(request, InvitationTable(
+        selectors.invitation_list(provider=request.organization, status=status, search=search)))
+    return render(request, "partnerships/invitations.html", {
+        "table": table, "search": search, "status": status, "tab": "invitations",
+        "statuses": PartnershipInvitation.Status.choices,
+        "can_manage": has_permission(request.membership, "partners.manage"),
+    })
+
+
+def _modal_or_page(request, partial, context):
+    """htmx asks for the dialog's content; a plain request gets the whole page."""
+    template = (f"partnerships/partials/{partial}.html" if request.htmx
+                else f"partnerships/{partial}.html")
+    return render(request, template, context)
+
+
+@workspace_view(kinds=(Kind.PROVIDER,), permission="partners.manage")
+@require_http_methods(["GET", "POST"])
+def request_partnership(request):
+    form = PartnershipRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                provider=request.organization, email=form.cleaned_data["email"],
+                name=form.cleaned_data["name"], created_by=request.user, request=request)
+        except DomainError as error:
+            error.add_to_form(form)
+        else:
+            if request.htmx:
+                return _draft_response(request, invitation)
+            return redirect("partnerships:invitation_draft", org_slug=request.organization.slug,
+                            invitation_id=invitation.pk)
+    return _modal_or_page(request, "request", {"form": form})
+
+
+def _draft_response(request, invitation, form=None, sent=False):
+    if form is None:
+        form = DraftForm(initial={"to": invitation.email, "subject": invitation.subject,
+                                  "body": invitation.message})
+    return _modal_or_page(request, "draft", {
+        "invitation": invitation, "form": form, "link": invitation_link(invitation),
+        "sent": sent, "status": invitation.effective_status,
+    })
+
+
+@workspace_view(kinds=(Kind.PROVIDER,), permission="partners.manage")
+@require_http_methods(["GET", "POST"])
+def invitation_draft(request, invitation_id):
+    """The draft e-mail: edit it, open it in an e-mail program, copy it, or send it."""
+    invitation = selectors.invitation_get(provider=request.organization, pk=invitation_id)
+    if request.method == "GET":
+        return _draft_response(request, invitation)
+    form = DraftForm(request.POST, initial={"to": invitation.email})
+    if form.is_valid():
+        try:
+            invitation = services.invitation_send(
+                invitation=invitation, subject=form.cleaned_data["subject"],
+                message=form.cleaned_data["body"], actor=request.user, request=request)
+        except DomainError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, _("The partnership request is on its way to %(email)s.")
+                             % {"email": invitation.email})
+            if request.htmx:
+                return _draft_response(request, invitation, sent=True)
+            return redirect("partnerships:invitations", org_slug=request.organization.slug)
+    return _draft_response(request, invitation, form=form)
+
+
+@workspace_view(kinds=(Kind.PROVIDER,), permission="partners.manage")
+@require_POST
+def invitation_resend(request, invitation_id):
+    invitation = selectors.invitation_get(provider=request.organization, pk=invitation_id)
+    try:
+        services.invitation_resend(invitation=invitation, actor=request.user, request=request)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Sent again to %(email)s.") % {"email": invitation.email})
+    return redirect("partnerships:invitations", org_slug=request.organization.slug)
+
+
+@workspace_view(kinds=(Kind.PROVIDER,), permission="partners.manage")
+@require_POST
+def invitation_revoke(request, invitation_id):
+    invitation = selectors.invitation_get(provider=request.organization, pk=invitation_id)
+    try:
+        services.invitation_revoke(invitation=invitation, actor=request.user, request=request)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The request to %(email)s is withdrawn; its link no longer "
+                                    "works.") % {"email": invitation.email})
+    return redirect("partnerships:invitations", org_slug=request.organization.slug)
+
+
+@workspace_view(kinds=(Kind.PROVIDER,), permission="partners.manage")
+@require_http_methods(["GET", "POST"])
+def partnership_end(request, partnership_id):
+    partnership = selectors.partnership_get(provider=request.organization, pk=partnership_id)
+    effects = selectors.partnership_end_effects(partnership=partnership)
+    form = EndPartnershipForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partnership_end(partnership=partnership, actor=request.user,
+                                     request=request)
+        except DomainError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, _("The partnership with %(name)s has ended.")
+                             % {"name": partnership.reseller.name})
+            return redirect("partnerships:list", org_slug=request.organization.slug)
+    return render(request, "partnerships/end.html", {
+        "partnership": partnership, "form": form, **effects})
+
+
+# ------------------------------------------------------------------ reseller side
+
+
+@workspace_view(kinds=(Kind.RESELLER,), permission="partners.view")
+def providers(request):
+    page = paginate(request, selectors.partnership_history(reseller=request.organization))
+    pending = selectors.invitations_for_reseller(reseller=request.organization)
+    return render(request, "partnerships/providers.html", {
+        "page": page,
+        "pending": [(invitation, reverse("partnership_invitation",
+                                         kwargs={"token": invitation_token(invitation)}))
+                    for invitation in pending],
+    })
+
+
+# ------------------------------------------------------------------ the personalized link
+
+# DomainError codes → the status of the page that explains them.
+_ERROR_STATUS = {"accepted": 409, "already_partners": 409, "declined": 410, "revoked": 410,
+                 "expired": 410, "not_approved": 403, "not_admin": 403}
+
+
+def _invitation_page(request, invitation, *, error=None, status=200, **context):
+    return render(request, "partnerships/invitation.html",
+                  {"invitation": invitation, "error": error, **context}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def partnership_invitation(request, token):
+    invitation = selectors.invitation_from_token(token)
+    if invitation is None:
+        return render(request, "partnerships/invitation_invalid.html", status=404)
+    try:
+        services.invitation_check_open(invitation)
+    except DomainError as error:
+        return _invitation_page(request, invitation, error=error.message,
+                                status=_ERROR_STATUS[error.code])
+    if not request.user.is_authenticated:
+        return _invitation_page(request, invitation, anonymous=True,
+                                enrol_url=reverse("enrol") + "?next=" + request.path)
+    memberships = list(selectors.reseller_admin_memberships(user=request.user))
+    if not memberships:
+        return _invitation_page(
+            request, invitation, status=403, enrol_url=reverse("enrol") + "?next=" + request.path,
+            error=_("Only an admin of an approved indirect reseller can accept. Enrol your "
+                    "company as an indirect reseller first."))
+    chosen = memberships[0].organization
+    if len(memberships) > 1:
+        wanted = request.POST.get("reseller") or request.GET.get("reseller")
+        chosen = next((m.organization for m in memberships if str(m.organization_id) == wanted),
+                      chosen)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "accept":
+                services.invitation_accept(invitation=invitation, user=request.user,
+                                           reseller=chosen, request=request)
+                messages.success(request, _("%(reseller)s and %(provider)s are now partners.")
+                                 % {"reseller": chosen.name, "provider": invitation.provider.name})
+            elif action == "decline":
+                services.invitation_decline(invitation=invitation, user=request.user,
+                                            reseller=chosen, request=request)
+                messages.info(request, _("You declined the partnership request from "
+                                         "%(provider)s.") % {"provider": invitation.provider.name})
+            else:
+                return _invitation_page(request, invitation, status=400, memberships=memberships,
+                                        chosen=chosen, error=_("Choose Accept or Decline."))
+        except DomainError as error:
+            return _invitation_page(request, invitation, error=error.message,
+                                    memberships=memberships, chosen=chosen,
+                                    status=_ERROR_STATUS.get(error.code, 400))
+        return redirect("partnerships:providers", org_slug=chosen.slug)
+    blocker = _blocker(invitation, chosen)
+    return _invitation_page(request, invitation, memberships=memberships, chosen=chosen,
+                            error=blocker.message if blocker else None,
+                            blocked=blocker is not None,
+                            status=_ERROR_STATUS[blocker.code] if blocker else 200)
+
+
+def _blocker(invitation, reseller):
+    """Why this reseller cannot accept (shown before the user even tries), or None."""
+    try:
+        services.invitation_check_reseller(invitation=invitation, reseller=reseller)
+    except DomainError as error:
+        return error
+    return None

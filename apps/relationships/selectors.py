@@ -1,0 +1,36 @@
+"""Reseller relationship reads, as the provider that asks or the customer that answers."""
+
+from django.shortcuts import get_object_or_404
+
+from apps.customers.selectors import customer_for_organization
+
+from .models import ResellerRelationshipRequest
+
+
+def relationship_history(*, provider, customer_organization):
+    return (ResellerRelationshipRequest.objects
+            .filter(provider=provider, customer=customer_organization)
+            .select_related("reseller", "requested_by", "decided_by").order_by("-created_at"))
+
+
+def relationship_get(*, provider=None, customer_organization=None, pk):
+    """A relationship request as its provider or as its customer sees it; else 404."""
+    qs = ResellerRelationshipRequest.objects.select_related("provider", "customer", "reseller")
+    if provider is not None:
+        qs = qs.filter(provider=provider)
+    elif customer_organization is not None:
+        qs = qs.filter(customer=customer_organization)
+    else:
+        raise ValueError("Give provider or customer_organization.")
+    return get_object_or_404(qs, pk=pk)
+
+
+def customer_relationships(*, customer_organization):
+    """What a customer's Partners page shows: its provider and reseller with contact
+    details, and the reseller requests waiting for its answer."""
+    customer = customer_for_organization(organization=customer_organization)
+    pending = (ResellerRelationshipRequest.objects
+               .filter(customer=customer_organization,
+                       status=ResellerRelationshipRequest.Status.PENDING)
+               .select_related("provider", "reseller", "reseller__reseller"))
+    return customer, list(pending)

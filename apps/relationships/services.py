@@ -1,0 +1,110 @@
+"""Reseller relationships with existing customers: the provider's request, the customer's
+answer, and the customer removing its reseller. One transaction per use case; the customer
+and its subscriptions change through their own apps' services."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.audit.services import record
+from apps.customers.services import customer_delegate, customer_undelegate
+from apps.errors import DomainError
+from apps.organizations.roles import Kind
+from apps.partnerships.selectors import partnership_is_active
+from apps.subscriptions.services import support_contacts_reassign
+
+from .models import ResellerRelationshipRequest
+from .tasks import send_relationship_notice
+
+
+@transaction.atomic
+def relationship_request_create(*, provider, customer, reseller, message="", actor,
+                                request=None):
+    """Ask an existing customer to let `reseller` manage it (the customer's admin answers)."""
+    if customer.provider_id != provider.pk:
+        raise DomainError(_("This customer is not yours."))
+    if reseller.kind != Kind.RESELLER or not partnership_is_active(provider=provider,
+                                                                  reseller=reseller):
+        raise DomainError(_("Choose one of your partnered indirect resellers."), field="reseller")
+    if customer.reseller_id == reseller.pk:
+        raise DomainError(_("%(reseller)s already manages this customer.")
+                          % {"reseller": reseller.name}, field="reseller")
+    pending = ResellerRelationshipRequest.objects.select_for_update().filter(
+        customer=customer.organization, status=ResellerRelationshipRequest.Status.PENDING)
+    if pending.exists():
+        raise DomainError(_("A request is already waiting for this customer's answer. "
+                            "Withdraw it first."), field="reseller")
+    relationship = ResellerRelationshipRequest.objects.create(
+        provider=provider, customer=customer.organization, reseller=reseller,
+        message=message.strip(), requested_by=actor)
+    for organization in (provider, customer.organization):
+        record(actor=actor, organization=organization, action="relationship.requested",
+               target=relationship, data={"reseller": reseller.name}, request=request)
+    send_relationship_notice.delay_on_commit(str(relationship.pk))
+    return relationship
+
+
+def _lock_relationship(relationship):
+    locked = (ResellerRelationshipRequest.objects.select_for_update()
+              .select_related("provider", "customer", "reseller").get(pk=relationship.pk))
+    if locked.status != ResellerRelationshipRequest.Status.PENDING:
+        raise DomainError(_("This request has already been answered or withdrawn."))
+    return locked
+
+
+@transaction.atomic
+def relationship_request_answer(*, relationship, approve, actor, request=None):
+    """The customer's admin approves (the reseller becomes delegated admin) or declines."""
+    relationship = _lock_relationship(relationship)
+    Status_ = ResellerRelationshipRequest.Status
+    if approve:
+        if not partnership_is_active(provider=relationship.provider,
+                                     reseller=relationship.reseller):
+            raise DomainError(_("%(reseller)s no longer partners with %(provider)s; this request "
+                                "cannot be approved.") % {"reseller": relationship.reseller.name,
+                                                          "provider": relationship.provider.name})
+        customer_delegate(customer=relationship.customer.customer,
+                          reseller=relationship.reseller, actor=actor, request=request)
+    relationship.status = Status_.APPROVED if approve else Status_.DECLINED
+    relationship.decided_at = timezone.now()
+    relationship.decided_by = actor
+    relationship.save(update_fields=["status", "decided_at", "decided_by"])
+    action = "relationship.approved" if approve else "relationship.declined"
+    organizations = [relationship.provider, relationship.customer]
+    if approve:
+        organizations.append(relationship.reseller)
+    for organization in organizations:
+        record(actor=actor, organization=organization, action=action, target=relationship,
+               data={"reseller": relationship.reseller.name}, request=request)
+    send_relationship_notice.delay_on_commit(str(relationship.pk))
+    return relationship
+
+
+@transaction.atomic
+def relationship_request_withdraw(*, relationship, actor, request=None):
+    relationship = _lock_relationship(relationship)
+    relationship.status = ResellerRelationshipRequest.Status.WITHDRAWN
+    relationship.decided_at = timezone.now()
+    relationship.decided_by = actor
+    relationship.save(update_fields=["status", "decided_at", "decided_by"])
+    for organization in (relationship.provider, relationship.customer):
+        record(actor=actor, organization=organization, action="relationship.withdrawn",
+               target=relationship, request=request)
+    return relationship
+
+
+@transaction.atomic
+def customer_remove_reseller(*, customer, actor, request=None):
+    """The customer's admin ends a reseller's delegated access. Subscriptions stay; the
+    reseller's support designations go back to the provider."""
+    reseller = customer_undelegate(customer=customer, actor=actor, request=request)
+    if reseller is None:
+        raise DomainError(_("No reseller manages your account."))
+    moved = support_contacts_reassign(customer=customer, from_org=reseller,
+                                      to_org=customer.provider)
+    for organization in (customer.organization, customer.provider, reseller):
+        record(actor=actor, organization=organization, action="relationship.removed",
+               target=customer.organization,
+               data={"reseller": reseller.name, "support_moved_to_provider": moved},
+               request=request)
+    return customer
