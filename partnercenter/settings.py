@@ -71,6 +71,7 @@ LOCAL_APPS = [
     "apps.relationships",
     "apps.incentives",
     "apps.support",
+    "apps.portal",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

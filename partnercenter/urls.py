@@ -22,6 +22,7 @@ def healthz(request):
 
 
 workspace_patterns = [
+    path("", include("apps.portal.urls")),
     path("", include("apps.organizations.urls")),
     path("", include("apps.partnerships.urls")),
     path("", include("apps.relationships.urls")),
@@ -30,7 +31,6 @@ workspace_patterns = [
     path("", include("apps.subscriptions.urls")),
     path("", include("apps.orders.urls")),
     path("", include("apps.providers.urls")),
-    path("audit/", include("apps.audit.urls")),
     path("support/", include("apps.support.urls")),
 ]
 

@@ -215,7 +215,7 @@ def test_operator_deactivates_and_reactivates_an_organization(client, operator, 
 
     member = Client()
     member.force_login(customer_admin)
-    dashboard = reverse("organizations:dashboard", kwargs={"org_slug": org.slug})
+    dashboard = reverse("portal:dashboard", kwargs={"org_slug": org.slug})
     assert member.get(dashboard).status_code == 404
 
     response = _act(client, changelist, "reactivate", org)

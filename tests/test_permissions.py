@@ -48,7 +48,7 @@ NOWHERE = None  # the page does not exist for this kind of organization: 404 for
 
 # url name → {organization kind: role expectations}; a missing kind means 404 there.
 WORKSPACE = {
-    "organizations:dashboard": {"provider": staff(OK), "reseller": staff(OK),
+    "portal:dashboard": {"provider": staff(OK), "reseller": staff(OK),
                                 "customer": customer(OK)},
     "organizations:team": {"provider": staff(OK), "reseller": staff(OK),
                            "customer": customer(OK, FORBIDDEN)},
@@ -111,7 +111,7 @@ WORKSPACE = {
     "orders:confirmation": {"provider": staff(OK)},
     "orders:status": {"provider": staff(OK)},
     "orders:retry": {"provider": staff(NOT_ALLOWED, NOT_ALLOWED, FORBIDDEN)},
-    "audit:list": {"provider": staff(OK, FORBIDDEN), "reseller": staff(OK, FORBIDDEN)},
+    "portal:audit_log": {"provider": staff(OK, FORBIDDEN), "reseller": staff(OK, FORBIDDEN)},
     # Directory profile: provider admins only.
     "providers:profile": {"provider": staff(OK, FORBIDDEN)},
     "providers:profile_request": {"provider": staff(OK, FORBIDDEN)},

@@ -8,26 +8,26 @@ from .roles import Kind, has_permission
 # (label, URL name, permission needed to see the entry)
 MENUS = {
     Kind.PROVIDER: [
-        (_("Dashboard"), "organizations:dashboard", "dashboard.view"),
+        (_("Dashboard"), "portal:dashboard", "dashboard.view"),
         (_("Indirect resellers"), "partnerships:list", "partners.view"),
         (_("Customers"), "customers:list", "customers.view"),
         (_("Orders"), "orders:list", "orders.view"),
         (_("Directory profile"), "providers:profile", "profile.manage"),
         (_("Support queue"), "support:list", "support.handle"),
         (_("Team"), "organizations:team", "team.view"),
-        (_("Audit log"), "audit:list", "audit.view"),
+        (_("Audit log"), "portal:audit_log", "audit.view"),
     ],
     Kind.RESELLER: [
-        (_("Dashboard"), "organizations:dashboard", "dashboard.view"),
+        (_("Dashboard"), "portal:dashboard", "dashboard.view"),
         (_("Providers"), "partnerships:providers", "partners.view"),
         (_("Incentives"), "incentives:list", "partners.view"),
         (_("Customers"), "customers:list", "customers.view"),
         (_("Support queue"), "support:list", "support.handle"),
         (_("Team"), "organizations:team", "team.view"),
-        (_("Audit log"), "audit:list", "audit.view"),
+        (_("Audit log"), "portal:audit_log", "audit.view"),
     ],
     Kind.CUSTOMER: [
-        (_("Dashboard"), "organizations:dashboard", "dashboard.view"),
+        (_("Dashboard"), "portal:dashboard", "dashboard.view"),
         (_("Subscriptions"), "subscriptions:list", "subscriptions.view"),
         (_("Partners"), "relationships:partners", "partners.view"),
         (_("Support"), "support:list", "support.open"),

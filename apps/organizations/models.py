@@ -31,7 +31,7 @@ class Organization(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("organizations:dashboard", kwargs={"org_slug": self.slug})
+        return reverse("portal:dashboard", kwargs={"org_slug": self.slug})
 
 
 class Membership(models.Model):

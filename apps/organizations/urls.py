@@ -5,7 +5,6 @@ from . import views
 app_name = "organizations"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
     path("team/", views.team, name="team"),
     path("team/invite/", views.team_invite, name="team_invite"),
     path("team/members/<uuid:membership_id>/role/", views.member_role, name="member_role"),

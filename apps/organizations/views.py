@@ -31,14 +31,6 @@ def home(request):
     return redirect(target.organization)
 
 
-@workspace_view(kinds=ALL_KINDS, permission="dashboard.view")
-def dashboard(request):
-    from .dashboard import dashboard_context
-
-    context = dashboard_context(request.organization)
-    return render(request, f"organizations/dashboard_{request.organization.kind}.html", context)
-
-
 @workspace_view(kinds=ALL_KINDS, permission="team.view")
 def team(request):
     organization = request.organization

@@ -38,7 +38,7 @@ def send_enrollment_decision(reseller_id):
     if reseller is None or reseller.enrollment_status == Reseller.EnrollmentStatus.APPLIED:
         return "skipped"
     link = settings.PORTAL_BASE_URL + reverse(
-        "organizations:dashboard", kwargs={"org_slug": reseller.organization.slug})
+        "portal:dashboard", kwargs={"org_slug": reseller.organization.slug})
     send_templated("enrollment_decision", {"reseller": reseller, "link": link},
                    to=_applicant_emails(reseller))
     return "sent"

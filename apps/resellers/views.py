@@ -75,7 +75,7 @@ def enrollment_status(request):
     """What an unapproved reseller's workspace shows instead of its pages."""
     reseller = request.organization.reseller
     return render(request, "resellers/enrollment_status.html", {"reseller": reseller},
-                  status=200 if request.resolver_match.view_name == "organizations:dashboard"
+                  status=200 if request.resolver_match.view_name == "portal:dashboard"
                   else 403)
 
 

@@ -1,19 +1,18 @@
 """Figures shown on each kind of workspace home."""
 
-from .roles import Kind
+from django.db.models import Count, Q, Sum
+
+from apps.audit.selectors import audit_event_list
+from apps.customers.selectors import customer_list
+from apps.incentives.selectors import incentive_subscriptions
+from apps.orders.selectors import order_list
+from apps.organizations.roles import Kind
+from apps.partnerships.selectors import invitations_for_reseller, partnership_list
+from apps.subscriptions.selectors import subscription_list
 
 
 def dashboard_context(organization):
-    from apps.customers.selectors import customer_list
-    from apps.partnerships.selectors import partnership_list
-    from apps.subscriptions.selectors import subscription_list
-
     if organization.kind == Kind.PROVIDER:
-        from django.db.models import Count, Q
-
-        from apps.audit.selectors import audit_event_list
-        from apps.orders.selectors import order_list
-
         orders = order_list(provider=organization).order_by().aggregate(
             open=Count("pk", filter=Q(status__in=["submitted", "provisioning"])),
             failed=Count("pk", filter=Q(status="failed")))
@@ -25,12 +24,6 @@ def dashboard_context(organization):
             "recent_events": audit_event_list(organization=organization)[:8],
         }
     if organization.kind == Kind.RESELLER:
-        from django.db.models import Count, Sum
-
-        from apps.audit.selectors import audit_event_list
-        from apps.incentives.selectors import incentive_subscriptions
-        from apps.partnerships.selectors import invitations_for_reseller
-
         credited = incentive_subscriptions(reseller=organization).filter(status="active")
         return {
             "provider_count": partnership_list(reseller=organization).count(),
