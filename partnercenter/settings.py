@@ -67,6 +67,7 @@ LOCAL_APPS = [
     "apps.customers",
     "apps.subscriptions",
     "apps.orders",
+    "apps.provisioning",
     "apps.support",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -306,7 +307,7 @@ PORTAL_ORDER_STUCK_SECONDS = env.int("PORTAL_ORDER_STUCK_SECONDS", default=120)
 PORTAL_ORDER_LEASE_SECONDS = env.int("PORTAL_ORDER_LEASE_SECONDS", default=300)
 
 CELERY_BEAT_SCHEDULE.update({
-    "orders-requeue-stuck": {"task": "apps.orders.tasks.requeue_stuck_orders",
+    "orders-requeue-stuck": {"task": "apps.provisioning.tasks.requeue_stuck_orders",
                              "schedule": 60.0},
     "orders-purge-credential-handovers": {"task": "apps.orders.tasks.purge_credential_handovers",
                                           "schedule": 3600.0},
