@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from apps.catalog.models import Offer
+from apps.catalog.selectors import offer_list_orderable
 
 from .models import Order, OrderLine
 from .pricing import order_totals, price_lines
@@ -16,7 +16,7 @@ from .pricing import order_totals, price_lines
 
 def orderable_offers():
     """The active offers, the only ones that can be ordered."""
-    return Offer.objects.filter(is_active=True).order_by("name")
+    return offer_list_orderable()
 
 
 def order_preview(lines):
