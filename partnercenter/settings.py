@@ -70,6 +70,7 @@ LOCAL_APPS = [
     "apps.orders",
     "apps.relationships",
     "apps.incentives",
+    "apps.provisioning",
     "apps.support",
     "apps.portal",
 ]
@@ -310,7 +311,7 @@ PORTAL_ORDER_STUCK_SECONDS = env.int("PORTAL_ORDER_STUCK_SECONDS", default=120)
 PORTAL_ORDER_LEASE_SECONDS = env.int("PORTAL_ORDER_LEASE_SECONDS", default=300)
 
 CELERY_BEAT_SCHEDULE.update({
-    "orders-requeue-stuck": {"task": "apps.orders.tasks.requeue_stuck_orders",
+    "orders-requeue-stuck": {"task": "apps.provisioning.tasks.requeue_stuck_orders",
                              "schedule": 60.0},
     "orders-purge-credential-handovers": {"task": "apps.orders.tasks.purge_credential_handovers",
                                           "schedule": 3600.0},

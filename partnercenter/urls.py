@@ -28,8 +28,9 @@ workspace_patterns = [
     path("", include("apps.relationships.urls")),
     path("", include("apps.incentives.urls")),
     path("", include("apps.customers.urls")),
-    path("", include("apps.subscriptions.urls")),
+    path("", include("apps.customers.subscription_urls")),
     path("", include("apps.orders.urls")),
+    path("", include("apps.provisioning.urls")),
     path("", include("apps.providers.urls")),
     path("support/", include("apps.support.urls")),
 ]

@@ -110,7 +110,7 @@ WORKSPACE = {
     "orders:list": {"provider": staff(OK)},
     "orders:confirmation": {"provider": staff(OK)},
     "orders:status": {"provider": staff(OK)},
-    "orders:retry": {"provider": staff(NOT_ALLOWED, NOT_ALLOWED, FORBIDDEN)},
+    "provisioning:retry": {"provider": staff(NOT_ALLOWED, NOT_ALLOWED, FORBIDDEN)},
     "portal:audit_log": {"provider": staff(OK, FORBIDDEN), "reseller": staff(OK, FORBIDDEN)},
     # Directory profile: provider admins only.
     "providers:profile": {"provider": staff(OK, FORBIDDEN)},
@@ -261,7 +261,7 @@ def workspace_url(name, org):
             customer__organization__slug="adatum").pk
     if name == "providers:profile_withdraw":
         kwargs["request_id"] = uuid.uuid4()  # POST only: a GET never looks it up
-    if name.startswith("orders:") and name != "orders:list":
+    if (name.startswith("orders:") and name != "orders:list") or name == "provisioning:retry":
         kwargs["order_id"] = Order.objects.get().pk
     if name in ("relationships:new", "relationships:withdraw"):
         kwargs["customer_id"] = Customer.objects.get(organization__slug="adatum").pk

@@ -1,12 +1,19 @@
 """Account use cases."""
 
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.audit.services import record
 from apps.errors import DomainError
 
 from .models import User
+from .passwords import temporary_password
 
 
 @transaction.atomic
@@ -46,3 +53,19 @@ def user_deactivate(*, user, actor, request=None):
 def user_reactivate(*, user, actor, request=None):
     return _set_active(user, active=True, refusal=_("Already active."),
                        action="account.reactivated", actor=actor, request=request)
+@transaction.atomic
+def user_create_with_temporary_password(*, email, last_organization=None):
+    """A new account with a generated temporary password: returns (user, password).
+
+    The password must be changed at first sign-in and stops working after
+    PORTAL_TEMPORARY_PASSWORD_DAYS unused. The caller hands it over once and keeps it
+    nowhere in plain text. The address counts as verified: only addresses in the platform's
+    own customer domain are made this way.
+    """
+    password = temporary_password()
+    expires = timezone.now() + timedelta(days=settings.PORTAL_TEMPORARY_PASSWORD_DAYS)
+    user = get_user_model().objects.create_user(
+        email=email, password=password, must_change_password=True,
+        password_expires_at=expires, last_organization=last_organization)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user, password

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.organizations.roles import Kind
+from apps.partnerships.selectors import partnership_history
 
 from .selectors import customer_reseller_choices
 
@@ -33,8 +34,6 @@ class CustomerFilter(django_filters.FilterSet):
             del self.filters["provider"]
         else:
             # A reseller's customers are all its own; they come from its providers.
-            from apps.partnerships.selectors import partnership_history
-
             del self.filters["reseller"]
             providers = {p.provider_id: p.provider.name
                          for p in partnership_history(reseller=organization)}

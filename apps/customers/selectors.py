@@ -1,23 +1,17 @@
 """Customer reads: a provider sees its customers, a reseller the customers delegated to it."""
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from apps.organizations.models import Organization
 from apps.organizations.roles import Kind
+from apps.partnerships.selectors import active_partnerships
+from apps.subscriptions.selectors import subscription_totals
 
 from .models import Customer
-
-
-def _per_customer(queryset, aggregate):
-    """A correlated subquery: one number per customer row, computed for the rows shown."""
-    from django.db.models import IntegerField, OuterRef, Subquery, Value
-    from django.db.models.functions import Coalesce
-
-    value = (queryset.filter(customer=OuterRef("pk")).order_by().values("customer")
-             .annotate(n=aggregate).values("n")[:1])
-    return Coalesce(Subquery(value, output_field=IntegerField()), Value(0))
 
 
 def customer_list(*, organization):
@@ -27,8 +21,6 @@ def customer_list(*, organization):
     computes them for the page's rows only, and a page of a provider with tens of thousands
     of customers stays a sort plus 25 small lookups.
     """
-    from apps.subscriptions.models import Subscription
-
     if organization.kind == Kind.PROVIDER:
         qs = Customer.objects.filter(provider=organization)
     elif organization.kind == Kind.RESELLER:
@@ -36,22 +28,16 @@ def customer_list(*, organization):
         qs = Customer.objects.filter(reseller=organization, status=Customer.Status.ACTIVE)
     else:
         return Customer.objects.none()
-    status = Subscription.Status
-    subscriptions = Subscription.objects.filter(status__in=[status.ACTIVE, status.SUSPENDED])
     return (qs.select_related("organization", "reseller", "provider")
-            .annotate(subscription_count=_per_customer(subscriptions, Count("pk")),
-                      license_count=_per_customer(subscriptions.filter(status=status.ACTIVE),
-                                                  Sum("quantity")))
+            .annotate(**subscription_totals(customer=OuterRef("pk")))
             .order_by("organization__name", "pk"))
 
 
 def customer_reseller_choices(*, provider):
     """The resellers the Customers page filters by: partnered ones, and any reseller still
     delegated one of the provider's customers (a partnership may have ended)."""
-    from django.db.models import Exists, OuterRef
+    from django.db.models import OuterRef
 
-    from apps.organizations.models import Organization
-    from apps.partnerships.selectors import active_partnerships
 
     partnered = active_partnerships(provider=provider).filter(reseller=OuterRef("pk"))
     delegated = Customer.objects.filter(provider=provider, reseller=OuterRef("pk"))
@@ -74,32 +60,6 @@ def customer_get(*, organization, pk):
     return get_object_or_404(qs.select_related("organization", "provider", "reseller"), pk=pk)
 
 
-def customer_subscriptions(*, customer):
-    """A customer's subscriptions: open ones first (active, suspended), then replaced ones."""
-    from django.db.models import Case, IntegerField, Value, When
-
-    from apps.subscriptions.models import Subscription
-
-    status = Subscription.Status
-    rank = Case(When(status=status.ACTIVE, then=Value(0)),
-                When(status=status.SUSPENDED, then=Value(1)),
-                default=Value(2), output_field=IntegerField())
-    return (customer.subscriptions.select_related("offer", "reseller_of_record",
-                                                  "support_contact", "replaced_by__offer")
-            .annotate(rank=rank).order_by("rank", "offer__name", "created_at"))
-
-
-def customer_order_notices(*, customer):
-    """The customer's purchase orders still being provisioned, or failed: the Subscriptions
-    page says so (and refreshes itself while one is pending)."""
-    from apps.orders.models import Order
-
-    return (Order.objects.filter(customer=customer,
-                                 status__in=[Order.Status.SUBMITTED, Order.Status.PROVISIONING,
-                                             Order.Status.FAILED])
-            .exclude(kind=Order.Kind.CHANGE).order_by("-submitted_at")[:5])
-
-
 def admin_username(domain_prefix):
     """The customer admin's sign-in name: admin@<prefix>.<CUSTOMER_DOMAIN_SUFFIX>."""
     return f"admin@{domain_prefix}.{settings.CUSTOMER_DOMAIN_SUFFIX}"
@@ -107,8 +67,6 @@ def admin_username(domain_prefix):
 
 def domain_prefix_available(prefix):
     """True when no customer has the prefix and no account has its admin user name."""
-    from django.contrib.auth import get_user_model
-
     if Customer.objects.filter(domain_prefix__iexact=prefix).exists():
         return False
     return not get_user_model().objects.filter(email__iexact=admin_username(prefix)).exists()

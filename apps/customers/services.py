@@ -1,13 +1,22 @@
-"""Customer use cases: each one transaction, each audited."""
+"""Customer use cases: the New customer Submit and Add subscription's Submit (each places
+an order through apps.orders.services), a customer's status and its delegated reseller.
+Each is one transaction."""
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from apps.audit.services import record
 from apps.errors import DomainError
+from apps.orders.services import (
+    order_lines_check,
+    order_submission_start,
+    order_submit_new_customer,
+    order_submit_new_subscription,
+)
 from apps.organizations.models import Organization
 from apps.organizations.roles import Kind
 from apps.organizations.services import organization_create
+from apps.partnerships.selectors import partnered_resellers
 
 from .models import Customer
 from .selectors import admin_username, domain_prefix_available
@@ -48,28 +57,123 @@ def customer_create(*, provider, reseller, company_name, domain_prefix, country=
     return customer
 
 
-# ------------------------------------------------------------------ delegation
+def _check_reseller(provider, reseller):
+    if reseller is not None and not partnered_resellers(provider=provider).filter(
+            pk=reseller.pk).exists():
+        raise DomainError(_("Choose one of your partnered indirect resellers."),
+                          field="reseller")
 
 
 @transaction.atomic
-def customer_delegate(*, customer, reseller, actor=None, request=None):
-    """Make `reseller` the customer's delegated admin. The caller has checked that the
-    provider partners with it, and records the audit event of its use case."""
-    Customer.objects.filter(pk=customer.pk).update(reseller=reseller)
-    customer.reseller = reseller
+def customer_submit(*, provider, reseller, customer_details, lines, idempotency_key,
+                    submitted_by, request=None):
+    """The New customer wizard's Submit: the customer (provisioning), its order and the
+    order's lines; provisioned once the transaction commits. Returns the order.
+
+    `lines` are (offer, licenses) pairs. The same idempotency key from the same user
+    returns the order made the first time and creates nothing.
+    """
+    existing = order_submission_start(provider=provider, idempotency_key=idempotency_key)
+    if existing is not None:
+        if existing.submitted_by_id != submitted_by.pk:
+            raise DomainError(_("This order was submitted by someone else. "
+                                "Start a new customer again."))
+        return existing
+    _check_reseller(provider, reseller)
+    lines = order_lines_check(lines)
+    customer = customer_create(provider=provider, reseller=reseller, actor=submitted_by,
+                               request=request, **customer_details)
+    return order_submit_new_customer(
+        provider=provider, customer=customer, reseller=reseller, lines=lines,
+        idempotency_key=idempotency_key, submitted_by=submitted_by, request=request)
+
+
+@transaction.atomic
+def customer_order_subscriptions(*, provider, customer, reseller, lines, idempotency_key,
+                                 submitted_by, acting_organization=None, request=None):
+    """Add subscription's Submit: an order of new subscriptions for an active customer;
+    provisioned once the transaction commits. Returns the order.
+
+    `reseller` (a partnered reseller, or None) becomes every new subscription's reseller of
+    record: the reseller credited for incentives. The same idempotency key from the same
+    user returns the order made the first time.
+    """
+    existing = order_submission_start(provider=provider, idempotency_key=idempotency_key)
+    if existing is not None:
+        if existing.submitted_by_id != submitted_by.pk or existing.customer_id != customer.pk:
+            raise DomainError(_("This form was already used. Open Add subscription again."))
+        return existing
+    if customer.provider_id != provider.pk:
+        raise DomainError(_("This customer is not one of yours."))
+    customer = Customer.objects.select_related("organization").get(pk=customer.pk)
+    if customer.status != Customer.Status.ACTIVE:
+        raise DomainError(_("%(customer)s is not active yet: subscriptions can be added once "
+                            "its account is set up.") % {"customer": customer.organization.name})
+    _check_reseller(provider, reseller)
+    lines = order_lines_check(lines)
+    return order_submit_new_subscription(
+        provider=provider, customer=customer, reseller=reseller, lines=lines,
+        idempotency_key=idempotency_key, submitted_by=submitted_by,
+        acting_organization=acting_organization, request=request)
+
+
+# ------------------------------------------------------------------ status
+
+
+@transaction.atomic
+def customer_activate(*, customer):
+    """Provisioning completed: the customer is active (and its delegated reseller's access
+    begins)."""
+    customer.status = Customer.Status.ACTIVE
+    customer.save(update_fields=["status"])
     return customer
 
 
 @transaction.atomic
-def customer_undelegate(*, customer, actor=None, request=None):
+def customer_mark_failed(*, customer_id):
+    """The customer's provisioning failed (a customer already active stays so)."""
+    return bool(Customer.objects.filter(pk=customer_id, status=Customer.Status.PROVISIONING)
+                .update(status=Customer.Status.FAILED))
+
+
+@transaction.atomic
+def customer_mark_provisioning(*, customer_id):
+    """The failed provisioning of the customer is tried again."""
+    return bool(Customer.objects.filter(pk=customer_id, status=Customer.Status.FAILED)
+                .update(status=Customer.Status.PROVISIONING))
+
+
+# ------------------------------------------------------------------ delegation
+
+
+@transaction.atomic
+def customer_delegate(*, customer, reseller, actor=None, request=None, audit=True):
+    """`reseller` becomes the customer's delegated admin (it may be already). The caller has
+    checked that it may be (an active partnership). Audited in the reseller's log, unless
+    the caller's own audit event says it already (`audit=False`)."""
+    if customer.reseller_id != reseller.pk:
+        Customer.objects.filter(pk=customer.pk).update(reseller=reseller)
+        customer.reseller = reseller
+    if audit:
+        record(actor=actor, organization=reseller, action="customer.delegated",
+               target=customer, data={"provider": customer.provider.name}, request=request)
+    return customer
+
+
+@transaction.atomic
+def customer_undelegate(*, customer, actor=None, request=None, audit=True):
     """End the delegated access of the customer's reseller (the row is locked first); the
-    reseller it had, or None when it had none. The caller records the audit event."""
-    locked = (Customer.objects.select_for_update(of=("self",)).select_related("reseller")
-              .get(pk=customer.pk))
+    reseller it had, or None when it had none. Audited in that reseller's log, unless the
+    caller's own audit event says it already (`audit=False`)."""
+    locked = (Customer.objects.select_for_update(of=("self",))
+              .select_related("reseller", "provider").get(pk=customer.pk))
     reseller = locked.reseller
     if reseller is not None:
         locked.reseller = None
         locked.save(update_fields=["reseller"])
+        if audit:
+            record(actor=actor, organization=reseller, action="customer.undelegated",
+                   target=locked, data={"provider": locked.provider.name}, request=request)
     customer.reseller = None
     return reseller
 

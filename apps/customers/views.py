@@ -1,5 +1,6 @@
 """Customer lists of a provider or reseller (the Customers page, its expanded records), a
-customer's page and Subscriptions page, Add subscription, and the New customer wizard."""
+customer's page and Subscriptions page, Add subscription, and the New customer wizard.
+(A subscription's page and its changes: subscription_views.py.)"""
 
 import uuid
 
@@ -14,10 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from formtools.wizard.views import NamedUrlSessionWizardView
 
 from apps.errors import DomainError
+from apps.orders.selectors import order_for_key, order_notices, order_preview, orderable_offers
 from apps.organizations.access import workspace_view
 from apps.organizations.roles import Kind, has_permission
 from apps.pagination import paginate
 from apps.partnerships.selectors import partnered_resellers
+from apps.subscriptions.selectors import subscription_list_for_customer
 from apps.tables import clean_sort, configure_table, render_region
 
 from .filters import CustomerFilter
@@ -29,13 +32,8 @@ from .forms import (
     domain_prefix_problem,
     normalize_prefix,
 )
-from .selectors import (
-    admin_username,
-    customer_get,
-    customer_list,
-    customer_order_notices,
-    customer_subscriptions,
-)
+from .selectors import admin_username, customer_get, customer_list
+from .services import customer_order_subscriptions, customer_submit
 from .tables import CustomerTable
 
 
@@ -62,7 +60,7 @@ def customer_summary(request, customer_id):
     """The expanded record of the Customers page (htmx): subscriptions, reseller, support
     contacts and actions."""
     customer = customer_get(organization=request.organization, pk=customer_id)
-    subscriptions = list(customer_subscriptions(customer=customer)
+    subscriptions = list(subscription_list_for_customer(customer=customer)
                          .filter(status__in=["active", "suspended"])[:SUMMARY_ROWS + 1])
     contacts = {s.support_contact for s in subscriptions if s.support_contact is not None}
     return render(request, "customers/partials/summary.html", {
@@ -91,7 +89,7 @@ def _actions(request, customer):
 @require_GET
 def customer_detail(request, customer_id):
     customer = customer_get(organization=request.organization, pk=customer_id)
-    subscriptions = list(customer_subscriptions(customer=customer)[:DETAIL_ROWS + 1])
+    subscriptions = list(subscription_list_for_customer(customer=customer)[:DETAIL_ROWS + 1])
     return render(request, "customers/detail.html", {
         "customer": customer, "tab": "details",
         "admin_username": admin_username(customer.domain_prefix),
@@ -107,10 +105,10 @@ def customer_subscriptions_page(request, customer_id):
     """The customer's Subscriptions page. While an order of new subscriptions is being
     provisioned, htmx asks for the list again every few seconds."""
     customer = customer_get(organization=request.organization, pk=customer_id)
-    notices = list(customer_order_notices(customer=customer))
+    notices = list(order_notices(customer=customer))
     context = {
         "customer": customer, "tab": "subscriptions",
-        "page": paginate(request, customer_subscriptions(customer=customer), per_page=50),
+        "page": paginate(request, subscription_list_for_customer(customer=customer), per_page=50),
         "notices": notices, "pending": any(order.is_pending for order in notices),
         **_actions(request, customer),
     }
@@ -127,9 +125,6 @@ def add_subscription(request, customer_id):
     A delegated reseller requests subscriptions for its customer through the customer's
     provider: the order is the provider's, with the reseller as reseller of record.
     """
-    from apps.orders.selectors import order_for_key, orderable_offers
-    from apps.orders.services import order_submit_new_subscription
-
     customer = customer_get(organization=request.organization, pk=customer_id)
     provider = customer.provider
     acting_reseller = request.organization if request.organization.kind == Kind.RESELLER \
@@ -153,7 +148,7 @@ def add_subscription(request, customer_id):
             return redirect(subscriptions_url)  # a double click: the order exists already
         if form.is_valid():
             try:
-                order_submit_new_subscription(
+                customer_order_subscriptions(
                     provider=provider, customer=customer,
                     reseller=acting_reseller or form.cleaned_data["reseller"],
                     lines=form.lines(), idempotency_key=form.cleaned_data["idempotency_key"],
@@ -242,8 +237,6 @@ class NewCustomerWizard(NamedUrlSessionWizardView):
 
     @cached_property
     def offers(self):
-        from apps.orders.selectors import orderable_offers
-
         return list(orderable_offers())
 
     def get_form_kwargs(self, step=None):
@@ -329,8 +322,6 @@ class NewCustomerWizard(NamedUrlSessionWizardView):
         return redirect(target)
 
     def submitted_order(self):
-        from apps.orders.selectors import order_for_key
-
         raw = self.request.POST.get("review-idempotency_key", "")
         try:
             key = uuid.UUID(raw)
@@ -343,8 +334,6 @@ class NewCustomerWizard(NamedUrlSessionWizardView):
 
     def render_done(self, form, **kwargs):
         """Submit: revalidate every step, then place the order in the same POST."""
-        from apps.orders.services import order_submit_new_customer
-
         if not has_permission(self.request.membership, "orders.submit"):
             raise PermissionDenied
         final = {}
@@ -362,7 +351,7 @@ class NewCustomerWizard(NamedUrlSessionWizardView):
         details = dict(final["details"].cleaned_data)
         reseller = details.pop("reseller")
         try:
-            order = order_submit_new_customer(
+            order = customer_submit(
                 provider=self.organization, reseller=reseller, customer_details=details,
                 lines=final["subscriptions"].lines(), idempotency_key=key,
                 submitted_by=self.request.user, request=self.request)
@@ -391,19 +380,18 @@ class NewCustomerWizard(NamedUrlSessionWizardView):
         return context
 
     def review_context(self):
-        from apps.orders.pricing import order_totals, price_lines
-
         details = self.get_cleaned_data_for_step("details") or {}
         subscriptions_form = self.get_form(step="subscriptions",
                                            data=self.storage.get_step_data("subscriptions"))
-        lines = price_lines(subscriptions_form.lines()) if subscriptions_form.is_valid() else []
+        lines, totals = (order_preview(subscriptions_form.lines())
+                         if subscriptions_form.is_valid() else ([], []))
         details_form = self.get_form(step="details")
         country = dict(details_form.fields["country"].choices).get(details.get("country"), "")
         language = dict(details_form.fields["language"].choices).get(details.get("language"), "")
         return {
             "details": details, "country_name": country, "language_name": language,
             "admin_username": admin_username(details.get("domain_prefix", "")),
-            "lines": lines, "totals": order_totals(lines),
+            "lines": lines, "totals": totals,
         }
 
 

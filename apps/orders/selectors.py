@@ -1,17 +1,29 @@
-"""Order reads, scoped to the provider asking."""
+"""Order reads, scoped to the provider asking (or to a customer its caller has scoped)."""
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from apps.catalog.models import Offer
+from apps.catalog.selectors import offer_list_orderable
 
 from .models import Order, OrderLine
+from .pricing import order_totals, price_lines
 
 
 def orderable_offers():
     """The active offers, the only ones that can be ordered."""
-    return Offer.objects.filter(is_active=True).order_by("name")
+    return offer_list_orderable()
+
+
+def order_preview(lines):
+    """(priced lines, totals per currency) for (offer, licenses) pairs at the catalog's
+    current prices: the Review step, before an order exists."""
+    priced = price_lines(lines)
+    return priced, order_totals(priced)
 
 
 def order_list(*, provider):
@@ -42,3 +54,30 @@ def order_for_key(*, provider, idempotency_key, user, customer=None):
     if customer is not None:
         orders = orders.filter(customer=customer)
     return orders.first()
+
+
+def order_notices(*, customer):
+    """The customer's purchase orders still being provisioned, or failed: its Subscriptions
+    page says so (and refreshes itself while one is pending)."""
+    return (Order.objects.filter(customer=customer,
+                                 status__in=[Order.Status.SUBMITTED, Order.Status.PROVISIONING,
+                                             Order.Status.FAILED])
+            .exclude(kind=Order.Kind.CHANGE).order_by("-submitted_at")[:5])
+
+
+def order_lines_unprovisioned(*, order):
+    """The purchase lines of an order that no subscription was made of yet."""
+    return (order.lines.select_related("offer", "reseller_of_record")
+            .filter(subscription__isnull=True))
+
+
+def order_stuck_ids(*, now=None, limit=200):
+    """Orders nobody is working on, oldest first: left submitted longer than
+    PORTAL_ORDER_STUCK_SECONDS, or claimed by a run longer ago than the lease."""
+    now = now or timezone.now()
+    waiting = now - timedelta(seconds=settings.PORTAL_ORDER_STUCK_SECONDS)
+    stale = now - timedelta(seconds=settings.PORTAL_ORDER_LEASE_SECONDS)
+    return list(Order.objects
+                .filter(Q(status=Order.Status.SUBMITTED, updated_at__lt=waiting)
+                        | Q(status=Order.Status.PROVISIONING, claimed_at__lt=stale))
+                .order_by("submitted_at").values_list("pk", flat=True)[:limit])

@@ -1,52 +1,52 @@
-"""Order use cases: submit a new customer's or a new subscription's order, provision it,
-retry it, hand over the password. (Changes of existing subscriptions are `change` orders made
-by apps.subscriptions.services, completed at once.)
+"""Order use cases: the ledger of what was bought and changed.
 
-The temporary password exists in plain text only inside `order_provision` (to hash it
-and encrypt it) and in the one response that reveals it; it is never logged, audited,
-mailed or passed to a task.
+Purchase orders (a new customer's, new subscriptions) are submitted here once the caller
+(apps.customers.services) has checked the customer and the reseller; changes of existing
+subscriptions are recorded here as completed `change` orders by apps.subscriptions.services;
+provisioning (apps.provisioning) moves purchase orders through their statuses with the
+transitions below. A temporary password is handed over once: it is encrypted by
+`handover_create` and decrypted only in the one response that reveals it, never logged,
+audited, mailed or passed to a task.
 """
 
-import contextlib
-import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.audit.services import record
 from apps.catalog.models import Offer
-from apps.customers.models import Customer
-from apps.customers.selectors import admin_username
-from apps.customers.services import customer_create
 from apps.errors import DomainError
-from apps.organizations.models import Membership, Organization
-from apps.organizations.roles import Role
-from apps.partnerships.selectors import partnered_resellers
-from apps.subscriptions.models import Subscription
-from apps.subscriptions.services import term_end
+from apps.organizations.services import organization_lock
 
-from . import crypto
+from . import crypto, hooks
 from .models import CredentialHandover, Order, OrderLine
-from .passwords import temporary_password
 
-logger = logging.getLogger(__name__)
-
-# Errors worth another try later: the database went away or timed out.
-TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+# What a change order's line did: licenses added or removed, upgrade, suspension, ...
+ChangeAction = OrderLine.Action
 
 
 # ------------------------------------------------------------------ submit
 
 
-def _check_lines(lines):
+def order_submission_start(*, provider, idempotency_key):
+    """Begin a submission, inside the caller's transaction: take the provider's lock (one
+    submission at a time per provider, so that the idempotency check sees the order a
+    concurrent double click is creating), then return the order already made with this
+    key, or None when the key is new."""
+    organization_lock(provider)
+    return Order.objects.filter(provider=provider, idempotency_key=idempotency_key).first()
+
+
+def order_lines_check(lines):
+    """The (offer, licenses) pairs an order may have: each offer once, still orderable, with
+    licenses within its limits. Returns them with the offers read again; DomainError else."""
     if not lines:
         raise DomainError(_("Select at least one subscription."), field="offers")
     offer_ids = [offer.pk for offer, _quantity in lines]
@@ -71,81 +71,10 @@ def _check_lines(lines):
     return checked
 
 
-@transaction.atomic
-def order_submit_new_customer(*, provider, reseller, customer_details, lines, idempotency_key,
-                              submitted_by, request=None):
-    """Create the customer (provisioning), the order and its lines; provision on commit.
-
-    `lines` are (offer, licenses) pairs. The same idempotency key from the same user
-    returns the order made the first time and creates nothing.
-    """
-    _lock_provider(provider)
-    existing = Order.objects.filter(provider=provider, idempotency_key=idempotency_key).first()
-    if existing is not None:
-        if existing.submitted_by_id != submitted_by.pk:
-            raise DomainError(_("This order was submitted by someone else. "
-                                "Start a new customer again."))
-        return existing
-    if reseller is not None and not partnered_resellers(provider=provider).filter(
-            pk=reseller.pk).exists():
-        raise DomainError(_("Choose one of your partnered indirect resellers."),
-                          field="reseller")
-    lines = _check_lines(lines)
-    customer = customer_create(provider=provider, reseller=reseller, actor=submitted_by,
-                               request=request, **customer_details)
+def _submit(*, kind, provider, customer, reseller, lines, idempotency_key, submitted_by,
+            audiences, request):
     order = Order.objects.create(provider=provider, customer=customer, reseller=reseller,
-                                 kind=Order.Kind.NEW_CUSTOMER, status=Order.Status.SUBMITTED,
-                                 idempotency_key=idempotency_key, submitted_by=submitted_by)
-    OrderLine.objects.bulk_create([
-        OrderLine(order=order, offer=offer, quantity=quantity, unit_price=offer.unit_price,
-                  currency=offer.currency, reseller_of_record=reseller)
-        for offer, quantity in lines])
-    record(actor=submitted_by, organization=provider, action="order.submitted", target=order,
-           data={"kind": order.kind, "customer": customer.organization.name,
-                 "reseller": reseller.name if reseller else None,
-                 "lines": [{"offer": offer.code, "licenses": quantity}
-                           for offer, quantity in lines]},
-           request=request)
-    from .tasks import provision_order
-
-    provision_order.delay_on_commit(str(order.pk))
-    return order
-
-
-def _lock_provider(provider):
-    """One submission at a time per provider, so that the idempotency check sees the order
-    a concurrent double click is creating."""
-    Organization.objects.select_for_update().filter(pk=provider.pk).values_list("pk").first()
-
-
-@transaction.atomic
-def order_submit_new_subscription(*, provider, customer, reseller, lines, idempotency_key,
-                                  submitted_by, acting_organization=None, request=None):
-    """Order new subscriptions for an existing customer; provision them on commit.
-
-    `reseller` (a partnered reseller, or None) becomes every new subscription's reseller of
-    record: the reseller credited for incentives. The same idempotency key from the same
-    user returns the order made the first time.
-    """
-    _lock_provider(provider)
-    existing = Order.objects.filter(provider=provider, idempotency_key=idempotency_key).first()
-    if existing is not None:
-        if existing.submitted_by_id != submitted_by.pk or existing.customer_id != customer.pk:
-            raise DomainError(_("This form was already used. Open Add subscription again."))
-        return existing
-    if customer.provider_id != provider.pk:
-        raise DomainError(_("This customer is not one of yours."))
-    customer = Customer.objects.select_related("organization").get(pk=customer.pk)
-    if customer.status != Customer.Status.ACTIVE:
-        raise DomainError(_("%(customer)s is not active yet: subscriptions can be added once "
-                            "its account is set up.") % {"customer": customer.organization.name})
-    if reseller is not None and not partnered_resellers(provider=provider).filter(
-            pk=reseller.pk).exists():
-        raise DomainError(_("Choose one of your partnered indirect resellers."),
-                          field="reseller")
-    lines = _check_lines(lines)
-    order = Order.objects.create(provider=provider, customer=customer, reseller=reseller,
-                                 kind=Order.Kind.NEW_SUBSCRIPTION, status=Order.Status.SUBMITTED,
+                                 kind=kind, status=Order.Status.SUBMITTED,
                                  idempotency_key=idempotency_key, submitted_by=submitted_by)
     OrderLine.objects.bulk_create([
         OrderLine(order=order, offer=offer, quantity=quantity, unit_price=offer.unit_price,
@@ -154,17 +83,89 @@ def order_submit_new_subscription(*, provider, customer, reseller, lines, idempo
     data = {"kind": order.kind, "customer": customer.organization.name,
             "reseller": reseller.name if reseller else None,
             "lines": [{"offer": offer.code, "licenses": quantity} for offer, quantity in lines]}
-    # A reseller ordering for its delegated customer sees the order in its own log too.
-    for organization in {provider, acting_organization or provider}:
+    for organization in audiences:
         record(actor=submitted_by, organization=organization, action="order.submitted",
                target=order, data=data, request=request)
-    from .tasks import provision_order
-
-    provision_order.delay_on_commit(str(order.pk))
+    # Provisioning (registered by an app above this one) starts once the order is committed.
+    transaction.on_commit(partial(hooks.order_submitted, str(order.pk)))
     return order
 
 
-# ------------------------------------------------------------------ provision
+@transaction.atomic
+def order_submit_new_customer(*, provider, customer, reseller, lines, idempotency_key,
+                              submitted_by, request=None):
+    """The order of a customer created at the same Submit, with its lines; provisioned once
+    the transaction commits.
+
+    The caller has begun with `order_submission_start` and checked the reseller; `lines` are
+    what `order_lines_check` returned. Every line credits `reseller` (or no one).
+    """
+    return _submit(kind=Order.Kind.NEW_CUSTOMER, provider=provider, customer=customer,
+                   reseller=reseller, lines=lines, idempotency_key=idempotency_key,
+                   submitted_by=submitted_by, audiences=[provider], request=request)
+
+
+@transaction.atomic
+def order_submit_new_subscription(*, provider, customer, reseller, lines, idempotency_key,
+                                  submitted_by, acting_organization=None, request=None):
+    """An order of new subscriptions for an existing customer; provisioned once the
+    transaction commits.
+
+    The caller has begun with `order_submission_start` and checked the customer and the
+    reseller; `lines` are what `order_lines_check` returned. `reseller` (or None) becomes
+    every new subscription's reseller of record.
+    """
+    # A reseller ordering for its delegated customer sees the order in its own log too.
+    return _submit(kind=Order.Kind.NEW_SUBSCRIPTION, provider=provider, customer=customer,
+                   reseller=reseller, lines=lines, idempotency_key=idempotency_key,
+                   submitted_by=submitted_by,
+                   audiences={provider, acting_organization or provider}, request=request)
+
+
+# ------------------------------------------------------------------ change orders
+
+
+def change_order_replayed(*, provider, idempotency_key, actor):
+    """The subscription that a change form sent twice has already changed (its change order
+    carries the key), or None for a first submission. A key used by anyone else, or by
+    another kind of order, is a stale form: DomainError."""
+    if idempotency_key is None:
+        return None
+    order = (Order.objects.filter(provider=provider, idempotency_key=idempotency_key)
+             .prefetch_related("lines__subscription").first())
+    if order is None:
+        return None
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    lines = list(order.lines.all())
+    if (order.kind != Order.Kind.CHANGE or order.submitted_by_id != actor_id or not lines
+            or lines[0].subscription is None):
+        raise DomainError(_("This form was already used. Open the subscription again."),
+                          code="stale_form")
+    return lines[0].subscription
+
+
+def change_order_record(*, provider, customer, subscription, action, quantity, actor,
+                        previous_quantity=None, previous_offer=None, idempotency_key=None):
+    """The completed `change` order, and its one line, that records a change of a
+    subscription (made by the caller in the same transaction). `action` is a ChangeAction;
+    `subscription` is the one changed (an upgrade: the new one)."""
+    now = timezone.now()
+    offer = subscription.offer
+    order = Order.objects.create(
+        provider=provider, customer=customer, reseller=subscription.reseller_of_record,
+        kind=Order.Kind.CHANGE, status=Order.Status.COMPLETED,
+        idempotency_key=idempotency_key or uuid.uuid4(),
+        submitted_by=actor if actor is not None and actor.is_authenticated else None,
+        submitted_at=now, completed_at=now)
+    OrderLine.objects.create(
+        order=order, offer=offer, action=action, quantity=quantity,
+        previous_quantity=previous_quantity, previous_offer=previous_offer,
+        unit_price=offer.unit_price, currency=offer.currency,
+        reseller_of_record=subscription.reseller_of_record, subscription=subscription)
+    return order
+
+
+# ------------------------------------------------------------------ status transitions
 
 
 def order_claim(*, order_id):
@@ -190,120 +191,39 @@ def order_release(*, order_id, token):
         status=Order.Status.SUBMITTED, claim_token=None, claimed_at=None)
 
 
-def order_provision(*, order_id):
-    """Provision one order; safe to run twice or after a run died. Returns what happened."""
-    token = order_claim(order_id=order_id)
-    if token is None:
-        return "skipped"
-    try:
-        done = _provision(order_id, token)
-    except DomainError as error:
-        order_fail(order_id=order_id, token=token, error=error.message)
-        return "failed"
-    except TRANSIENT_ERRORS:
-        # If even that fails, the lease runs out and the beat task enqueues the order again.
-        with contextlib.suppress(*TRANSIENT_ERRORS):
-            order_release(order_id=order_id, token=token)
-        raise
-    except Exception:
-        logger.exception("Provisioning order %s failed", order_id)
-        order_fail(order_id=order_id, token=token,
-                   error=_("Provisioning failed unexpectedly. Retry the order; if it fails "
-                           "again, contact the platform operators."))
-        return "failed"
-    return "completed" if done else "skipped"
-
-
-@transaction.atomic
-def _provision(order_id, token):
-    # Everything below commits together or not at all: a run that dies half-way leaves
-    # nothing behind, and the next run starts from the same state.
+def order_claimed(*, order_id, token):
+    """The order claimed with `token`, locked until the caller's transaction ends, with its
+    customer, provider, reseller and submitter; None when another run took it over."""
     order = (Order.objects.select_for_update(of=("self",))
-             .select_related("customer__organization", "provider", "reseller", "submitted_by")
+             .select_related("customer__organization", "customer__provider", "provider",
+                             "reseller", "submitted_by")
              .get(pk=order_id))
     if order.status != Order.Status.PROVISIONING or order.claim_token != token:
-        return False  # another run took the order over
-    customer = order.customer
-    if order.kind == Order.Kind.NEW_CUSTOMER:
-        _customer_admin(order, customer)
-        _subscriptions(order, customer)
-        _delegate(order, customer)
-        customer.status = Customer.Status.ACTIVE
-        customer.save(update_fields=["status"])
-    elif order.kind == Order.Kind.NEW_SUBSCRIPTION:
-        _subscriptions(order, customer)
-    else:
-        # Changes are made (and completed) by the subscription services themselves.
-        raise DomainError(_("This kind of order is not provisioned."))
+        return None
+    return order
+
+
+def order_line_set_subscription(*, line, subscription):
+    """A purchase line is done: the subscription provisioning made of it."""
+    line.subscription = subscription
+    line.save(update_fields=["subscription"])
+
+
+def order_complete(*, order):
+    """A claimed order is provisioned: completed, its claim and any earlier error cleared."""
     order.status = Order.Status.COMPLETED
     order.completed_at = timezone.now()
     order.error = ""
     order.claim_token = None
     order.save(update_fields=["status", "completed_at", "error", "claim_token", "updated_at"])
     record(actor=None, organization=order.provider, action="order.completed", target=order,
-           data={"customer": customer.organization.name})
-    return True
-
-
-def _customer_admin(order, customer):
-    """The customer's admin user, its membership and (first time only) the password handover."""
-    User = get_user_model()
-    organization = customer.organization
-    username = admin_username(customer.domain_prefix)
-    user = User.objects.filter(email__iexact=username).first()
-    if user is not None:
-        if not Membership.objects.filter(user=user, organization=organization).exists():
-            raise DomainError(_("The account %(username)s already exists and does not belong "
-                                "to this customer.") % {"username": username})
-        return user  # made by an earlier run of this order: its password stays as handed over
-    password = temporary_password()
-    expires = timezone.now() + timedelta(days=settings.PORTAL_TEMPORARY_PASSWORD_DAYS)
-    user = User.objects.create_user(email=username, password=password, must_change_password=True,
-                                    password_expires_at=expires, last_organization=organization)
-    # The address is in the platform's own customer domain: nothing to verify by mail.
-    EmailAddress.objects.create(user=user, email=username, verified=True, primary=True)
-    Membership.objects.create(user=user, organization=organization, role=Role.ADMIN)
-    CredentialHandover.objects.update_or_create(
-        order=order, defaults={"for_user": order.submitted_by, "username": username,
-                               "secret": crypto.encrypt(password), "revealed_at": None,
-                               "purged_at": None})
-    del password
-    record(actor=None, organization=organization, action="customer.admin_created", target=user,
-           data={"email": username})
-    return user
-
-
-def _subscriptions(order, customer):
-    today = timezone.localdate()
-    for line in (order.lines.select_related("offer", "reseller_of_record")
-                 .filter(subscription__isnull=True)):
-        line.subscription = Subscription.objects.create(
-            customer=customer, offer=line.offer, quantity=line.quantity,
-            reseller_of_record=line.reseller_of_record, support_contact=order.provider,
-            term_start=today, term_end=term_end(line.offer, today))
-        line.save(update_fields=["subscription"])
-        record(actor=None, organization=order.provider, action="subscription.purchased",
-               target=line.subscription,
-               data={"customer": customer.organization.name, "offer": line.offer.name,
-                     "licenses": line.quantity,
-                     "reseller_of_record": (line.reseller_of_record.name
-                                            if line.reseller_of_record else None),
-                     "order": str(order.pk)})
-
-
-def _delegate(order, customer):
-    """The chosen reseller becomes the customer's delegated admin."""
-    if order.reseller_id is None:
-        return
-    if customer.reseller_id != order.reseller_id:
-        customer.reseller = order.reseller
-        customer.save(update_fields=["reseller"])
-    record(actor=None, organization=order.reseller, action="customer.delegated", target=customer,
-           data={"provider": order.provider.name})
+           data={"customer": order.customer.organization.name})
+    return order
 
 
 def order_fail(*, order_id, error, token=None):
-    """Mark an order failed with a message the provider reads; its customer too."""
+    """Mark a pending order (with `token`: that run's claimed order) failed with a message
+    the provider reads. Returns the order, or None when it was not that."""
     with transaction.atomic():
         orders = Order.objects.filter(pk=order_id)
         if token is not None:
@@ -313,49 +233,26 @@ def order_fail(*, order_id, error, token=None):
                                                Order.Status.PROVISIONING])
         if not orders.update(status=Order.Status.FAILED, error=error[:2000], claim_token=None,
                              updated_at=timezone.now()):
-            return False
+            return None
         order = Order.objects.select_related("customer", "provider").get(pk=order_id)
-        Customer.objects.filter(pk=order.customer_id,
-                                status=Customer.Status.PROVISIONING).update(
-            status=Customer.Status.FAILED)
         record(actor=None, organization=order.provider, action="order.failed", target=order,
                data={"error": error[:500]})
-    return True
+    return order
 
 
 @transaction.atomic
-def order_retry(*, order, actor, request=None):
-    """Send a failed order to provisioning again."""
+def order_resubmit(*, order, actor, request=None):
+    """A failed order goes back to submitted (the caller starts its provisioning again);
+    DomainError for any other."""
     retried = Order.objects.filter(pk=order.pk, status=Order.Status.FAILED).update(
         status=Order.Status.SUBMITTED, error="", claim_token=None, claimed_at=None,
         updated_at=timezone.now())
     if not retried:
         raise DomainError(_("Only a failed order can be retried."))
-    Customer.objects.filter(pk=order.customer_id, status=Customer.Status.FAILED).update(
-        status=Customer.Status.PROVISIONING)
     record(actor=actor, organization=order.provider, action="order.retried", target=order,
            request=request)
-    from .tasks import provision_order
-
-    provision_order.delay_on_commit(str(order.pk))
     order.refresh_from_db()
     return order
-
-
-def orders_requeue_stuck(*, now=None):
-    """Enqueue provisioning again for orders nobody is working on; returns how many."""
-    from .tasks import provision_order
-
-    now = now or timezone.now()
-    waiting = now - timedelta(seconds=settings.PORTAL_ORDER_STUCK_SECONDS)
-    stale = now - timedelta(seconds=settings.PORTAL_ORDER_LEASE_SECONDS)
-    stuck = list(Order.objects
-                 .filter(Q(status=Order.Status.SUBMITTED, updated_at__lt=waiting)
-                         | Q(status=Order.Status.PROVISIONING, claimed_at__lt=stale))
-                 .order_by("submitted_at").values_list("pk", flat=True)[:200])
-    for pk in stuck:
-        provision_order.delay(str(pk))
-    return len(stuck)
 
 
 # ------------------------------------------------------------------ hand over
@@ -369,6 +266,16 @@ class SetupInfo:
     username: str = ""
     password: str = ""
     revealed_at: datetime | None = None
+
+
+def handover_create(*, order, for_user, username, password):
+    """The temporary password of `username`, encrypted at rest, to be shown once to
+    `for_user` on the order's Confirmation page (replacing any earlier one of the order)."""
+    handover, _created = CredentialHandover.objects.update_or_create(
+        order=order, defaults={"for_user": for_user, "username": username,
+                               "secret": crypto.encrypt(password), "revealed_at": None,
+                               "purged_at": None})
+    return handover
 
 
 @transaction.atomic

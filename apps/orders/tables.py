@@ -75,6 +75,6 @@ class OrderTable(tables.Table):
             '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
             '<button type="submit" class="btn btn-sm btn-outline-primary">{}'
             '<span class="visually-hidden"> {}</span></button></form>',
-            badge, error, self._url("orders:retry", order_id=record.pk),
+            badge, error, self._url("provisioning:retry", order_id=record.pk),
             get_token(self.request), gettext("Retry"),
             gettext("the order for %(name)s") % {"name": record.customer.organization.name})

@@ -8,5 +8,4 @@ urlpatterns = [
     path("orders/", views.orders, name="list"),
     path("orders/<uuid:order_id>/confirmation/", views.confirmation, name="confirmation"),
     path("orders/<uuid:order_id>/status/", views.status, name="status"),
-    path("orders/<uuid:order_id>/retry/", views.retry, name="retry"),
 ]

@@ -1,14 +1,11 @@
-"""The provider's Orders page (filter by status and kind, sortable), an order's Confirmation
-page (with Setup info), and retry."""
+"""The provider's Orders page (filter by status and kind, sortable) and an order's
+Confirmation page (with Setup info). Retry is provisioning's (apps.provisioning.views)."""
 
 from django.conf import settings
-from django.contrib import messages
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
-from apps.errors import DomainError
 from apps.organizations.access import workspace_view
 from apps.organizations.roles import Kind, has_permission
 from apps.tables import clean_sort, configure_table, render_region
@@ -61,15 +58,3 @@ def status(request, order_id):
     order = selectors.order_get(provider=request.organization, pk=order_id)
     return render(request, "orders/partials/status.html", _status_context(request, order))
 
-
-@workspace_view(kinds=(Kind.PROVIDER,), permission="orders.submit")
-@require_POST
-def retry(request, order_id):
-    order = selectors.order_get(provider=request.organization, pk=order_id)
-    try:
-        services.order_retry(order=order, actor=request.user, request=request)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("orders:list", org_slug=request.organization.slug)
-    messages.success(request, _("The order was sent to provisioning again."))
-    return redirect("orders:confirmation", org_slug=request.organization.slug, order_id=order.pk)

@@ -29,12 +29,21 @@ def organization_create(*, kind, name, country="", slug=None):
                                        slug=slug or _unique_slug(name))
 
 
-def membership_add(*, organization, user, role, actor=None, request=None):
+def organization_lock(organization):
+    """Lock the organization's row until the caller's transaction ends: one submission at a
+    time per provider, so that an idempotency check sees what a concurrent double click is
+    creating."""
+    Organization.objects.select_for_update().filter(pk=organization.pk).values_list("pk").first()
+
+
+def membership_add(*, organization, user, role, actor=None, request=None, audit=True):
+    """Add a member (no-op when already one). `audit=False`: the caller's use case records
+    its own event (a new customer's admin: `customer.admin_created`)."""
     if role not in ROLES_BY_KIND[Kind(organization.kind)]:
         raise DomainError(_("This role does not exist for this organization."), field="role")
     membership, created = Membership.objects.get_or_create(
         organization=organization, user=user, defaults={"role": role})
-    if created:
+    if created and audit:
         record(actor=actor or user, organization=organization, action="team.member_added",
                target=membership, data={"email": user.email, "role": role}, request=request)
     return membership

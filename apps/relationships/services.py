@@ -64,7 +64,8 @@ def relationship_request_answer(*, relationship, approve, actor, request=None):
                                 "cannot be approved.") % {"reseller": relationship.reseller.name,
                                                           "provider": relationship.provider.name})
         customer_delegate(customer=relationship.customer.customer,
-                          reseller=relationship.reseller, actor=actor, request=request)
+                          reseller=relationship.reseller, actor=actor, request=request,
+                          audit=False)
     relationship.status = Status_.APPROVED if approve else Status_.DECLINED
     relationship.decided_at = timezone.now()
     relationship.decided_by = actor
@@ -97,7 +98,8 @@ def relationship_request_withdraw(*, relationship, actor, request=None):
 def customer_remove_reseller(*, customer, actor, request=None):
     """The customer's admin ends a reseller's delegated access. Subscriptions stay; the
     reseller's support designations go back to the provider."""
-    reseller = customer_undelegate(customer=customer, actor=actor, request=request)
+    reseller = customer_undelegate(customer=customer, actor=actor, request=request,
+                                   audit=False)
     if reseller is None:
         raise DomainError(_("No reseller manages your account."))
     moved = support_contacts_reassign(customer=customer, from_org=reseller,

@@ -1,7 +1,15 @@
-"""Subscription reads scoped to the organization asking."""
+"""Subscription reads: scoped to the organization asking, or to a customer that the caller
+has already scoped (apps.customers.selectors.customer_get)."""
 
+from django.db.models import Case, Count, IntegerField, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from apps.audit.selectors import audit_events_about
+from apps.organizations.models import Organization
 from apps.organizations.roles import Kind
 
+from .history import describe
 from .models import Subscription
 
 
@@ -17,11 +25,43 @@ def subscription_list(*, organization):
             .order_by("customer__organization__name", "offer__name"))
 
 
+def subscription_list_for_customer(*, customer):
+    """A customer's subscriptions: open ones first (active, suspended), then replaced ones."""
+    status = Subscription.Status
+    rank = Case(When(status=status.ACTIVE, then=Value(0)),
+                When(status=status.SUSPENDED, then=Value(1)),
+                default=Value(2), output_field=IntegerField())
+    return (customer.subscriptions.select_related("offer", "reseller_of_record",
+                                                  "support_contact", "replaced_by__offer")
+            .annotate(rank=rank).order_by("rank", "offer__name", "created_at"))
+
+
+def _per_customer(queryset, aggregate, customer):
+    """A correlated subquery: one number per customer row, computed for the rows shown."""
+    value = (queryset.filter(customer=customer).order_by().values("customer")
+             .annotate(n=aggregate).values("n")[:1])
+    return Coalesce(Subquery(value, output_field=IntegerField()), Value(0))
+
+
+def subscription_totals(*, customer):
+    """Annotations for a list of customers (`customer`: each row's customer, an OuterRef):
+    its open subscriptions (active or suspended) and its active licenses.
+
+    They are correlated subqueries rather than a join with GROUP BY: PostgreSQL then
+    computes them for the page's rows only.
+    """
+    status = Subscription.Status
+    open_ = Subscription.objects.filter(status__in=[status.ACTIVE, status.SUSPENDED])
+    return {
+        "subscription_count": _per_customer(open_, Count("pk"), customer),
+        "license_count": _per_customer(open_.filter(status=status.ACTIVE), Sum("quantity"),
+                                       customer),
+    }
+
+
 def subscription_get(*, customer, pk):
     """One subscription of a customer already scoped by customers.selectors.customer_get:
     a subscription of another customer (or another provider's) is a 404."""
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(
         Subscription.objects.filter(customer=customer)
         .select_related("offer", "reseller_of_record", "support_contact", "replaced_by__offer",
@@ -32,9 +72,8 @@ def subscription_get(*, customer, pk):
 def support_contact_choices(*, provider):
     """Who can be a designated support contact: the provider itself, then its partnered
     resellers by name."""
-    from django.db.models import Case, IntegerField, Q, Value, When
+    from django.db.models import Case, IntegerField, Value, When
 
-    from apps.organizations.models import Organization
     from apps.partnerships.selectors import partnered_resellers
 
     return (Organization.objects
@@ -57,15 +96,10 @@ def subscription_history(*, subscription, viewer):
     """The subscription's audit events, newest first (its predecessor's too, after an
     upgrade), each described for a person. Who acted is shown by e-mail to the acting
     organization itself and by organization name to anyone else."""
-    from apps.audit.models import AuditEvent
-
-    from .history import describe
-
-    ids = [str(subscription.pk)]
+    ids = [subscription.pk]
     predecessor = getattr(subscription, "replaces", None)
     if predecessor is not None:
-        ids.append(str(predecessor.pk))
-    events = (AuditEvent.objects
-              .filter(target_type=Subscription._meta.label_lower, target_id__in=ids)
+        ids.append(predecessor.pk)
+    events = (audit_events_about(model=Subscription, ids=ids)
               .select_related("organization").order_by("-at")[:HISTORY_LIMIT])
     return [describe(event, viewer=viewer) for event in events]

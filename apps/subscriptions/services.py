@@ -1,23 +1,25 @@
-"""Subscription use cases: licenses, upgrades, suspension, auto-renew, support contact and
-reseller of record.
+"""Subscription use cases: the subscriptions provisioning makes, licenses, upgrades,
+suspension, auto-renew, support contact and reseller of record.
 
 Each is one transaction, audited. A change of licenses, offer, status or renewal is also
-an order: a `change` order with one line, completed at once (nothing to provision). The
-acting organization is the customer's provider, or (later) its delegated reseller; the
-services check it themselves, so a view for resellers can call them unchanged.
+an order: a `change` order with one line, completed at once (nothing to provision),
+recorded through apps.orders.services. The acting organization is the customer's provider,
+or its delegated reseller; the services check it themselves, so a view for resellers can
+call them unchanged.
 """
 
 import calendar
-import uuid
 from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from apps.audit.services import record
 from apps.catalog.models import Offer
 from apps.errors import DomainError
+from apps.orders.services import ChangeAction, change_order_record, change_order_replayed
 from apps.organizations.roles import Kind
 
 from .models import Subscription
@@ -34,6 +36,28 @@ def add_months(day, months):
 
 def term_end(offer, start):
     return add_months(start, offer.term_months)
+
+
+# ------------------------------------------------------------------ purchase
+
+
+@transaction.atomic
+def subscription_create(*, customer, offer, quantity, reseller_of_record, support_contact,
+                        order=None, actor=None, today=None):
+    """A purchased subscription (made by provisioning from an order's line): its term starts
+    today. Audited in the provider's log as `subscription.purchased`."""
+    today = today or timezone.localdate()
+    subscription = Subscription.objects.create(
+        customer=customer, offer=offer, quantity=quantity,
+        reseller_of_record=reseller_of_record, support_contact=support_contact,
+        term_start=today, term_end=term_end(offer, today))
+    data = {"customer": customer.organization.name, "offer": offer.name, "licenses": quantity,
+            "reseller_of_record": _name(reseller_of_record)}
+    if order is not None:
+        data["order"] = str(order.pk)
+    record(actor=actor, organization=customer.provider, action="subscription.purchased",
+           target=subscription, data=data)
+    return subscription
 
 
 # ------------------------------------------------------------------ plumbing
@@ -59,44 +83,18 @@ def _check_acting(subscription, organization):
 
 def _replayed(subscription, idempotency_key, actor):
     """The subscription a form sent twice already changed, or None (a first submission)."""
-    from apps.orders.models import Order
-
-    if idempotency_key is None:
-        return None
-    order = (Order.objects.filter(provider_id=subscription.customer.provider_id,
-                                  idempotency_key=idempotency_key)
-             .prefetch_related("lines__subscription").first())
-    if order is None:
-        return None
-    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
-    lines = list(order.lines.all())
-    if (order.kind != Order.Kind.CHANGE or order.submitted_by_id != actor_id or not lines
-            or lines[0].subscription is None):
-        raise DomainError(_("This form was already used. Open the subscription again."),
-                          code="stale_form")
-    return lines[0].subscription
+    return change_order_replayed(provider=subscription.customer.provider,
+                                 idempotency_key=idempotency_key, actor=actor)
 
 
 def _change_order(*, subscription, action, actor, quantity, previous_quantity=None,
                   previous_offer=None, idempotency_key=None):
     """The completed `change` order, and its one line, that records a change."""
-    from apps.orders.models import Order, OrderLine
-
-    now = timezone.now()
     customer = subscription.customer
-    offer = subscription.offer
-    order = Order.objects.create(
-        provider_id=customer.provider_id, customer=customer,
-        reseller=subscription.reseller_of_record, kind=Order.Kind.CHANGE,
-        status=Order.Status.COMPLETED, idempotency_key=idempotency_key or uuid.uuid4(),
-        submitted_by=actor if actor is not None and actor.is_authenticated else None,
-        submitted_at=now, completed_at=now)
-    OrderLine.objects.create(
-        order=order, offer=offer, action=action, quantity=quantity,
-        previous_quantity=previous_quantity, previous_offer=previous_offer,
-        unit_price=offer.unit_price, currency=offer.currency,
-        reseller_of_record=subscription.reseller_of_record, subscription=subscription)
-    return order
+    return change_order_record(
+        provider=customer.provider, customer=customer, subscription=subscription,
+        action=action, quantity=quantity, actor=actor, previous_quantity=previous_quantity,
+        previous_offer=previous_offer, idempotency_key=idempotency_key)
 
 
 def _audit(subscription, action, *, actor, organization, request, data):
@@ -126,8 +124,6 @@ def subscription_change_quantity(*, subscription, quantity, actor, organization,
                                  today=None, idempotency_key=None):
     """Set the number of licenses. More: any time, up to the offer's maximum. Fewer: only
     within REDUCTION_WINDOW_DAYS of the purchase or the last renewal (`term_start`)."""
-    from apps.orders.models import OrderLine
-
     subscription = _lock(subscription)
     replayed = _replayed(subscription, idempotency_key, actor)
     if replayed is not None:
@@ -162,8 +158,8 @@ def subscription_change_quantity(*, subscription, quantity, actor, organization,
             field="quantity", code="window_closed")
     subscription.quantity = quantity
     subscription.save(update_fields=["quantity"])
-    action = (OrderLine.Action.ADD_LICENSES if quantity > previous
-              else OrderLine.Action.REMOVE_LICENSES)
+    action = (ChangeAction.ADD_LICENSES if quantity > previous
+              else ChangeAction.REMOVE_LICENSES)
     order = _change_order(subscription=subscription, action=action, actor=actor,
                           quantity=quantity, previous_quantity=previous,
                           idempotency_key=idempotency_key)
@@ -173,8 +169,6 @@ def subscription_change_quantity(*, subscription, quantity, actor, organization,
 
 
 def _date(day):
-    from django.utils.formats import date_format
-
     return date_format(day, "DATE_FORMAT")
 
 
@@ -186,8 +180,6 @@ def subscription_upgrade(*, subscription, offer, actor, organization, request=No
                          idempotency_key=None):
     """Replace the subscription with one of an offer on its upgrade path. The licenses,
     reseller of record, support contact and auto-renew carry over; a new term starts."""
-    from apps.orders.models import OrderLine
-
     subscription = _lock(subscription)
     replayed = _replayed(subscription, idempotency_key, actor)
     if replayed is not None:
@@ -217,7 +209,7 @@ def subscription_upgrade(*, subscription, offer, actor, organization, request=No
     subscription.status = Status.UPGRADED
     subscription.replaced_by = upgraded
     subscription.save(update_fields=["status", "replaced_by"])
-    order = _change_order(subscription=upgraded, action=OrderLine.Action.UPGRADE, actor=actor,
+    order = _change_order(subscription=upgraded, action=ChangeAction.UPGRADE, actor=actor,
                           quantity=quantity, previous_quantity=quantity,
                           previous_offer=old_offer, idempotency_key=idempotency_key)
     _audit(upgraded, "upgraded", actor=actor, organization=organization, request=request,
@@ -250,24 +242,20 @@ def _status_change(subscription, *, new_status, allowed, refusal, action, audit_
 @transaction.atomic
 def subscription_suspend(*, subscription, actor, organization, request=None,
                          idempotency_key=None):
-    from apps.orders.models import OrderLine
-
     return _status_change(
         subscription, new_status=Status.SUSPENDED, allowed=(Status.ACTIVE,),
         refusal=_("Only an active subscription can be suspended."),
-        action=OrderLine.Action.SUSPEND, audit_action="suspended", actor=actor,
+        action=ChangeAction.SUSPEND, audit_action="suspended", actor=actor,
         organization=organization, request=request, idempotency_key=idempotency_key)
 
 
 @transaction.atomic
 def subscription_reactivate(*, subscription, actor, organization, request=None,
                             idempotency_key=None):
-    from apps.orders.models import OrderLine
-
     return _status_change(
         subscription, new_status=Status.ACTIVE, allowed=(Status.SUSPENDED,),
         refusal=_("Only a suspended subscription can be reactivated."),
-        action=OrderLine.Action.REACTIVATE, audit_action="reactivated", actor=actor,
+        action=ChangeAction.REACTIVATE, audit_action="reactivated", actor=actor,
         organization=organization, request=request, idempotency_key=idempotency_key)
 
 
@@ -275,8 +263,6 @@ def subscription_reactivate(*, subscription, actor, organization, request=None,
 def subscription_set_auto_renew(*, subscription, auto_renew, actor, organization, request=None,
                                 idempotency_key=None):
     """Turn auto-renew off (the subscription ends with its term) or on again."""
-    from apps.orders.models import OrderLine
-
     subscription = _lock(subscription)
     replayed = _replayed(subscription, idempotency_key, actor)
     if replayed is not None:
@@ -290,7 +276,7 @@ def subscription_set_auto_renew(*, subscription, auto_renew, actor, organization
                           else _("Auto-renew is already off."), code="unchanged")
     subscription.auto_renew = auto_renew
     subscription.save(update_fields=["auto_renew"])
-    action = OrderLine.Action.AUTO_RENEW_ON if auto_renew else OrderLine.Action.AUTO_RENEW_OFF
+    action = ChangeAction.AUTO_RENEW_ON if auto_renew else ChangeAction.AUTO_RENEW_OFF
     order = _change_order(subscription=subscription, action=action, actor=actor,
                           quantity=subscription.quantity,
                           previous_quantity=subscription.quantity,

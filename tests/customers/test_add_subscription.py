@@ -11,8 +11,8 @@ import pytest
 from apps.audit.models import AuditEvent
 from apps.customers.models import Customer
 from apps.orders.models import Order
-from apps.orders.tasks import provision_order
 from apps.organizations.roles import Role
+from apps.provisioning.tasks import provision_order
 from apps.subscriptions.models import Subscription
 from tests import factories
 

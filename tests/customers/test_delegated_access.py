@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from apps.orders.services import order_submit_new_customer
+from apps.customers.services import customer_submit
 from apps.organizations.roles import Role
 from tests import factories
 from tests.customers.conftest import DETAILS
@@ -14,7 +14,7 @@ from tests.customers.conftest import DETAILS
 def new_customer(provider, provider_admin, reseller, offers, django_capture_on_commit_callbacks):
     def _make(execute=True):
         with django_capture_on_commit_callbacks(execute=execute):
-            order = order_submit_new_customer(
+            order = customer_submit(
                 provider=provider, reseller=reseller, customer_details=DETAILS,
                 lines=[(offers["basic"], 5), (offers["standard"], 10)],
                 idempotency_key=uuid.uuid4(), submitted_by=provider_admin)

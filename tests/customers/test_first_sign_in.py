@@ -8,9 +8,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from apps.customers.services import customer_submit
 from apps.orders import crypto
 from apps.orders.models import CredentialHandover
-from apps.orders.services import order_submit_new_customer
 from tests.customers.conftest import DETAILS
 
 ADMIN = "admin@margiestravel.onpartnercenter.test"
@@ -20,7 +20,7 @@ ADMIN = "admin@margiestravel.onpartnercenter.test"
 def temporary_password(provider, provider_admin, reseller, offers,
                        django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        order_submit_new_customer(provider=provider, reseller=reseller, customer_details=DETAILS,
+        customer_submit(provider=provider, reseller=reseller, customer_details=DETAILS,
                                   lines=[(offers["basic"], 5)], idempotency_key=uuid.uuid4(),
                                   submitted_by=provider_admin)
     return crypto.decrypt(CredentialHandover.objects.get().secret)

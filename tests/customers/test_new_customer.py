@@ -202,15 +202,15 @@ def test_double_submit_with_the_same_key_makes_one_order(wizard, reseller, offer
 
 def test_the_service_returns_the_same_order_for_the_same_key(provider, provider_admin, reseller,
                                                              offers):
-    from apps.orders.services import order_submit_new_customer
+    from apps.customers.services import customer_submit
 
     key = uuid.uuid4()
     details = dict(DETAILS.items())
     kwargs = {"provider": provider, "reseller": reseller, "customer_details": details,
               "lines": [(offers["basic"], 5)], "idempotency_key": key,
               "submitted_by": provider_admin}
-    first = order_submit_new_customer(**kwargs)
-    second = order_submit_new_customer(**kwargs)
+    first = customer_submit(**kwargs)
+    second = customer_submit(**kwargs)
     assert first.pk == second.pk
     assert Order.objects.count() == 1
     assert Customer.objects.count() == 1
@@ -219,7 +219,7 @@ def test_the_service_returns_the_same_order_for_the_same_key(provider, provider_
 
     colleague = factories.member(provider, Role.SALES)
     with pytest.raises(DomainError):
-        order_submit_new_customer(**{**kwargs, "submitted_by": colleague})
+        customer_submit(**{**kwargs, "submitted_by": colleague})
 
 
 @pytest.mark.parametrize(("overrides", "field", "message"), [

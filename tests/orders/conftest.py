@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from apps.orders.services import order_submit_new_customer
+from apps.customers.services import customer_submit
 from tests.customers.conftest import DETAILS, offers, wizard  # noqa: F401  (fixtures)
 
 
@@ -14,7 +14,7 @@ def submit(provider, provider_admin, reseller, offers, django_capture_on_commit_
 
     def _submit(*, execute=True, prefix="margiestravel", reseller=reseller, user=provider_admin):
         with django_capture_on_commit_callbacks(execute=execute):
-            return order_submit_new_customer(
+            return customer_submit(
                 provider=provider, reseller=reseller,
                 customer_details={**DETAILS, "domain_prefix": prefix},
                 lines=[(offers["basic"], 5), (offers["standard"], 10)],

@@ -8,8 +8,8 @@ from django.core import mail
 
 from apps.audit.models import AuditEvent
 from apps.orders.models import CredentialHandover, Order
-from apps.orders.tasks import provision_order
 from apps.organizations.roles import Role
+from apps.provisioning.tasks import provision_order
 from tests import factories
 
 ADMIN = "admin@margiestravel.onpartnercenter.test"

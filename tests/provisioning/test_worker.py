@@ -7,8 +7,8 @@ import pytest
 from django.conf import settings
 
 from apps.customers.models import Customer
+from apps.customers.services import customer_submit
 from apps.orders.models import CredentialHandover, Order
-from apps.orders.services import order_submit_new_customer
 from apps.subscriptions.models import Subscription
 from tests.customers.conftest import DETAILS
 from tests.worker import wait_for
@@ -22,7 +22,7 @@ pytestmark = [
 
 def test_the_worker_provisions_a_new_customer(celery_worker, provider, provider_admin, reseller,
                                               offers):
-    order = order_submit_new_customer(
+    order = customer_submit(
         provider=provider, reseller=reseller, customer_details=DETAILS,
         lines=[(offers["basic"], 5), (offers["standard"], 10)], idempotency_key=uuid.uuid4(),
         submitted_by=provider_admin)
@@ -38,9 +38,9 @@ def test_the_worker_provisions_a_new_customer(celery_worker, provider, provider_
 
 def test_a_duplicate_delivery_through_the_worker_creates_nothing_twice(celery_worker, provider,
                                                                        provider_admin, offers):
-    from apps.orders.tasks import provision_order
+    from apps.provisioning.tasks import provision_order
 
-    order = order_submit_new_customer(
+    order = customer_submit(
         provider=provider, reseller=None, customer_details=DETAILS,
         lines=[(offers["basic"], 5)], idempotency_key=uuid.uuid4(), submitted_by=provider_admin)
     provision_order.delay(str(order.pk))
@@ -53,9 +53,9 @@ def test_a_duplicate_delivery_through_the_worker_creates_nothing_twice(celery_wo
 
 def test_the_worker_provisions_new_subscriptions(celery_worker, provider, provider_admin,
                                                  reseller, customer, offers):
-    from apps.orders.services import order_submit_new_subscription
+    from apps.customers.services import customer_order_subscriptions
 
-    order = order_submit_new_subscription(
+    order = customer_order_subscriptions(
         provider=provider, customer=customer, reseller=reseller,
         lines=[(offers["basic"], 3)], idempotency_key=uuid.uuid4(), submitted_by=provider_admin)
     assert wait_for(lambda: Order.objects.get(pk=order.pk).status == Order.Status.COMPLETED), (

@@ -1,6 +1,9 @@
+"""The subscription pages under /customers/... (and the customer workspace's Subscriptions
+list): the customers app's pages, under the `subscriptions` namespace their links use."""
+
 from django.urls import path
 
-from . import views
+from . import subscription_views as views
 
 app_name = "subscriptions"
 

@@ -7,7 +7,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.customers.forms import ResellerChoiceField
+from .forms import ResellerChoiceField
 
 
 class ChangeForm(forms.Form):

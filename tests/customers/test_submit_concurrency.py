@@ -8,9 +8,9 @@ import pytest
 from django.db import connection, connections
 
 from apps.customers.models import Customer
+from apps.customers.services import customer_submit
 from apps.orders.models import Order
-from apps.orders.services import order_submit_new_customer
-from apps.orders.tasks import provision_order
+from apps.provisioning.tasks import provision_order
 from tests.customers.conftest import DETAILS
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
@@ -26,7 +26,7 @@ def test_concurrent_submits_with_one_key_make_one_order(transactional_db, provid
     def submit():
         try:
             barrier.wait(timeout=10)
-            order = order_submit_new_customer(
+            order = customer_submit(
                 provider=provider, reseller=reseller, customer_details=DETAILS,
                 lines=[(offers["basic"], 5)], idempotency_key=key, submitted_by=provider_admin)
             results.append(order.pk)
@@ -35,7 +35,7 @@ def test_concurrent_submits_with_one_key_make_one_order(transactional_db, provid
         finally:
             connections.close_all()
 
-    with mock.patch.object(provision_order, "delay_on_commit") as queued:
+    with mock.patch.object(provision_order, "delay") as queued:
         threads = [threading.Thread(target=submit) for _ in range(4)]
         for thread in threads:
             thread.start()

@@ -10,10 +10,12 @@ from django.utils import timezone
 
 from apps.audit.models import AuditEvent
 from apps.customers.models import Customer
-from apps.orders import crypto, services
+from apps.orders import crypto
 from apps.orders.models import CredentialHandover, Order
-from apps.orders.tasks import provision_order, purge_credential_handovers, requeue_stuck_orders
+from apps.orders.tasks import purge_credential_handovers
 from apps.organizations.models import Membership
+from apps.provisioning import services
+from apps.provisioning.tasks import provision_order, requeue_stuck_orders
 from apps.subscriptions.models import Subscription
 from tests import factories
 
@@ -252,7 +254,7 @@ def test_key_rotation_keeps_old_handovers_readable(submit, settings):
 def test_temporary_passwords_follow_the_policy():
     from django.contrib.auth.password_validation import validate_password
 
-    from apps.orders.passwords import temporary_password
+    from apps.accounts.passwords import temporary_password
 
     seen = set()
     for _ in range(50):
@@ -272,9 +274,9 @@ def test_beat_runs_the_requeue_every_minute_and_the_purge_hourly(settings):
 
     schedule = {entry["task"]: entry["schedule"]
                 for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert schedule["apps.orders.tasks.requeue_stuck_orders"] == 60.0
+    assert schedule["apps.provisioning.tasks.requeue_stuck_orders"] == 60.0
     assert schedule["apps.orders.tasks.purge_credential_handovers"] == 3600.0
     app.loader.import_default_modules()
-    assert {"apps.orders.tasks.requeue_stuck_orders",
+    assert {"apps.provisioning.tasks.requeue_stuck_orders",
             "apps.orders.tasks.purge_credential_handovers",
-            "apps.orders.tasks.provision_order"} <= set(app.tasks)
+            "apps.provisioning.tasks.provision_order"} <= set(app.tasks)

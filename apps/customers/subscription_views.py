@@ -1,35 +1,37 @@
 """A customer's own subscriptions, and the subscription detail page of a provider (or of the
-customer's delegated reseller, read only) with its changes: designated support contact,
-reseller of record, licenses, upgrade, suspension and auto-renew."""
+customer's delegated reseller) with its changes: designated support contact, reseller of
+record, licenses, upgrade, suspension and auto-renew. (The pages are the customers app's:
+every page under /customers/...; the rules and changes are apps.subscriptions'.)"""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.customers.selectors import customer_get
 from apps.errors import DomainError
 from apps.organizations.access import workspace_view
 from apps.organizations.roles import Kind, has_permission
 from apps.pagination import paginate
 from apps.partnerships.selectors import partnered_resellers
+from apps.subscriptions import services
+from apps.subscriptions.selectors import (
+    subscription_get,
+    subscription_history,
+    subscription_list,
+    support_contact_choices,
+    upgrade_offers,
+)
 
-from . import services
-from .forms import (
+from .selectors import customer_get
+from .subscription_forms import (
     AutoRenewForm,
     ChangeForm,
     LicensesForm,
     ResellerOfRecordForm,
     SupportContactForm,
     UpgradeForm,
-)
-from .selectors import (
-    subscription_get,
-    subscription_history,
-    subscription_list,
-    support_contact_choices,
-    upgrade_offers,
 )
 
 
@@ -220,6 +222,4 @@ def auto_renew(request, customer_id, subscription_id):
 
 
 def _date(day):
-    from django.utils.formats import date_format
-
     return date_format(day, "DATE_FORMAT")

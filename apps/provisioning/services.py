@@ -1,0 +1,172 @@
+"""Provisioning: fulfil a submitted order (a new customer's, or new subscriptions), retry a
+failed one, and pick up the ones nobody is working on.
+
+One run claims the order and does everything in one transaction through the owners'
+services: the customer's admin account (accounts, organizations), the subscriptions
+(subscriptions), the customer's activation and delegated reseller (customers), the password
+handover and the order's completion (orders). The temporary password exists in plain text
+only inside `_customer_admin` (to be hashed and encrypted) and in the one response that
+reveals it; it is never logged, audited, mailed or passed to a task.
+"""
+
+import contextlib
+import logging
+
+from django.db import InterfaceError, OperationalError, transaction
+from django.utils.translation import gettext as _
+
+from apps.accounts.selectors import user_get_by_email
+from apps.accounts.services import user_create_with_temporary_password
+from apps.audit.services import record
+from apps.customers.selectors import admin_username
+from apps.customers.services import (
+    customer_activate,
+    customer_delegate,
+    customer_mark_failed,
+    customer_mark_provisioning,
+)
+from apps.errors import DomainError
+from apps.orders.selectors import order_lines_unprovisioned, order_stuck_ids
+from apps.orders.services import (
+    handover_create,
+    order_claim,
+    order_claimed,
+    order_complete,
+    order_fail,
+    order_line_set_subscription,
+    order_release,
+    order_resubmit,
+)
+from apps.organizations.roles import Role
+from apps.organizations.selectors import membership_list
+from apps.organizations.services import membership_add
+from apps.subscriptions.services import subscription_create
+
+from . import tasks
+
+logger = logging.getLogger(__name__)
+
+# Errors worth another try later: the database went away or timed out.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+
+
+def provisioning_enqueue(order_id):
+    """Registered with apps.orders.hooks: a submitted order (committed) goes to the worker."""
+    tasks.provision_order.delay(order_id)
+
+
+# ------------------------------------------------------------------ provision
+
+
+def order_provision(*, order_id):
+    """Provision one order; safe to run twice or after a run died. Returns what happened."""
+    token = order_claim(order_id=order_id)
+    if token is None:
+        return "skipped"
+    try:
+        done = _provision(order_id, token)
+    except DomainError as error:
+        order_provisioning_fail(order_id=order_id, token=token, error=error.message)
+        return "failed"
+    except TRANSIENT_ERRORS:
+        # If even that fails, the lease runs out and the beat task enqueues the order again.
+        with contextlib.suppress(*TRANSIENT_ERRORS):
+            order_release(order_id=order_id, token=token)
+        raise
+    except Exception:
+        logger.exception("Provisioning order %s failed", order_id)
+        order_provisioning_fail(
+            order_id=order_id, token=token,
+            error=_("Provisioning failed unexpectedly. Retry the order; if it fails again, "
+                    "contact the platform operators."))
+        return "failed"
+    return "completed" if done else "skipped"
+
+
+@transaction.atomic
+def _provision(order_id, token):
+    # Everything below commits together or not at all: a run that dies half-way leaves
+    # nothing behind, and the next run starts from the same state.
+    order = order_claimed(order_id=order_id, token=token)
+    if order is None:
+        return False  # another run took the order over
+    customer = order.customer
+    if order.kind == order.Kind.NEW_CUSTOMER:
+        _customer_admin(order, customer)
+        _subscriptions(order, customer)
+        _delegate(order, customer)
+        customer_activate(customer=customer)
+    elif order.kind == order.Kind.NEW_SUBSCRIPTION:
+        _subscriptions(order, customer)
+    else:
+        # Changes are made (and completed) by the subscription services themselves.
+        raise DomainError(_("This kind of order is not provisioned."))
+    order_complete(order=order)
+    return True
+
+
+def _customer_admin(order, customer):
+    """The customer's admin user, its membership and (first time only) the password handover."""
+    organization = customer.organization
+    username = admin_username(customer.domain_prefix)
+    user = user_get_by_email(email=username)
+    if user is not None:
+        if not membership_list(organization=organization).filter(user=user).exists():
+            raise DomainError(_("The account %(username)s already exists and does not belong "
+                                "to this customer.") % {"username": username})
+        return user  # made by an earlier run of this order: its password stays as handed over
+    user, password = user_create_with_temporary_password(email=username,
+                                                         last_organization=organization)
+    membership_add(organization=organization, user=user, role=Role.ADMIN, audit=False)
+    handover_create(order=order, for_user=order.submitted_by, username=username,
+                    password=password)
+    del password
+    record(actor=None, organization=organization, action="customer.admin_created", target=user,
+           data={"email": username})
+    return user
+
+
+def _subscriptions(order, customer):
+    for line in order_lines_unprovisioned(order=order):
+        subscription = subscription_create(
+            customer=customer, offer=line.offer, quantity=line.quantity,
+            reseller_of_record=line.reseller_of_record, support_contact=order.provider,
+            order=order)
+        order_line_set_subscription(line=line, subscription=subscription)
+
+
+def _delegate(order, customer):
+    """The chosen reseller becomes the customer's delegated admin."""
+    if order.reseller_id is None:
+        return
+    customer_delegate(customer=customer, reseller=order.reseller)
+
+
+def order_provisioning_fail(*, order_id, error, token=None):
+    """Mark an order failed with a message the provider reads; its new customer too."""
+    with transaction.atomic():
+        order = order_fail(order_id=order_id, error=error, token=token)
+        if order is None:
+            return False
+        customer_mark_failed(customer_id=order.customer_id)
+    return True
+
+
+# ------------------------------------------------------------------ retry, requeue
+
+
+@transaction.atomic
+def order_retry(*, order, actor, request=None):
+    """Send a failed order to provisioning again."""
+    order = order_resubmit(order=order, actor=actor, request=request)
+    customer_mark_provisioning(customer_id=order.customer_id)
+    tasks.provision_order.delay_on_commit(str(order.pk))
+    return order
+
+
+def orders_requeue_stuck(*, now=None):
+    """Enqueue provisioning again for orders nobody is working on; returns how many."""
+    stuck = order_stuck_ids(now=now)
+    for pk in stuck:
+        tasks.provision_order.delay(str(pk))
+    return len(stuck)
