@@ -57,6 +57,7 @@ class Import:
     names: tuple         # names bound by `from … import …`
     in_function: bool
     commented: bool
+    type_only: bool = False  # under `if TYPE_CHECKING:`: names for annotations only
 
     @property
     def target_app(self):
@@ -108,6 +109,10 @@ def imports_of(path):
     def visit(node, in_function):
         for child in ast.iter_child_nodes(node):
             inner = in_function or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
+            if _is_type_checking_block(child):
+                for imp in _imports_in(child, path):
+                    found.append(imp)
+                continue
             if isinstance(child, ast.Import):
                 for alias in child.names:
                     if alias.name.startswith("apps."):
@@ -121,6 +126,11 @@ def imports_of(path):
                     for alias in child.names:
                         found.append(Import(path, child.lineno, f"apps.{alias.name}", (),
                                             in_function, commented(child)))
+                elif module.count(".") == 1 and (APPS / module.split(".")[1]).is_dir():
+                    # `from apps.orders import hooks`: each name is a module of the app.
+                    for alias in child.names:
+                        found.append(Import(path, child.lineno, f"{module}.{alias.name}",
+                                            (), in_function, commented(child)))
                 elif module.startswith("apps."):
                     found.append(Import(path, child.lineno, module,
                                         tuple(a.asname or a.name for a in child.names),
@@ -129,6 +139,20 @@ def imports_of(path):
 
     visit(tree, False)
     return tree, found
+
+
+def _is_type_checking_block(node):
+    return (isinstance(node, ast.If) and isinstance(node.test, ast.Name)
+            and node.test.id == "TYPE_CHECKING")
+
+
+def _imports_in(block, path):
+    """The project imports of an `if TYPE_CHECKING:` block: type-only."""
+    for node in ast.walk(block):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("apps."):
+            yield Import(path, node.lineno, node.module,
+                         tuple(a.asname or a.name for a in node.names), False, True,
+                         type_only=True)
 
 
 def all_imports():
@@ -193,7 +217,7 @@ def private_imports(imports):
         if part is None:
             problems.append(f"{where(imp)}: import a module of {target}, not the package")
         elif part == "models":
-            if part_of_path(imp.path) not in MAY_IMPORT_MODELS:
+            if part_of_path(imp.path) not in MAY_IMPORT_MODELS and not imp.type_only:
                 problems.append(f"{where(imp)}: another app's models: use its selectors "
                                 f"and services")
         elif part not in PUBLIC_MODULES:
@@ -207,8 +231,8 @@ def foreign_writes(path, root=APPS):
     tree, found = imports_of(path)
     source = app_of_path(path, root)
     shown = path.relative_to(root.parent)
-    foreign = {name for imp in found
-               if imp.target_app not in (None, source, "kernel") and imp.target_part == "models"
+    foreign = {name for imp in found if not imp.type_only
+               and imp.target_app not in (None, source, "kernel") and imp.target_part == "models"
                for name in imp.names}
     problems = []
     for node in ast.walk(tree):
@@ -320,3 +344,17 @@ def test_an_unexplained_function_level_import_is_caught():
     found = _parse("support", "views.py",
                    "def page(request):\n    from apps.customers.selectors import x\n")
     assert len(uncommented_function_imports(found)) == 1
+
+
+def test_type_only_imports_of_models_are_allowed(tmp_path):
+    path = tmp_path / "apps" / "support" / "selectors.py"
+    path.parent.mkdir(parents=True)
+    path.write_text("from typing import TYPE_CHECKING\n\n"
+                    "if TYPE_CHECKING:\n"
+                    "    from apps.customers.models import Customer\n")
+    _, found = imports_of(path)
+    found = [Import(APPS / "support" / "selectors.py", i.line, i.module, i.names,
+                    i.in_function, i.commented, i.type_only) for i in found]
+    assert [i.type_only for i in found] == [True]
+    assert private_imports(found) == []
+    assert layer_violations(found) == []

@@ -6,8 +6,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from apps.organizations.models import Organization
 from apps.organizations.roles import Kind
+from apps.organizations.selectors import organization_list
 from apps.partnerships.selectors import active_partnerships
 from apps.subscriptions.selectors import subscription_totals
 
@@ -36,12 +36,9 @@ def customer_list(*, organization):
 def customer_reseller_choices(*, provider):
     """The resellers the Customers page filters by: partnered ones, and any reseller still
     delegated one of the provider's customers (a partnership may have ended)."""
-    from django.db.models import OuterRef
-
-
     partnered = active_partnerships(provider=provider).filter(reseller=OuterRef("pk"))
     delegated = Customer.objects.filter(provider=provider, reseller=OuterRef("pk"))
-    return (Organization.objects.filter(kind=Kind.RESELLER)
+    return (organization_list(kind=Kind.RESELLER)
             .filter(Q(Exists(partnered)) | Q(Exists(delegated)))
             .only("pk", "name").order_by("name"))
 

@@ -13,8 +13,8 @@ from apps.orders.services import (
     order_submit_new_customer,
     order_submit_new_subscription,
 )
-from apps.organizations.models import Organization
 from apps.organizations.roles import Kind
+from apps.organizations.selectors import organization_slug_taken
 from apps.organizations.services import organization_create
 from apps.partnerships.selectors import partnered_resellers
 
@@ -37,7 +37,7 @@ def customer_create(*, provider, reseller, company_name, domain_prefix, country=
     if not domain_prefix_available(prefix):
         raise _taken(prefix)
     # The workspace slug is the domain prefix when no other organization has it.
-    slug = None if Organization.objects.filter(slug=prefix).exists() else prefix
+    slug = None if organization_slug_taken(prefix) else prefix
     try:
         with transaction.atomic():
             organization = organization_create(kind=Kind.CUSTOMER, name=company_name,

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.audit.services import record
-from apps.catalog.models import Offer
+from apps.catalog.selectors import offers_active
 from apps.errors import DomainError
 from apps.organizations.services import organization_lock
 
@@ -53,8 +53,7 @@ def order_lines_check(lines):
     if len(set(offer_ids)) != len(offer_ids):
         raise DomainError(_("Each subscription can be ordered once."), field="offers")
     # Read the offers again inside the transaction: one may have been retired meanwhile.
-    current = {offer.pk: offer for offer in
-               Offer.objects.filter(pk__in=offer_ids, is_active=True)}
+    current = offers_active(ids=offer_ids)
     checked = []
     for offer, quantity in lines:
         offer = current.get(offer.pk)

@@ -3,7 +3,7 @@
 from django.core import signing
 from django.shortcuts import get_object_or_404
 
-from .models import Membership, TeamInvitation
+from .models import Membership, Organization, TeamInvitation
 
 TEAM_INVITATION_SALT = "organizations.team-invitation"
 
@@ -40,6 +40,29 @@ def team_invitation_from_token(token, *, max_age):
         return None
     return (TeamInvitation.objects.select_related("organization", "invited_by")
             .filter(pk=pk).first())
+
+
+def organization_list(*, kind=None):
+    """Organizations, of one kind when given: the base other apps' selectors filter."""
+    organizations = Organization.objects.all()
+    return organizations.filter(kind=kind) if kind else organizations
+
+
+def organization_slug_taken(slug):
+    return Organization.objects.filter(slug=slug).exists()
+
+
+def membership_role(*, organization, user):
+    """The user's role in the organization, or None when not a member."""
+    return (Membership.objects.filter(organization=organization, user=user)
+            .values_list("role", flat=True).first())
+
+
+def member_emails(*, organization, roles):
+    """The addresses of the organization's active members with one of `roles`, sorted."""
+    return sorted(set(Membership.objects.filter(
+        organization=organization, role__in=roles, user__is_active=True)
+        .values_list("user__email", flat=True)))
 
 
 def user_memberships(*, user):

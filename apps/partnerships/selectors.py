@@ -10,8 +10,8 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from apps.organizations.models import Organization
 from apps.organizations.roles import Kind
+from apps.organizations.selectors import organization_list
 
 from .models import Partnership, PartnershipInvitation
 from .tokens import invitation_id_from_token
@@ -84,8 +84,8 @@ def active_partnerships(*, provider):
 
 def partnered_resellers(*, provider):
     """Approved resellers in an active partnership with the provider: the ones it sells through."""
-    return (Organization.objects
-            .filter(kind=Kind.RESELLER, is_active=True,
+    return (organization_list(kind=Kind.RESELLER)
+            .filter(is_active=True,
                     provider_partnerships__provider=provider,
                     provider_partnerships__status=Partnership.Status.ACTIVE,
                     reseller__enrollment_status="approved")

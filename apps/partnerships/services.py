@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from apps.audit.services import record
 from apps.errors import DomainError
-from apps.organizations.models import Membership
 from apps.organizations.roles import Kind, Role
+from apps.organizations.selectors import membership_role
 from apps.resellers.selectors import reseller_get
 
 from .hooks import partnership_ended
@@ -141,9 +141,8 @@ def invitation_revoke(*, invitation, actor, request=None):
 
 
 def _check_reseller_can_answer(reseller_org, user):
-    membership = Membership.objects.filter(organization=reseller_org, user=user,
-                                           role=Role.ADMIN).first()
-    if reseller_org.kind != Kind.RESELLER or membership is None:
+    role = membership_role(organization=reseller_org, user=user)
+    if reseller_org.kind != Kind.RESELLER or role != Role.ADMIN:
         raise DomainError(_("Only an admin of an indirect reseller can answer this request."),
                           code="not_admin")
 

@@ -8,9 +8,8 @@ from django.utils.translation import gettext as _
 
 from apps.audit.services import record
 from apps.errors import DomainError
-from apps.organizations.models import Membership
 from apps.organizations.roles import Kind, Role
-from apps.organizations.services import organization_create
+from apps.organizations.services import membership_add, organization_create
 
 from .models import Reseller
 from .tasks import send_enrollment_decision, send_enrollment_received
@@ -45,7 +44,7 @@ def reseller_enrol(*, user=None, email=None, password=None, company_name, countr
     organization = reseller_create(
         name=company_name, country=country, partner_id=partner_id, address=address,
         contact_name=contact_name, contact_email=user.email, contact_phone=contact_phone)
-    Membership.objects.create(organization=organization, user=user, role=Role.ADMIN)
+    membership_add(organization=organization, user=user, role=Role.ADMIN, audit=False)
     record(actor=user, organization=organization, action="reseller.enrolled",
            target=organization, data={"partner_id": partner_id}, request=request)
     send_enrollment_received.delay_on_commit(str(organization.pk))

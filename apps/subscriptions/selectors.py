@@ -6,8 +6,9 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from apps.audit.selectors import audit_events_about
-from apps.organizations.models import Organization
 from apps.organizations.roles import Kind
+from apps.organizations.selectors import organization_list
+from apps.partnerships.selectors import partnered_resellers
 
 from .history import describe
 from .models import Subscription
@@ -72,11 +73,7 @@ def subscription_get(*, customer, pk):
 def support_contact_choices(*, provider):
     """Who can be a designated support contact: the provider itself, then its partnered
     resellers by name."""
-    from django.db.models import Case, IntegerField, Value, When
-
-    from apps.partnerships.selectors import partnered_resellers
-
-    return (Organization.objects
+    return (organization_list()
             .filter(Q(pk=provider.pk) | Q(pk__in=partnered_resellers(provider=provider)
                                                .values("pk")))
             .annotate(rank=Case(When(pk=provider.pk, then=Value(0)), default=Value(1),

@@ -17,10 +17,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from apps.audit.services import record
-from apps.catalog.models import Offer
+from apps.catalog.selectors import offer_upgrade_target
 from apps.errors import DomainError
 from apps.orders.services import ChangeAction, change_order_record, change_order_replayed
 from apps.organizations.roles import Kind
+from apps.partnerships.selectors import partnered_resellers
 
 from .models import Subscription
 
@@ -187,8 +188,8 @@ def subscription_upgrade(*, subscription, offer, actor, organization, request=No
     _check_acting(subscription, organization)
     _require_status(subscription, (Status.ACTIVE,),
                     _("Only an active subscription can be upgraded."), "offer")
-    target = (Offer.objects.filter(pk=getattr(offer, "pk", None), is_active=True,
-                                   upgrades_from=subscription.offer).first())
+    target = offer_upgrade_target(offer_id=getattr(offer, "pk", None),
+                                  from_offer=subscription.offer)
     if target is None:
         raise DomainError(_("Choose an offer on this subscription's upgrade path."),
                           field="offer", code="not_an_upgrade")
@@ -291,8 +292,6 @@ def subscription_set_auto_renew(*, subscription, auto_renew, actor, organization
 
 
 def _partnered(provider, organization):
-    from apps.partnerships.selectors import partnered_resellers
-
     return partnered_resellers(provider=provider).filter(pk=organization.pk).exists()
 
 

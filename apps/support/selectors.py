@@ -3,6 +3,7 @@
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
+from apps.customers.selectors import customer_for_organization
 from apps.organizations.roles import Kind
 
 from .models import SupportMessage, SupportRequest
@@ -39,10 +40,7 @@ def support_routing(*, customer_organization, subscription=None):
     """Who handles a request: the subscription's designated support contact, or the provider
     when it has none; a request about no subscription goes to the customer's delegated
     reseller, or the provider."""
-    from apps.customers.models import Customer
-
-    customer = Customer.objects.select_related("reseller", "provider").get(
-        organization=customer_organization)
+    customer = customer_for_organization(organization=customer_organization)
     if subscription is not None:
         return subscription.support_contact or customer.provider
     return customer.reseller or customer.provider

@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.mail import send_templated
-from apps.organizations.models import Membership
 from apps.organizations.roles import Role
+from apps.organizations.selectors import member_emails
 
 from .models import SupportMessage
 
@@ -18,9 +18,8 @@ def _recipients(support_request, author_organization_id):
         opener = support_request.opened_by
         return [opener.email] if opener and opener.is_active else []
     # The customer wrote: tell the support contact's admins and helpdesk agents.
-    return sorted(set(Membership.objects.filter(
-        organization=support_request.handled_by, role__in=[Role.ADMIN, Role.HELPDESK],
-        user__is_active=True).values_list("user__email", flat=True)))
+    return member_emails(organization=support_request.handled_by,
+                         roles=[Role.ADMIN, Role.HELPDESK])
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

@@ -9,6 +9,7 @@ from apps.errors import DomainError
 from apps.organizations.access import workspace_view
 from apps.organizations.roles import Kind, has_permission
 from apps.pagination import paginate, search_term
+from apps.subscriptions.selectors import subscription_list
 
 from . import selectors, services
 from .forms import OpenRequestForm, ReplyForm, StatusForm
@@ -36,8 +37,6 @@ def support_list(request):
 @workspace_view(kinds=(Kind.CUSTOMER,), permission="support.open")
 @require_http_methods(["GET", "POST"])
 def support_new(request):
-    from apps.subscriptions.selectors import subscription_list
-
     subscriptions = subscription_list(organization=request.organization)
     form = OpenRequestForm(request.POST or None, subscriptions=subscriptions,
                            initial={"subscription": request.GET.get("subscription")}
