@@ -3,9 +3,14 @@
 from django.core import signing
 from django.shortcuts import get_object_or_404
 
-from .models import Membership, TeamInvitation
+from .models import Membership, Organization, TeamInvitation
 
 TEAM_INVITATION_SALT = "organizations.team-invitation"
+
+
+def organization_get_by_slug(*, slug):
+    """The organization with this workspace slug, or None."""
+    return Organization.objects.filter(slug=slug).first()
 
 
 def membership_list(*, organization):
