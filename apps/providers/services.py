@@ -15,6 +15,7 @@ from apps.organizations.roles import Kind
 from apps.organizations.services import organization_create
 
 from .cache import directory_bump
+from .logos import placeholder_logo
 from .models import ProfileChangeRequest, ProposedLocation, Provider, ProviderListing, ProviderLogo
 from .validators import clean_company_name, clean_target_url
 
@@ -68,6 +69,11 @@ def logo_store(*, logo):
         sha256=logo.sha256, defaults={"png": logo.png, "width": logo.width,
                                       "height": logo.height})
     return stored
+
+
+def logo_store_placeholder(*, colour, accent):
+    """The stored placeholder mark in two colours (demo data): a rounded square with a disc."""
+    return logo_store(logo=placeholder_logo(colour, accent))
 
 
 def published_locations(provider):

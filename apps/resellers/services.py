@@ -14,6 +14,9 @@ from apps.organizations.services import membership_add, organization_create
 from .models import Reseller
 from .tasks import send_enrollment_decision, send_enrollment_received
 
+# The enrolment states reseller_create takes (demo data creates approved resellers).
+EnrollmentStatus = Reseller.EnrollmentStatus
+
 
 @transaction.atomic
 def reseller_create(*, name, country="", partner_id="", slug=None,
