@@ -38,4 +38,4 @@ def test_operator_approves_an_enrolment(client, operator):
     reseller = Reseller.objects.get(organization=applicant)
     assert reseller.enrollment_status == Reseller.EnrollmentStatus.APPROVED
     assert reseller.enrollment_decided_at is not None
-    assert "1 enrolment(s) approved." in response.content.decode()
+    assert "1 enrolment approved." in response.content.decode()

@@ -20,6 +20,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.audit.services import record
 from apps.catalog.models import Offer
@@ -63,7 +64,8 @@ def _check_lines(lines):
         if not isinstance(quantity, int) or not (
                 offer.min_licenses <= quantity <= offer.max_licenses):
             raise DomainError(
-                _("%(offer)s needs %(min)s to %(max)s licenses.")
+                ngettext("%(offer)s needs %(min)s to %(max)s license.",
+                         "%(offer)s needs %(min)s to %(max)s licenses.", offer.max_licenses)
                 % {"offer": offer.name, "min": offer.min_licenses, "max": offer.max_licenses},
                 field="offers")
         checked.append((offer, quantity))
@@ -257,8 +259,10 @@ def _customer_admin(order, customer):
         return user  # made by an earlier run of this order: its password stays as handed over
     password = temporary_password()
     expires = timezone.now() + timedelta(days=settings.PORTAL_TEMPORARY_PASSWORD_DAYS)
+    # The customer's Language is its admin's: the portal and its mail speak it to them.
     user = User.objects.create_user(email=username, password=password, must_change_password=True,
-                                    password_expires_at=expires, last_organization=organization)
+                                    password_expires_at=expires, last_organization=organization,
+                                    language=customer.language)
     # The address is in the platform's own customer domain: nothing to verify by mail.
     EmailAddress.objects.create(user=user, email=username, verified=True, primary=True)
     Membership.objects.create(user=user, organization=organization, role=Role.ADMIN)

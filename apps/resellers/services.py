@@ -8,10 +8,12 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext, override
 from django.utils.translation import gettext as _
 
 from apps.audit.services import record
 from apps.errors import DomainError
+from apps.i18n import portal_language, recipient_languages
 from apps.organizations.models import Membership
 from apps.organizations.roles import Kind, Role
 from apps.organizations.services import organization_create
@@ -49,7 +51,9 @@ def reseller_enrol(*, user=None, email=None, password=None, company_name, countr
             # The view answers as if it worked and mails the owner: no account enumeration.
             raise DomainError(_("An account with this email address exists. Sign in first, "
                               "then enrol."), field="email", code="account_exists")
-        user = User.objects.create_user(email=email, password=password)
+        # The language of the enrolment page is the new account's (its mail speaks it).
+        user = User.objects.create_user(email=email, password=password,
+                                        language=portal_language(get_language()) or "")
         # Verified by allauth's confirmation mail, which the view sends after the commit.
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
     organization = reseller_create(
@@ -115,8 +119,12 @@ def invitation_default_draft(invitation):
     """Subject and body of the draft e-mail, with the personalized link in the body."""
     context = {"invitation": invitation, "provider": invitation.provider,
                "link": invitation_link(invitation)}
-    subject = render_to_string("emails/partnership_request_subject.txt", context).strip()
-    body = render_to_string("emails/partnership_request_draft.txt", context).strip() + "\n"
+    # In the language the mail will go out in: the recipient's saved one, or (a new
+    # address) the provider user's, as the mail task decides too.
+    language = recipient_languages([invitation.email], fallback=get_language())[invitation.email]
+    with override(language):
+        subject = render_to_string("emails/partnership_request_subject.txt", context).strip()
+        body = render_to_string("emails/partnership_request_draft.txt", context).strip() + "\n"
     return subject, body
 
 
@@ -172,7 +180,9 @@ def _queue_send(invitation, actor, request, action):
 
     now = timezone.now()
     if invitation.send_count >= settings.PORTAL_PARTNERSHIP_MAX_SENDS:
-        raise DomainError(_("This request has been sent %(n)d times, the most allowed.")
+        raise DomainError(ngettext("This request has been sent %(n)d time, the most allowed.",
+                                   "This request has been sent %(n)d times, the most allowed.",
+                                   invitation.send_count)
                           % {"n": invitation.send_count}, code="rate_limited")
     wait = settings.PORTAL_PARTNERSHIP_RESEND_SECONDS
     if invitation.last_requested_at and now - invitation.last_requested_at < timedelta(

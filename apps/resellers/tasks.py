@@ -9,6 +9,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.i18n import user_language
 from apps.mail import send_templated, sender_on_behalf_of
 
 from .models import PartnershipInvitation, Reseller
@@ -39,6 +40,8 @@ def send_partnership_invitation(self, invitation_id):
             to=[invitation.email],
             from_email=sender_on_behalf_of(invitation.provider.name),
             reply_to=[invitation.created_by.email] if invitation.created_by else None,
+            # A new address reads it in the language of whoever asked (as its draft).
+            language=user_language(invitation.created_by),
         )
     except TRANSIENT as error:
         # Give the claim back so the retry sends it, and show the problem on the row.
@@ -125,8 +128,9 @@ def send_relationship_notice(relationship_id):
 
 @shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True,
              max_retries=MAX_RETRIES)
-def send_enrollment_account_exists(email):
-    """Someone enrolled with an address that has an account: tell its owner how to enrol."""
+def send_enrollment_account_exists(email, language=None):
+    """Someone enrolled with an address that has an account: tell its owner how to enrol
+    (in the account's language, else that of the enrolment page)."""
     link = settings.PORTAL_BASE_URL + reverse("account_login") + "?next=" + reverse("enrol")
-    send_templated("enrollment_account_exists", {"link": link}, to=[email])
+    send_templated("enrollment_account_exists", {"link": link}, to=[email], language=language)
     return "sent"

@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -324,7 +325,8 @@ def enrol(request):
                 # Answer as a new sign-up would, and tell the address's owner by mail.
                 from .tasks import send_enrollment_account_exists
 
-                send_enrollment_account_exists.delay(data["email"].strip().lower())
+                send_enrollment_account_exists.delay(data["email"].strip().lower(),
+                                                     get_language())
                 return redirect("account_email_verification_sent")
         else:
             if next_url:
@@ -366,7 +368,7 @@ def relationship_new(request, customer_id):
         except DomainError as error:
             error.add_to_form(form)
         else:
-            messages.success(request, _("Request sent: %(customer)s's admin approves or "
+            messages.success(request, _("Request sent: the admin of %(customer)s approves or "
                                         "declines it.") % {"customer": customer.organization.name})
             return redirect("resellers:relationship_new", org_slug=provider.slug,
                             customer_id=customer.pk)

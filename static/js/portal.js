@@ -2,6 +2,9 @@
 (function () {
   "use strict";
 
+  // Strings of this file come from the JavaScript catalog (/i18n/js/, loaded before it).
+  const gettext = window.gettext || ((text) => text);
+
   // Move focus to the first invalid field so keyboard and screen-reader users land on the error.
   function focusFirstError(root) {
     const invalid = root.querySelector(".is-invalid");
@@ -17,10 +20,10 @@
     const done = () => {
       const original = button.dataset.originalLabel || button.textContent;
       button.dataset.originalLabel = original;
-      button.textContent = button.dataset.copiedLabel || "Copied";
+      button.textContent = button.dataset.copiedLabel || gettext("Copied");
       button.classList.add("copied");
       const status = document.getElementById(button.dataset.copyStatus || "copy-status");
-      if (status) status.textContent = button.dataset.copiedLabel || "Copied";
+      if (status) status.textContent = button.dataset.copiedLabel || gettext("Copied");
       setTimeout(() => { button.textContent = original; button.classList.remove("copied"); }, 4000);
     };
     if (navigator.clipboard && window.isSecureContext) {
