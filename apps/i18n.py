@@ -1,15 +1,34 @@
 """The portal's languages: which one a person gets, and their names and codes in pages.
 
 Templates get `html_lang` and `portal_languages` from the context processor here, and the
-filters `html_lang` and `language_name` everywhere (a builtin library, see settings).
+filters `html_lang` and `native_language_name` everywhere (a builtin library, see settings).
 """
 
 from django import template
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import translation
+from django.utils.translation import gettext_noop
 
 register = template.Library()
+
+# Country names that django-countries' own Chinese catalog leaves untranslated: marked here
+# so that our catalog (which comes first) supplies them. The country lists show them all.
+COUNTRY_NAMES_MISSING_UPSTREAM = [
+    gettext_noop("Bahamas (The)"),
+    gettext_noop("Democratic Republic of the Congo"),
+    gettext_noop("Eswatini"),
+    gettext_noop("Falkland Islands (Malvinas)"),
+    gettext_noop("Micronesia"),
+    gettext_noop("Netherlands (Kingdom of the)"),
+    gettext_noop("North Macedonia"),
+    gettext_noop("Palestine"),
+    gettext_noop("Saint Helena"),
+    gettext_noop("South Georgia"),
+    gettext_noop("Tanzania, the United Republic of"),
+    gettext_noop("Türkiye"),
+    gettext_noop("Vatican City"),
+]
 
 
 def portal_language(code):
@@ -39,7 +58,7 @@ def current_html_lang():
 
 
 @register.filter
-def language_name(code):
+def native_language_name(code):
     """A language as it names itself ('简体中文'); an unknown code as it is."""
     known = portal_language(code)
     return dict(settings.LANGUAGES)[known] if known else (code or "")

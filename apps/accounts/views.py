@@ -1,5 +1,6 @@
 """Account pages that allauth does not provide."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -39,6 +40,10 @@ def set_language(request):
     CSRF token: the public directory is cached for everyone and carries none. Changing a
     signed-in user's account does need one.
     """
+    if (request.POST.get("language") or "").lower() not in dict(settings.LANGUAGES):
+        # Only the portal's languages: Django would set the cookie for any it has files for.
+        request.POST = request.POST.copy()
+        request.POST.pop("language", None)
     if request.user.is_authenticated:
         return _set_saved_language(request)
     return i18n.set_language(request)
