@@ -4,6 +4,9 @@ Templates get `html_lang` and `portal_languages` from the context processor here
 filters `html_lang` and `native_language_name` everywhere (a builtin library, see settings).
 """
 
+from decimal import Decimal
+
+from babel.numbers import format_currency
 from django import template
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -62,6 +65,26 @@ def native_language_name(code):
     """A language as it names itself ('简体中文'); an unknown code as it is."""
     known = portal_language(code)
     return dict(settings.LANGUAGES)[known] if known else (code or "")
+
+
+def format_money(amount, currency, language=None):
+    """An amount with its currency, in the language's number style: '1,234.50 USD'.
+
+    Always the ISO code (a bare '$' could be any dollar), after the number, with the
+    currency's own decimals (JPY none). Babel's CLDR data knows each locale's separators.
+    """
+    if amount is None or amount == "":
+        return ""
+    locale = translation.to_locale(language or translation.get_language()
+                                   or settings.LANGUAGE_CODE)
+    return format_currency(Decimal(amount), currency, format="#,##0.00 ¤¤", locale=locale,
+                           currency_digits=True)
+
+
+@register.filter
+def money(amount, currency):
+    """{{ amount|money:currency }}: see format_money."""
+    return format_money(amount, currency)
 
 
 def user_language(user):

@@ -231,6 +231,8 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 USE_I18N = True
+# One date style and one date-and-time style per language (partnercenter/formats/).
+FORMAT_MODULE_PATH = ["partnercenter.formats"]
 TIME_ZONE = "UTC"
 USE_TZ = True
 
