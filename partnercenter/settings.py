@@ -183,7 +183,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Partner Center] "
+# The subject prefix of allauth's mails is "[Partner Center] " in the recipient's language
+# (apps.accounts.adapters.AccountAdapter.format_email_subject).
 ACCOUNT_ADAPTER = "apps.accounts.adapters.AccountAdapter"
 # Failed sign-ins are limited per address and per account; the sixth wrong password
 # inside the window is refused without being checked.

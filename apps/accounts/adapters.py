@@ -57,6 +57,9 @@ class AccountAdapter(DefaultAccountAdapter):
         with translation.override(language):
             super().send_mail(template_prefix, email, context)
 
+    def format_email_subject(self, subject):
+        return f"[{_('Partner Center')}] {subject}"
+
     def pre_login(self, request, user, **kwargs):
         if temporary_password_expired(user):
             from allauth.account.internal.stagekit import clear_login

@@ -115,3 +115,15 @@ def test_the_top_bar_names_the_current_language(client, provider_admin_en):
     assert '<span lang="zh-Hans">简体中文</span>' in html
     assert 'aria-current="true">简体中文</button>' in html
     assert 'lang="en" class="dropdown-item">English</button>' in html
+
+
+def test_allauths_mail_speaks_the_accounts_language(client, provider):
+    from django.core import mail
+
+    factories.member(provider, Role.ADMIN, email="zhao@contoso.test", language="zh-hans")
+    client.post("/accounts/password/reset/", {"email": "zhao@contoso.test"},
+                headers={"accept-language": "en"})
+    message = mail.outbox[-1]
+    assert message.to == ["zhao@contoso.test"]
+    assert message.subject.startswith("[合作伙伴中心] ")
+    assert "密码" in message.body
