@@ -2,8 +2,12 @@
 (function () {
   "use strict";
 
-  // Strings of this file come from the JavaScript catalog (/i18n/js/, loaded before it).
-  const gettext = window.gettext || ((text) => text);
+  // Strings of this file come from the JavaScript catalog (/i18n/js/). It loads async, so
+  // it never delays the page's start (htmx waits for DOMContentLoaded): look it up when a
+  // string is needed, in English until it has arrived.
+  function gettext(text) {
+    return typeof window.gettext === "function" ? window.gettext(text) : text;
+  }
 
   // Move focus to the first invalid field so keyboard and screen-reader users land on the error.
   function focusFirstError(root) {
