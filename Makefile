@@ -39,17 +39,18 @@ test: venv compilemessages
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m tests.services $(PYTEST_ARGS)
 
-# The catalogs (locale/README.md). `messages` needs GNU gettext (xgettext, msgmerge) and
-# brings every .po up to date with the code; tests/test_translations.py runs it on a copy
-# and fails when it would change a msgid, or when an entry is untranslated or fuzzy.
+# The catalogs (README.md, Languages). `messages` needs GNU gettext (xgettext, msgmerge)
+# and brings every .po up to date with the code, locations by file only (no churn when
+# lines move); tests/test_translations.py runs it on a copy and fails when it would change
+# a msgid, or when an entry is untranslated or fuzzy.
 MESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=static/vendor \
 	--ignore=staticfiles --ignore=media --ignore=tests --ignore=benchmarks
 LOCALES := zh_Hans
 
 messages:
-	$(PY) manage.py makemessages --domain=django --no-obsolete $(MESSAGES_IGNORE) \
+	$(PY) manage.py makemessages --domain=django --no-obsolete --add-location=file $(MESSAGES_IGNORE) \
 	  $(addprefix --locale=,$(LOCALES))
-	$(PY) manage.py makemessages --domain=djangojs --no-obsolete $(MESSAGES_IGNORE) \
+	$(PY) manage.py makemessages --domain=djangojs --no-obsolete --add-location=file $(MESSAGES_IGNORE) \
 	  $(addprefix --locale=,$(LOCALES))
 
 # The .mo files are built, not committed: Babel compiles them (no gettext needed), and

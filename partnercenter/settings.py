@@ -224,7 +224,7 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 
 # The portal's languages, each named in itself (the language switch shows these names).
 # The catalogs live in locale/<locale>/LC_MESSAGES/{django,djangojs}.po; `make messages`
-# extracts, the .mo files are compiled from them (see locale/README.md).
+# extracts, the .mo files are compiled from them (README.md, Languages).
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
