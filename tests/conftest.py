@@ -1,5 +1,8 @@
 """Fixtures shared by the whole suite: fast hashing, a clean cache, and the named people."""
 
+import runpy
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
 
@@ -8,6 +11,14 @@ from tests import factories
 
 # The real-worker fixture (`celery_worker`) for every test that asks for it.
 pytest_plugins = ["tests.worker"]
+
+CATALOGS = Path(__file__).resolve().parent.parent / "locale" / "catalogs.py"
+
+
+def pytest_sessionstart(session):
+    # The .mo files are built from the committed .po files (make test does it too): a run
+    # started some other way still sees the current translations.
+    runpy.run_path(str(CATALOGS))["compile_all"]()
 
 
 @pytest.fixture(autouse=True)

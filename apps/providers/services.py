@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_countries import countries
 
 from apps.audit.services import record
@@ -58,7 +59,8 @@ def _validated(company_name, locations):
         raise DomainError(_("Give at least one location with its target URL."),
                           field="locations")
     if len(cleaned) > MAX_LOCATIONS:
-        raise DomainError(_("Give at most %(n)d locations.") % {"n": MAX_LOCATIONS},
+        raise DomainError(ngettext("Give at most %(n)d location.", "Give at most %(n)d locations.",
+                                   MAX_LOCATIONS) % {"n": MAX_LOCATIONS},
                           field="locations")
     return company_name, sorted(cleaned)
 
