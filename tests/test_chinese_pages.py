@@ -9,13 +9,13 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from apps.resellers.tokens import invitation_link
 from django.core.management import call_command
 
 from apps.customers.models import Customer
 from apps.organizations.models import Organization
-from apps.resellers.models import Partnership
-from apps.resellers.services import invitation_create
+from apps.partnerships.models import Partnership
+from apps.partnerships.services import invitation_create
+from apps.partnerships.tokens import invitation_link
 from apps.subscriptions.models import Subscription
 from tests import factories
 

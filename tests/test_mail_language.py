@@ -9,7 +9,7 @@ from django.utils import translation
 from apps.mail import send_templated
 from apps.organizations.roles import Role
 from apps.organizations.services import team_invitation_create
-from apps.resellers.services import invitation_create, invitation_send
+from apps.partnerships.services import invitation_create, invitation_send
 from tests import factories
 
 

@@ -37,9 +37,8 @@ def dashboard_menu(page, entry):
 
 
 def test_request_a_partnership_then_accept(live_server, page, demo):
-    from apps.resellers.tokens import invitation_link
-
-    from apps.resellers.models import PartnershipInvitation
+    from apps.partnerships.models import PartnershipInvitation
+    from apps.partnerships.tokens import invitation_link
 
     sign_in(page, live_server, "provider@contoso.test", demo)
     dashboard_menu(page, "间接经销商")
