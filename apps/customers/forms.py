@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from apps.forms import declared_field
 from apps.partnerships.selectors import partnered_resellers
 
 from .selectors import admin_username, domain_prefix_available
@@ -83,10 +84,11 @@ class CustomerDetailsForm(forms.Form):
 
     def __init__(self, *args, provider, domain_check_url=None, suffix="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reseller"].queryset = partnered_resellers(provider=provider)
-        self.fields["country"].choices = [("", _t("Choose a country"))] + [
-            (code, name) for code, name in countries]
-        self.fields["language"].choices = sorted(
+        declared_field(self, "reseller", forms.ModelChoiceField).queryset = (
+            partnered_resellers(provider=provider))
+        declared_field(self, "country", forms.ChoiceField).choices = [
+            ("", _t("Choose a country"))] + [(code, name) for code, name in countries]
+        declared_field(self, "language", forms.ChoiceField).choices = sorted(
             ((code, _t(name)) for code, name in global_settings.LANGUAGES),
             key=lambda choice: str(choice[1]))
         prefix = self.fields["domain_prefix"]
@@ -133,7 +135,8 @@ class SubscriptionsForm(forms.Form):
     def __init__(self, *args, offers, **kwargs):
         super().__init__(*args, **kwargs)
         self.offer_list = list(offers)
-        self.fields["offers"].choices = [(str(offer.pk), offer.name) for offer in self.offer_list]
+        declared_field(self, "offers", forms.ChoiceField).choices = [
+            (str(offer.pk), offer.name) for offer in self.offer_list]
         for offer in self.offer_list:
             self.fields[self.licenses_name(offer)] = forms.IntegerField(
                 label=_("Licenses"), required=False, min_value=offer.min_licenses,
@@ -153,7 +156,8 @@ class SubscriptionsForm(forms.Form):
         return f"licenses_{offer.pk}"
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()  # Form.clean() returns cleaned_data; the stubs allow None
+        cleaned = self.cleaned_data
         chosen = set(cleaned.get("offers") or [])
         for offer in self.offer_list:
             name = self.licenses_name(offer)
@@ -202,4 +206,5 @@ class NewSubscriptionForm(SubscriptionsForm):
 
     def __init__(self, *args, offers, provider, **kwargs):
         super().__init__(*args, offers=offers, **kwargs)
-        self.fields["reseller"].queryset = partnered_resellers(provider=provider)
+        declared_field(self, "reseller", forms.ModelChoiceField).queryset = (
+            partnered_resellers(provider=provider))

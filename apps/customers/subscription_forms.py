@@ -7,6 +7,8 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.forms import declared_field
+
 from .forms import ResellerChoiceField
 
 
@@ -34,7 +36,7 @@ class SupportContactForm(forms.Form):
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["support_contact"].queryset = choices
+        declared_field(self, "support_contact", forms.ModelChoiceField).queryset = choices
 
 
 class ResellerOfRecordForm(forms.Form):
@@ -46,7 +48,7 @@ class ResellerOfRecordForm(forms.Form):
 
     def __init__(self, *args, resellers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reseller_of_record"].queryset = resellers
+        declared_field(self, "reseller_of_record", forms.ModelChoiceField).queryset = resellers
 
 
 class LicensesForm(ChangeForm):
@@ -93,7 +95,7 @@ class UpgradeForm(ChangeForm):
 
     def __init__(self, *args, offers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["offer"].queryset = offers
+        declared_field(self, "offer", forms.ModelChoiceField).queryset = offers
 
 
 class AutoRenewForm(ChangeForm):

@@ -199,7 +199,7 @@ STEP_TEMPLATES = {
     "review": "customers/new_review.html",
 }
 # Where a DomainError from the service is shown.
-FIELD_STEPS = {"offers": "subscriptions"}
+FIELD_STEPS: dict[str | None, str] = {"offers": "subscriptions"}
 
 
 class NewCustomerWizard(NamedUrlSessionWizardView):
