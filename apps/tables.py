@@ -45,7 +45,7 @@ class DeferredJoinPaginator(Paginator):
         found = {record.pk: record for record in queryset.order_by().filter(pk__in=keys)}
         records = [found[key] for key in keys if key in found]
         # Paginator._get_page makes the Page (Django's hook for it; the stubs leave it out).
-        return self._get_page(  # type: ignore[attr-defined]
+        return self._get_page(  # type: ignore[attr-defined, no-any-return]
             BoundRows(data=records, table=rows.table), number, self)
 
 

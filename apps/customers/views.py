@@ -161,7 +161,9 @@ def add_subscription(request, customer_id):
                                             "in the list once they are set up."))
                 return redirect(subscriptions_url)
     else:
-        reseller = partnered_resellers(provider=provider).filter(pk=customer.reseller_id).first()
+        # A direct customer (no reseller): pk=None matches no row, the field starts empty.
+        reseller = (partnered_resellers(provider=provider)
+                    .filter(pk=customer.reseller_id).first())  # type: ignore[misc]
         form = make_form(initial={"reseller": reseller, "idempotency_key": uuid.uuid4()})
     return render(request, "customers/add_subscription.html", {
         "customer": customer, "form": form, "cancel_url": subscriptions_url,

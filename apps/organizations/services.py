@@ -1,6 +1,9 @@
 """Organization and team use cases: each one transaction, each audited."""
 
+from __future__ import annotations
+
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -14,8 +17,15 @@ from apps.errors import DomainError
 from .models import Membership, Organization, TeamInvitation
 from .roles import ROLES_BY_KIND, Kind, Role
 
+if TYPE_CHECKING:
+    from uuid import UUID
 
-def _unique_slug(name):
+    from django.http import HttpRequest
+
+    from apps.accounts.models import User
+
+
+def _unique_slug(name: str) -> str:
     base = slugify(name)[:60] or "org"
     slug, n = base, 1
     while Organization.objects.filter(slug=slug).exists():
@@ -24,19 +34,21 @@ def _unique_slug(name):
     return slug
 
 
-def organization_create(*, kind, name, country="", slug=None):
+def organization_create(*, kind: str, name: str, country: str = "",
+                        slug: str | None = None) -> Organization:
     return Organization.objects.create(kind=kind, name=name, country=country,
                                        slug=slug or _unique_slug(name))
 
 
-def organization_lock(organization):
+def organization_lock(organization: Organization) -> None:
     """Lock the organization's row until the caller's transaction ends: one submission at a
     time per provider, so that an idempotency check sees what a concurrent double click is
     creating."""
     Organization.objects.select_for_update().filter(pk=organization.pk).values_list("pk").first()
 
 
-def membership_add(*, organization, user, role, actor=None, request=None, audit=True):
+def membership_add(*, organization: Organization, user: User, role: str, actor: User | None = None,
+                   request: HttpRequest | None = None, audit: bool = True) -> Membership:
     """Add a member (no-op when already one). `audit=False`: the caller's use case records
     its own event (a new customer's admin: `customer.admin_created`)."""
     if role not in ROLES_BY_KIND[Kind(organization.kind)]:
@@ -49,13 +61,14 @@ def membership_add(*, organization, user, role, actor=None, request=None, audit=
     return membership
 
 
-def _lock_admins(organization):
+def _lock_admins(organization: Organization) -> list[UUID]:
     return list(Membership.objects.select_for_update()
                 .filter(organization=organization, role=Role.ADMIN).values_list("pk", flat=True))
 
 
 @transaction.atomic
-def membership_change_role(*, membership, role, actor, request=None):
+def membership_change_role(*, membership: Membership, role: str, actor: User,
+                           request: HttpRequest | None = None) -> Membership:
     organization = membership.organization
     if role not in ROLES_BY_KIND[Kind(organization.kind)]:
         raise DomainError(_("This role does not exist for this organization."), field="role")
@@ -75,7 +88,8 @@ def membership_change_role(*, membership, role, actor, request=None):
 
 
 @transaction.atomic
-def membership_remove(*, membership, actor, request=None):
+def membership_remove(*, membership: Membership, actor: User,
+                      request: HttpRequest | None = None) -> None:
     organization = membership.organization
     admins = _lock_admins(organization)
     if membership.role == Role.ADMIN and admins == [membership.pk]:
@@ -91,7 +105,8 @@ def membership_remove(*, membership, actor, request=None):
 
 
 @transaction.atomic
-def team_invitation_create(*, organization, email, role, invited_by, request=None):
+def team_invitation_create(*, organization: Organization, email: str, role: str,
+                           invited_by: User, request: HttpRequest | None = None) -> TeamInvitation:
     from .tasks import send_team_invitation
 
     email = email.strip().lower()
@@ -115,7 +130,8 @@ def team_invitation_create(*, organization, email, role, invited_by, request=Non
 
 
 @transaction.atomic
-def team_invitation_revoke(*, invitation, actor, request=None):
+def team_invitation_revoke(*, invitation: TeamInvitation, actor: User,
+                           request: HttpRequest | None = None) -> TeamInvitation:
     invitation = TeamInvitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != TeamInvitation.Status.PENDING:
         raise DomainError(_("This invitation is no longer pending."))
@@ -127,7 +143,8 @@ def team_invitation_revoke(*, invitation, actor, request=None):
 
 
 @transaction.atomic
-def team_invitation_accept(*, invitation, user, request=None):
+def team_invitation_accept(*, invitation: TeamInvitation, user: User,
+                           request: HttpRequest | None = None) -> Membership:
     invitation = (TeamInvitation.objects.select_for_update().select_related("organization")
                   .get(pk=invitation.pk))
     if invitation.status == TeamInvitation.Status.ACCEPTED:
@@ -154,7 +171,8 @@ def team_invitation_accept(*, invitation, user, request=None):
     return membership
 
 
-def _set_active(organization, *, active, refusal, action, actor, request):
+def _set_active(organization: Organization, *, active: bool, refusal: str, action: str,
+                actor: User, request: HttpRequest | None) -> Organization:
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     if organization.is_active == active:
         raise DomainError(refusal)
@@ -166,7 +184,8 @@ def _set_active(organization, *, active, refusal, action, actor, request):
 
 
 @transaction.atomic
-def organization_deactivate(*, organization, actor, request=None):
+def organization_deactivate(*, organization: Organization, actor: User,
+                            request: HttpRequest | None = None) -> Organization:
     """A platform operator closes a workspace: its members no longer reach it and it leaves
     every list of active organizations (directory, reseller choices). Nothing is deleted."""
     return _set_active(organization, active=False, refusal=_("Already inactive."),
@@ -174,6 +193,7 @@ def organization_deactivate(*, organization, actor, request=None):
 
 
 @transaction.atomic
-def organization_reactivate(*, organization, actor, request=None):
+def organization_reactivate(*, organization: Organization, actor: User,
+                            request: HttpRequest | None = None) -> Organization:
     return _set_active(organization, active=True, refusal=_("Already active."),
                        action="organization.reactivated", actor=actor, request=request)
