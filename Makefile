@@ -12,7 +12,7 @@ PORT ?= 8000
 
 help:
 	@echo "make run          set up, migrate, load demo data, serve on http://$(HOST):$(PORT)"
-	@echo "make test         lint + migrations check + the whole test suite"
+	@echo "make test         lint + type check + migrations check + the whole test suite"
 	@echo "make run-services like run, with PostgreSQL + Redis + a Celery worker and beat"
 
 $(VENV)/.synced: pyproject.toml uv.lock
@@ -36,6 +36,7 @@ lint: venv
 
 test: venv compilemessages
 	$(VENV)/bin/ruff check .
+	DEBUG=true $(VENV)/bin/mypy
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m tests.services $(PYTEST_ARGS)
 

@@ -5,12 +5,28 @@ through an action (or a form) that calls the owning app's service, which records
 event with the operator as actor.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth import get_permission_codename
+from django.db.models import Model
 from django.shortcuts import render
 from django.urls import reverse
 
 from apps.errors import DomainError
+
+if TYPE_CHECKING:
+    from django import forms
+    from django.db.models import QuerySet
+    from django.db.models.options import Options
+    from django.http import HttpRequest, HttpResponse
+    from django_stubs_ext import StrOrPromise
+
+_M = TypeVar("_M", bound=Model)
 
 
 class ReadOnlyAdminMixin:
@@ -24,22 +40,26 @@ class ReadOnlyAdminMixin:
     change permission, which the closed form no longer uses.
     """
 
-    def has_add_permission(self, request, obj=None):
+    opts: Options[Any]  # the ModelAdmin's (or inline's) this mixin comes before
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_operate_permission(self, request):
+    def has_operate_permission(self, request: HttpRequest) -> bool:
         opts = self.opts
         return request.user.has_perm(
             f"{opts.app_label}.{get_permission_codename('change', opts)}")
 
 
-def apply_to_each(modeladmin, request, queryset, *, act, done):
+def apply_to_each(modeladmin: admin.ModelAdmin[_M], request: HttpRequest,
+                  queryset: QuerySet[_M], *, act: Callable[[_M], object],
+                  done: StrOrPromise) -> None:
     """Run `act(obj)` (a service call) for each selected row. Rows a service refuses are
     reported one by one; `done` (with %(n)d) reports how many went through."""
     count = 0
@@ -53,8 +73,11 @@ def apply_to_each(modeladmin, request, queryset, *, act, done):
         modeladmin.message_user(request, done % {"n": count}, messages.SUCCESS)
 
 
-def reject_with_reason(modeladmin, request, queryset, *, form_class, action, title,
-                       explanation, describe, reject, done):
+def reject_with_reason(modeladmin: admin.ModelAdmin[_M], request: HttpRequest,
+                       queryset: QuerySet[_M], *, form_class: type[forms.Form], action: str,
+                       title: StrOrPromise, explanation: StrOrPromise,
+                       describe: Callable[[_M], object], reject: Callable[[_M, str], object],
+                       done: StrOrPromise) -> HttpResponse | None:
     """An intermediate page asks for the reason; then `reject(obj, reason)` runs for each
     selected row. Rows a service refuses are reported one by one; nothing else changes."""
     form = form_class(request.POST if "reason" in request.POST else None)
@@ -68,7 +91,7 @@ def reject_with_reason(modeladmin, request, queryset, *, form_class, action, tit
         **modeladmin.admin_site.each_context(request), "title": title, "form": form,
         "explanation": explanation, "action": action, "opts": meta,
         "items": [(obj.pk, describe(obj)) for obj in queryset],
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         "cancel_url": reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"),
     })
 

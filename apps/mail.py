@@ -1,7 +1,11 @@
 """E-mails as three templates: emails/<name>_subject.txt, _body.txt and _body.html, each
 rendered in its recipient's language (never the worker process's)."""
 
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
 from email.utils import formataddr, parseaddr
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -16,26 +20,28 @@ class OnBehalfOf:
     """'<name> via Partner Center <noreply@…>': the organization's name, our address, in the
     language of the mail it heads (rendered when the mail is)."""
 
-    def __init__(self, name):
+    def __init__(self, name: str) -> None:
         self.name = name
 
-    def __str__(self):
+    def __str__(self) -> str:
         _, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
         return formataddr((gettext("%(name)s via Partner Center") % {"name": self.name},
                            address))
 
 
-def sender_on_behalf_of(name):
+def sender_on_behalf_of(name: str) -> OnBehalfOf:
     return OnBehalfOf(name)
 
 
-def send_templated(name, context, *, to, from_email=None, reply_to=None, language=None):
+def send_templated(name: str, context: Mapping[str, Any], *, to: Sequence[str],
+                   from_email: str | OnBehalfOf | None = None,
+                   reply_to: Sequence[str] | None = None, language: str | None = None) -> None:
     """Send the mail `name` to the addresses `to`, one message per language among them.
 
     Each address gets the language saved on its account; an address without an account (an
     invitation to someone new) gets `language`, the sender's, else the default language.
     """
-    groups = {}
+    groups: dict[str, list[str]] = {}
     for address, address_language in recipient_languages(to, fallback=language).items():
         groups.setdefault(address_language, []).append(address)
     for group_language, addresses in groups.items():

@@ -4,11 +4,20 @@ No query string can break a table: junk sort keys are ignored, junk page numbers
 first (or the last) page, and the page size is ours, not the URL's.
 """
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django_tables2.rows import BoundRows
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
+    from django_htmx.middleware import HtmxDetails
+    from django_tables2 import Table
 
 PER_PAGE = 25
 
@@ -22,7 +31,7 @@ class DeferredJoinPaginator(Paginator):
     query here sorts and skips bare keys; the second computes 25 rows.
     """
 
-    def page(self, number):
+    def page(self, number: int | str) -> Page[Any]:
         rows = self.object_list
         queryset = getattr(getattr(rows, "data", None), "data", None)
         if not isinstance(rows, BoundRows) or not isinstance(queryset, QuerySet):
@@ -35,10 +44,12 @@ class DeferredJoinPaginator(Paginator):
         keys = list(queryset.values_list("pk", flat=True)[bottom:top])
         found = {record.pk: record for record in queryset.order_by().filter(pk__in=keys)}
         records = [found[key] for key in keys if key in found]
-        return self._get_page(BoundRows(data=records, table=rows.table), number, self)
+        # Paginator._get_page makes the Page (Django's hook for it; the stubs leave it out).
+        return self._get_page(  # type: ignore[attr-defined, no-any-return]
+            BoundRows(data=records, table=rows.table), number, self)
 
 
-def configure_table(request, table, *, per_page=PER_PAGE):
+def configure_table(request: HttpRequest, table: Table, *, per_page: int = PER_PAGE) -> Table:
     table.request = request
     order_by = [value for value in request.GET.getlist(table.prefixed_order_by_field)
                 if "\x00" not in value][:5]
@@ -59,21 +70,22 @@ def configure_table(request, table, *, per_page=PER_PAGE):
     return table
 
 
-def render_region(request, page_template, region_template, context):
+def render_region(request: HttpRequest, page_template: str, region_template: str,
+                  context: dict[str, Any]) -> HttpResponse:
     """The whole page, or (an htmx filter, sort or page change) just the table's region.
 
     htmx asks again with HX-History-Restore-Request when its history cache misses: that
     one gets the whole page. The response varies on HX-Request so that no cache hands a
     region to a plain request for the same URL.
     """
-    htmx = getattr(request, "htmx", None)
-    partial = bool(htmx) and not htmx.history_restore_request
+    htmx: HtmxDetails | None = getattr(request, "htmx", None)
+    partial = bool(htmx and not htmx.history_restore_request)
     response = render(request, region_template if partial else page_template,
                       {**context, "partial": partial})
     patch_vary_headers(response, ("HX-Request",))
     return response
 
 
-def clean_sort(request, table):
+def clean_sort(request: HttpRequest, table: Table) -> str:
     """The sort of the query string, for the filter form to keep (not a 500 on a NUL)."""
     return request.GET.get(table.prefixed_order_by_field, "")[:100].replace("\x00", "")

@@ -1,11 +1,13 @@
 """The portal user: signs in with an email address, has no username."""
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra_fields):
@@ -31,7 +33,8 @@ class UserManager(BaseUserManager):
 
 
 class User(AbstractUser):
-    username = None
+    # No user name: the email address is the sign-in name (AbstractUser's field is removed).
+    username = None  # type: ignore[assignment]
     email = models.EmailField(_("email address"), unique=True)
     must_change_password = models.BooleanField(
         _("must change password"),
@@ -57,9 +60,10 @@ class User(AbstractUser):
     )
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()
+    # The stubs expect auth's UserManager, whose methods take a username; ours takes none.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("user")

@@ -1,6 +1,9 @@
 """Account use cases."""
 
+from __future__ import annotations
+
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -15,9 +18,16 @@ from apps.errors import DomainError
 from .models import User
 from .passwords import temporary_password
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    # An organizations.Organization: organizations sits above accounts, which cannot name it.
+    Organization: TypeAlias = Any
+
 
 @transaction.atomic
-def user_set_new_password(*, user, password, request=None):
+def user_set_new_password(*, user: User, password: str,
+                          request: HttpRequest | None = None) -> User:
     """Replace a (temporary) password and lift the forced change."""
     user.set_password(password)
     user.must_change_password = False
@@ -28,7 +38,8 @@ def user_set_new_password(*, user, password, request=None):
     return user
 
 
-def _set_active(user, *, active, refusal, action, actor, request):
+def _set_active(user: User, *, active: bool, refusal: str, action: str, actor: User,
+                request: HttpRequest | None) -> User:
     from_db = User.objects.select_for_update().get(pk=user.pk)
     if from_db.is_active == active:
         raise DomainError(refusal)
@@ -40,7 +51,7 @@ def _set_active(user, *, active, refusal, action, actor, request):
 
 
 @transaction.atomic
-def user_deactivate(*, user, actor, request=None):
+def user_deactivate(*, user: User, actor: User, request: HttpRequest | None = None) -> User:
     """A platform operator stops an account: it can no longer sign in, and its open sessions
     end (an inactive user is not loaded from a session). Memberships and history stay."""
     if user.pk == actor.pk:
@@ -50,11 +61,13 @@ def user_deactivate(*, user, actor, request=None):
 
 
 @transaction.atomic
-def user_reactivate(*, user, actor, request=None):
+def user_reactivate(*, user: User, actor: User, request: HttpRequest | None = None) -> User:
     return _set_active(user, active=True, refusal=_("Already active."),
                        action="account.reactivated", actor=actor, request=request)
 @transaction.atomic
-def user_create_with_temporary_password(*, email, last_organization=None, language=""):
+def user_create_with_temporary_password(
+        *, email: str, last_organization: Organization | None = None,
+        language: str = "") -> tuple[User, str]:
     """A new account with a generated temporary password: returns (user, password).
 
     The password must be changed at first sign-in and stops working after
@@ -69,7 +82,10 @@ def user_create_with_temporary_password(*, email, last_organization=None, langua
         password_expires_at=expires, last_organization=last_organization, language=language)
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     return user, password
-def user_set_language(*, user, language, only_if_unset=False):
+
+
+def user_set_language(*, user: User, language: str | None,
+                      only_if_unset: bool = False) -> User:
     """Save the user's language when it is one of the portal's (else leave it). With
     `only_if_unset`, only a user who has none yet gets it (the first sign-in)."""
     language = (language or "").lower()

@@ -1,27 +1,45 @@
 """record(): the one way to write an audit event. Every write service calls it."""
 
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeAlias
+
 from .models import AuditEvent
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    # django-stubs' name for settings.AUTH_USER_MODEL: accounts sits above audit.
+    from django.contrib.auth.models import _User as User
+    from django.db.models import Model
+    from django.http import HttpRequest
+
+    # An organizations.Organization: organizations sits above audit, which cannot name it.
+    Organization: TypeAlias = Any
 
 # Keys whose values never reach the log, whatever a caller passes.
 _SECRET_KEYS = {"password", "secret", "token", "temporary_password", "key"}
 
 
-def _client_ip(request):
+def _client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
     return request.META.get("REMOTE_ADDR") or None
 
 
-def _mask(data):
+def _mask(data: Mapping[str, Any] | None) -> dict[str, Any]:
     return {k: ("***" if k.lower() in _SECRET_KEYS else v) for k, v in (data or {}).items()}
 
 
-def record(*, actor, organization, action, target=None, data=None, request=None):
+def record(*, actor: User | AnonymousUser | None, organization: Organization | None, action: str,
+           target: Model | None = None, data: Mapping[str, Any] | None = None,
+           request: HttpRequest | None = None) -> AuditEvent:
     """Append one event. `target` is any model instance (or None)."""
-    actor = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    user = actor if actor is not None and actor.is_authenticated else None
     return AuditEvent.objects.create(
-        actor=actor,
-        actor_email=actor.email if actor else "",
+        actor=user,
+        actor_email=user.email if user else "",
         organization=organization,
         action=action,
         target_type=target._meta.label_lower if target is not None else "",

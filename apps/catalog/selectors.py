@@ -1,18 +1,30 @@
 """Catalog reads."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from .models import Offer
 
+if TYPE_CHECKING:
+    from uuid import UUID
 
-def offers_active(*, ids):
+    from django.db.models import QuerySet
+
+
+def offers_active(*, ids: Iterable[UUID]) -> dict[UUID, Offer]:
     """The active offers among `ids`, by id (read inside the caller's transaction)."""
     return {offer.pk: offer for offer in Offer.objects.filter(pk__in=ids, is_active=True)}
 
 
-def offer_upgrade_target(*, offer_id, from_offer):
+def offer_upgrade_target(*, offer_id: UUID | None, from_offer: Offer) -> Offer | None:
     """The active offer `offer_id` when it is on `from_offer`'s upgrade path, else None."""
+    if offer_id is None:
+        return None
     return Offer.objects.filter(pk=offer_id, is_active=True, upgrades_from=from_offer).first()
 
 
-def offer_list_orderable():
+def offer_list_orderable() -> QuerySet[Offer]:
     """The active offers, the only ones that can be ordered, by name."""
     return Offer.objects.filter(is_active=True).order_by("name")

@@ -1,26 +1,37 @@
 """Catalog use cases: operators add and change offers in the admin, and the log says who."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from django.db import transaction
 
 from apps.audit.services import record
 
 from .models import Offer
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from apps.accounts.models import User
+
 # What an offer's audit event shows, before and after (text, so the log stores it as shown).
 _AUDITED = ["code", "name", "description", "billing_period", "term_months", "unit_price",
             "currency", "min_licenses", "max_licenses", "is_active"]
 
 
-def _values(offer):
+def _values(offer: Offer) -> dict[str, str | None]:
     return {name: str(getattr(offer, name)) for name in _AUDITED}
 
 
-def _upgrade_codes(offer):
+def _upgrade_codes(offer: Offer) -> list[str]:
     return sorted(offer.upgrades_to.values_list("code", flat=True))
 
 
 @transaction.atomic
-def offer_save(*, offer, actor, upgrades_to=None, request=None):
+def offer_save(*, offer: Offer, actor: User | None, upgrades_to: Iterable[Offer] | None = None,
+               request: HttpRequest | None = None) -> Offer:
     """Create `offer` or save its changes (validated by the caller's form). `upgrades_to`,
     when given, replaces the upgrade paths. The audit event lists each changed value, old
     and new; saving with nothing changed records nothing."""
@@ -46,7 +57,8 @@ def offer_save(*, offer, actor, upgrades_to=None, request=None):
 
 
 @transaction.atomic
-def offer_upsert(*, code, actor, upgrades_to=None, request=None, **values):
+def offer_upsert(*, code: str, actor: User | None, upgrades_to: Iterable[Offer] | None = None,
+                 request: HttpRequest | None = None, **values: Any) -> Offer:
     """The offer with `code`, created or given `values` (field name -> value), saved through
     offer_save: its log entry lists what changed, and nothing when nothing did."""
     offer = Offer.objects.select_for_update().filter(code=code).first() or Offer(code=code)

@@ -10,6 +10,7 @@ from django.utils.translation import get_language, gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from apps.forms import declared_field
 from apps.partnerships.selectors import partnered_resellers
 
 from .selectors import admin_username, domain_prefix_available
@@ -89,12 +90,14 @@ class CustomerDetailsForm(forms.Form):
 
     def __init__(self, *args, provider, domain_check_url=None, suffix="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reseller"].queryset = partnered_resellers(provider=provider)
-        self.fields["country"].choices = [("", gettext("Choose a country"))] + [
-            (code, name) for code, name in countries]
+        declared_field(self, "reseller", forms.ModelChoiceField).queryset = (
+            partnered_resellers(provider=provider))
+        declared_field(self, "country", forms.ChoiceField).choices = [
+            ("", gettext("Choose a country"))] + [(code, name) for code, name in countries]
         # The portal's languages, each named in itself; the page's language comes first.
-        self.fields["language"].choices = list(settings.LANGUAGES)
-        self.fields["language"].initial = _portal_language(get_language())
+        language = declared_field(self, "language", forms.ChoiceField)
+        language.choices = list(settings.LANGUAGES)
+        language.initial = _portal_language(get_language())
         prefix = self.fields["domain_prefix"]
         # Help text is rendered as HTML: escape the <prefix> placeholder.
         prefix.help_text = escape(prefix.help_text % {"suffix": suffix})
@@ -139,7 +142,8 @@ class SubscriptionsForm(forms.Form):
     def __init__(self, *args, offers, **kwargs):
         super().__init__(*args, **kwargs)
         self.offer_list = list(offers)
-        self.fields["offers"].choices = [(str(offer.pk), offer.name) for offer in self.offer_list]
+        declared_field(self, "offers", forms.ChoiceField).choices = [
+            (str(offer.pk), offer.name) for offer in self.offer_list]
         for offer in self.offer_list:
             self.fields[self.licenses_name(offer)] = forms.IntegerField(
                 label=_("Licenses"), required=False, min_value=offer.min_licenses,
@@ -164,7 +168,8 @@ class SubscriptionsForm(forms.Form):
         return f"licenses_{offer.pk}"
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()  # Form.clean() returns cleaned_data; the stubs allow None
+        cleaned = self.cleaned_data
         chosen = set(cleaned.get("offers") or [])
         for offer in self.offer_list:
             name = self.licenses_name(offer)
@@ -213,4 +218,5 @@ class NewSubscriptionForm(SubscriptionsForm):
 
     def __init__(self, *args, offers, provider, **kwargs):
         super().__init__(*args, offers=offers, **kwargs)
-        self.fields["reseller"].queryset = partnered_resellers(provider=provider)
+        declared_field(self, "reseller", forms.ModelChoiceField).queryset = (
+            partnered_resellers(provider=provider))

@@ -1,5 +1,9 @@
 """Customer reads: a provider sees its customers, a reseller the customers delegated to it."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
@@ -13,8 +17,15 @@ from apps.subscriptions.selectors import subscription_totals
 
 from .models import Customer
 
+if TYPE_CHECKING:
+    from uuid import UUID
 
-def customer_list(*, organization):
+    from django.db.models import QuerySet
+
+    from apps.organizations.models import Organization
+
+
+def customer_list(*, organization: Organization) -> QuerySet[Customer]:
     """The customers an organization sees, with their open subscriptions and active licenses.
 
     The counts are correlated subqueries rather than a join with GROUP BY: PostgreSQL then
@@ -33,7 +44,7 @@ def customer_list(*, organization):
             .order_by("organization__name", "pk"))
 
 
-def customer_reseller_choices(*, provider):
+def customer_reseller_choices(*, provider: Organization) -> QuerySet[Organization]:
     """The resellers the Customers page filters by: partnered ones, and any reseller still
     delegated one of the provider's customers (a partnership may have ended)."""
     partnered = active_partnerships(provider=provider).filter(reseller=OuterRef("pk"))
@@ -43,7 +54,7 @@ def customer_reseller_choices(*, provider):
             .only("pk", "name").order_by("name"))
 
 
-def customer_get(*, organization, pk):
+def customer_get(*, organization: Organization, pk: UUID) -> Customer:
     """One customer as its provider, or as the reseller it is delegated to, sees it; else 404.
 
     A reseller's delegated access starts when provisioning completes (status active).
@@ -57,19 +68,19 @@ def customer_get(*, organization, pk):
     return get_object_or_404(qs.select_related("organization", "provider", "reseller"), pk=pk)
 
 
-def admin_username(domain_prefix):
+def admin_username(domain_prefix: str) -> str:
     """The customer admin's sign-in name: admin@<prefix>.<CUSTOMER_DOMAIN_SUFFIX>."""
     return f"admin@{domain_prefix}.{settings.CUSTOMER_DOMAIN_SUFFIX}"
 
 
-def domain_prefix_available(prefix):
+def domain_prefix_available(prefix: str) -> bool:
     """True when no customer has the prefix and no account has its admin user name."""
     if Customer.objects.filter(domain_prefix__iexact=prefix).exists():
         return False
     return not get_user_model().objects.filter(email__iexact=admin_username(prefix)).exists()
 
 
-def customer_for_organization(*, organization):
+def customer_for_organization(*, organization: Organization) -> Customer:
     """The customer record of a customer organization, with its provider's and reseller's
     details (its Partners page)."""
     return (Customer.objects.select_related("provider", "provider__provider", "reseller",

@@ -2,6 +2,11 @@
 an order through apps.orders.services), a customer's status and its delegated reseller.
 Each is one transaction."""
 
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -24,17 +29,30 @@ from .selectors import admin_username, domain_prefix_available
 # The states customer_create takes (demo data creates active customers).
 CustomerStatus = Customer.Status
 
+if TYPE_CHECKING:
+    from uuid import UUID
 
-def _taken(prefix):
+    from django.http import HttpRequest
+
+    from apps.accounts.models import User
+    from apps.catalog.models import Offer
+    from apps.orders.models import Order
+    from apps.organizations.models import Organization
+
+
+def _taken(prefix: str) -> DomainError:
     return DomainError(_("%(username)s is already taken. Choose another domain prefix.")
                        % {"username": admin_username(prefix)}, field="domain_prefix")
 
 
 @transaction.atomic
-def customer_create(*, provider, reseller, company_name, domain_prefix, country="", city="",
-                    postal_code="", street="", contact_first_name="", contact_last_name="",
-                    contact_email="", contact_phone="", language="en",
-                    status=Customer.Status.PROVISIONING, actor, request=None):
+def customer_create(*, provider: Organization, reseller: Organization | None,
+                    company_name: str, domain_prefix: str, country: str = "", city: str = "",
+                    postal_code: str = "", street: str = "", contact_first_name: str = "",
+                    contact_last_name: str = "", contact_email: str = "",
+                    contact_phone: str = "", language: str = "en",
+                    status: str = Customer.Status.PROVISIONING, actor: User | None,
+                    request: HttpRequest | None = None) -> Customer:
     """A customer organization of `provider`, delegated to `reseller` (or direct when None)."""
     prefix = domain_prefix.strip().lower()
     if not domain_prefix_available(prefix):
@@ -60,7 +78,7 @@ def customer_create(*, provider, reseller, company_name, domain_prefix, country=
     return customer
 
 
-def _check_reseller(provider, reseller):
+def _check_reseller(provider: Organization, reseller: Organization | None) -> None:
     if reseller is not None and not partnered_resellers(provider=provider).filter(
             pk=reseller.pk).exists():
         raise DomainError(_("Choose one of your partnered indirect resellers."),
@@ -68,8 +86,10 @@ def _check_reseller(provider, reseller):
 
 
 @transaction.atomic
-def customer_submit(*, provider, reseller, customer_details, lines, idempotency_key,
-                    submitted_by, request=None):
+def customer_submit(*, provider: Organization, reseller: Organization | None,
+                    customer_details: Mapping[str, Any], lines: Sequence[tuple[Offer, int]],
+                    idempotency_key: UUID, submitted_by: User,
+                    request: HttpRequest | None = None) -> Order:
     """The New customer wizard's Submit: the customer (provisioning), its order and the
     order's lines; provisioned once the transaction commits. Returns the order.
 
@@ -92,8 +112,12 @@ def customer_submit(*, provider, reseller, customer_details, lines, idempotency_
 
 
 @transaction.atomic
-def customer_order_subscriptions(*, provider, customer, reseller, lines, idempotency_key,
-                                 submitted_by, acting_organization=None, request=None):
+def customer_order_subscriptions(*, provider: Organization, customer: Customer,
+                                 reseller: Organization | None,
+                                 lines: Sequence[tuple[Offer, int]], idempotency_key: UUID,
+                                 submitted_by: User,
+                                 acting_organization: Organization | None = None,
+                                 request: HttpRequest | None = None) -> Order:
     """Add subscription's Submit: an order of new subscriptions for an active customer;
     provisioned once the transaction commits. Returns the order.
 
@@ -124,7 +148,7 @@ def customer_order_subscriptions(*, provider, customer, reseller, lines, idempot
 
 
 @transaction.atomic
-def customer_activate(*, customer):
+def customer_activate(*, customer: Customer) -> Customer:
     """Provisioning completed: the customer is active (and its delegated reseller's access
     begins)."""
     customer.status = Customer.Status.ACTIVE
@@ -133,14 +157,14 @@ def customer_activate(*, customer):
 
 
 @transaction.atomic
-def customer_mark_failed(*, customer_id):
+def customer_mark_failed(*, customer_id: UUID) -> bool:
     """The customer's provisioning failed (a customer already active stays so)."""
     return bool(Customer.objects.filter(pk=customer_id, status=Customer.Status.PROVISIONING)
                 .update(status=Customer.Status.FAILED))
 
 
 @transaction.atomic
-def customer_mark_provisioning(*, customer_id):
+def customer_mark_provisioning(*, customer_id: UUID) -> bool:
     """The failed provisioning of the customer is tried again."""
     return bool(Customer.objects.filter(pk=customer_id, status=Customer.Status.FAILED)
                 .update(status=Customer.Status.PROVISIONING))
@@ -150,7 +174,8 @@ def customer_mark_provisioning(*, customer_id):
 
 
 @transaction.atomic
-def customer_delegate(*, customer, reseller, actor=None, request=None, audit=True):
+def customer_delegate(*, customer: Customer, reseller: Organization, actor: User | None = None,
+                      request: HttpRequest | None = None, audit: bool = True) -> Customer:
     """`reseller` becomes the customer's delegated admin (it may be already). The caller has
     checked that it may be (an active partnership). Audited in the reseller's log, unless
     the caller's own audit event says it already (`audit=False`)."""
@@ -164,7 +189,9 @@ def customer_delegate(*, customer, reseller, actor=None, request=None, audit=Tru
 
 
 @transaction.atomic
-def customer_undelegate(*, customer, actor=None, request=None, audit=True):
+def customer_undelegate(*, customer: Customer, actor: User | None = None,
+                        request: HttpRequest | None = None,
+                        audit: bool = True) -> Organization | None:
     """End the delegated access of the customer's reseller (the row is locked first); the
     reseller it had, or None when it had none. Audited in that reseller's log, unless the
     caller's own audit event says it already (`audit=False`)."""
@@ -181,7 +208,7 @@ def customer_undelegate(*, customer, actor=None, request=None, audit=True):
     return reseller
 
 
-def customers_undelegate_for(*, provider, reseller):
+def customers_undelegate_for(*, provider: Organization, reseller: Organization) -> int:
     """The partnership ended: every customer of `provider` that `reseller` manages is
     managed by the provider again. How many changed (the caller audits and holds the
     transaction)."""

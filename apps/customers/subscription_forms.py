@@ -8,6 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from apps.forms import declared_field
+
 from .forms import ResellerChoiceField
 
 
@@ -35,7 +37,7 @@ class SupportContactForm(forms.Form):
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["support_contact"].queryset = choices
+        declared_field(self, "support_contact", forms.ModelChoiceField).queryset = choices
 
 
 class ResellerOfRecordForm(forms.Form):
@@ -47,7 +49,7 @@ class ResellerOfRecordForm(forms.Form):
 
     def __init__(self, *args, resellers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reseller_of_record"].queryset = resellers
+        declared_field(self, "reseller_of_record", forms.ModelChoiceField).queryset = resellers
 
 
 class LicensesForm(ChangeForm):
@@ -96,7 +98,7 @@ class UpgradeForm(ChangeForm):
 
     def __init__(self, *args, offers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["offer"].queryset = offers
+        declared_field(self, "offer", forms.ModelChoiceField).queryset = offers
 
 
 class AutoRenewForm(ChangeForm):

@@ -42,8 +42,8 @@ class CustomerTable(tables.Table):
     # a reseller come last either way.
     @staticmethod
     def _then_by_company(queryset, field, is_descending):
-        key = F(field)
-        key = key.desc(nulls_last=True) if is_descending else key.asc(nulls_last=True)
+        column = F(field)
+        key = column.desc(nulls_last=True) if is_descending else column.asc(nulls_last=True)
         return queryset.order_by(key, "organization__name", "pk"), True
 
     def order_reseller(self, queryset, is_descending):

@@ -162,7 +162,9 @@ def add_subscription(request, customer_id):
                                             "in the list once they are set up."))
                 return redirect(subscriptions_url)
     else:
-        reseller = partnered_resellers(provider=provider).filter(pk=customer.reseller_id).first()
+        # A direct customer (no reseller): pk=None matches no row, the field starts empty.
+        reseller = (partnered_resellers(provider=provider)
+                    .filter(pk=customer.reseller_id).first())  # type: ignore[misc]
         form = make_form(initial={"reseller": reseller, "idempotency_key": uuid.uuid4()})
     return render(request, "customers/add_subscription.html", {
         "customer": customer, "form": form, "cancel_url": subscriptions_url,
@@ -200,7 +202,7 @@ STEP_TEMPLATES = {
     "review": "customers/new_review.html",
 }
 # Where a DomainError from the service is shown.
-FIELD_STEPS = {"offers": "subscriptions"}
+FIELD_STEPS: dict[str | None, str] = {"offers": "subscriptions"}
 
 
 class NewCustomerWizard(NamedUrlSessionWizardView):

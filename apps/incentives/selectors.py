@@ -4,12 +4,30 @@ Subscriptions sit below incentives; they are read through the reseller organizat
 reverse relation (`credited_subscriptions`), not through the subscriptions models.
 """
 
+from __future__ import annotations
+
 import calendar
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import DecimalField, ExpressionWrapper, F
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django_stubs_ext import WithAnnotations
 
-def incentive_subscriptions(*, reseller, month=None):
+    from apps.organizations.models import Organization
+    from apps.subscriptions.models import Subscription
+
+
+class IncentiveValue(TypedDict):
+    monthly_value: Decimal  # licenses x the offer's unit price
+
+
+def incentive_subscriptions(*, reseller: Organization,
+                            month: date | None = None
+                            ) -> QuerySet[WithAnnotations[Subscription, IncentiveValue]]:
     """Subscriptions the reseller is reseller of record for (its incentive-eligible ones).
 
     With `month` (a date on the month's first day), only those active during that month.

@@ -10,9 +10,8 @@ from .models import CredentialHandover, Order, OrderLine
 class OrderLineInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = OrderLine
     extra = 0
-    fields = ["offer", "quantity", "unit_price", "currency", "reseller_of_record",
-              "subscription"]
-    readonly_fields = fields
+    fields = readonly_fields = ("offer", "quantity", "unit_price", "currency",
+                                "reseller_of_record", "subscription")
 
 
 @admin.register(Order)
@@ -33,8 +32,8 @@ class OrderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class CredentialHandoverAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     # The encrypted secret is never shown, not even to operators.
     list_display = ["username", "order", "for_user", "created_at", "revealed_at", "purged_at"]
-    fields = ["username", "order", "for_user", "created_at", "revealed_at", "purged_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("username", "order", "for_user", "created_at", "revealed_at",
+                                "purged_at")
     list_select_related = ["order", "for_user"]
     search_fields = ["username", "for_user__email"]
 

@@ -8,6 +8,6 @@ from collections.abc import Callable
 on_order_submitted: list[Callable[[str], None]] = []
 
 
-def order_submitted(order_id):
+def order_submitted(order_id: str) -> None:
     for hook in on_order_submitted:
         hook(order_id)

@@ -1,6 +1,10 @@
 """Order reads, scoped to the provider asking (or to a customer its caller has scoped)."""
 
-from datetime import timedelta
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
@@ -11,22 +15,36 @@ from django.utils import timezone
 from apps.catalog.selectors import offer_list_orderable
 
 from .models import Order, OrderLine
-from .pricing import order_totals, price_lines
+from .pricing import PricedLine, order_totals, price_lines
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+    from uuid import UUID
+
+    from django.db.models import QuerySet
+
+    from apps.accounts.models import User
+    from apps.catalog.models import Offer
+    from apps.organizations.models import Organization
+
+    # customers.Customer: customers sits above orders, which cannot name it.
+    Customer: TypeAlias = Any
 
 
-def orderable_offers():
+def orderable_offers() -> QuerySet[Offer]:
     """The active offers, the only ones that can be ordered."""
     return offer_list_orderable()
 
 
-def order_preview(lines):
+def order_preview(
+        lines: Iterable[tuple[Offer, int]]) -> tuple[list[PricedLine], list[tuple[str, Decimal]]]:
     """(priced lines, totals per currency) for (offer, licenses) pairs at the catalog's
     current prices: the Review step, before an order exists."""
     priced = price_lines(lines)
     return priced, order_totals(priced)
 
 
-def order_list(*, provider):
+def order_list(*, provider: Organization) -> QuerySet[Order]:
     # A correlated count (not a join with GROUP BY): computed for the page's rows only.
     lines = (OrderLine.objects.filter(order=OuterRef("pk")).order_by().values("order")
              .annotate(n=Count("pk")).values("n")[:1])
@@ -37,7 +55,7 @@ def order_list(*, provider):
             .order_by("-submitted_at", "pk"))
 
 
-def order_get(*, provider, pk):
+def order_get(*, provider: Organization, pk: UUID) -> Order:
     lines = (OrderLine.objects.select_related("offer", "subscription", "previous_offer")
              .order_by("offer__name"))
     return get_object_or_404(
@@ -47,7 +65,8 @@ def order_get(*, provider, pk):
         pk=pk)
 
 
-def order_for_key(*, provider, idempotency_key, user, customer=None):
+def order_for_key(*, provider: Organization, idempotency_key: UUID, user: User,
+                  customer: Customer | None = None) -> Order | None:
     """The order a user already submitted with this key (for this customer), if any."""
     orders = Order.objects.filter(provider=provider, idempotency_key=idempotency_key,
                                   submitted_by=user)
@@ -56,7 +75,7 @@ def order_for_key(*, provider, idempotency_key, user, customer=None):
     return orders.first()
 
 
-def order_notices(*, customer):
+def order_notices(*, customer: Customer) -> QuerySet[Order]:
     """The customer's purchase orders still being provisioned, or failed: its Subscriptions
     page says so (and refreshes itself while one is pending)."""
     return (Order.objects.filter(customer=customer,
@@ -65,13 +84,13 @@ def order_notices(*, customer):
             .exclude(kind=Order.Kind.CHANGE).order_by("-submitted_at")[:5])
 
 
-def order_lines_unprovisioned(*, order):
+def order_lines_unprovisioned(*, order: Order) -> QuerySet[OrderLine]:
     """The purchase lines of an order that no subscription was made of yet."""
     return (order.lines.select_related("offer", "reseller_of_record")
             .filter(subscription__isnull=True))
 
 
-def order_stuck_ids(*, now=None, limit=200):
+def order_stuck_ids(*, now: datetime | None = None, limit: int = 200) -> list[UUID]:
     """Orders nobody is working on, oldest first: left submitted longer than
     PORTAL_ORDER_STUCK_SECONDS, or claimed by a run longer ago than the lease."""
     now = now or timezone.now()

@@ -9,10 +9,14 @@ transitions below. A temporary password is handed over once: it is encrypted by
 audited, mailed or passed to a task.
 """
 
+from __future__ import annotations
+
 import uuid
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.conf import settings
 from django.db import transaction
@@ -29,6 +33,22 @@ from apps.organizations.services import organization_lock
 from . import crypto, hooks
 from .models import CredentialHandover, Order, OrderLine
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpRequest
+
+    from apps.accounts.models import User
+    from apps.catalog.models import Offer
+    from apps.organizations.models import Organization
+
+    # customers.Customer and subscriptions.Subscription: both apps sit above orders, which
+    # cannot name them.
+    Customer: TypeAlias = Any
+    Subscription: TypeAlias = Any
+
+# (offer, licenses) of one line of an order.
+Line = tuple["Offer", int]
+
 # What a change order's line did: licenses added or removed, upgrade, suspension, ...
 ChangeAction = OrderLine.Action
 
@@ -36,7 +56,8 @@ ChangeAction = OrderLine.Action
 # ------------------------------------------------------------------ submit
 
 
-def order_submission_start(*, provider, idempotency_key):
+def order_submission_start(*, provider: Organization,
+                           idempotency_key: uuid.UUID) -> Order | None:
     """Begin a submission, inside the caller's transaction: take the provider's lock (one
     submission at a time per provider, so that the idempotency check sees the order a
     concurrent double click is creating), then return the order already made with this
@@ -45,7 +66,7 @@ def order_submission_start(*, provider, idempotency_key):
     return Order.objects.filter(provider=provider, idempotency_key=idempotency_key).first()
 
 
-def order_lines_check(lines):
+def order_lines_check(lines: Sequence[Line]) -> list[Line]:
     """The (offer, licenses) pairs an order may have: each offer once, still orderable, with
     licenses within its limits. Returns them with the offers read again; DomainError else."""
     if not lines:
@@ -56,8 +77,8 @@ def order_lines_check(lines):
     # Read the offers again inside the transaction: one may have been retired meanwhile.
     current = offers_active(ids=offer_ids)
     checked = []
-    for offer, quantity in lines:
-        offer = current.get(offer.pk)
+    for listed, quantity in lines:
+        offer = current.get(listed.pk)
         if offer is None:
             raise DomainError(_("A selected subscription is not available for ordering. "
                                 "Choose from the list."), field="offers")
@@ -72,8 +93,10 @@ def order_lines_check(lines):
     return checked
 
 
-def _submit(*, kind, provider, customer, reseller, lines, idempotency_key, submitted_by,
-            audiences, request):
+def _submit(*, kind: str, provider: Organization, customer: Customer,
+            reseller: Organization | None, lines: Sequence[Line], idempotency_key: uuid.UUID,
+            submitted_by: User, audiences: Iterable[Organization],
+            request: HttpRequest | None) -> Order:
     order = Order.objects.create(provider=provider, customer=customer, reseller=reseller,
                                  kind=kind, status=Order.Status.SUBMITTED,
                                  idempotency_key=idempotency_key, submitted_by=submitted_by)
@@ -93,8 +116,10 @@ def _submit(*, kind, provider, customer, reseller, lines, idempotency_key, submi
 
 
 @transaction.atomic
-def order_submit_new_customer(*, provider, customer, reseller, lines, idempotency_key,
-                              submitted_by, request=None):
+def order_submit_new_customer(*, provider: Organization, customer: Customer,
+                              reseller: Organization | None, lines: Sequence[Line],
+                              idempotency_key: uuid.UUID, submitted_by: User,
+                              request: HttpRequest | None = None) -> Order:
     """The order of a customer created at the same Submit, with its lines; provisioned once
     the transaction commits.
 
@@ -107,8 +132,11 @@ def order_submit_new_customer(*, provider, customer, reseller, lines, idempotenc
 
 
 @transaction.atomic
-def order_submit_new_subscription(*, provider, customer, reseller, lines, idempotency_key,
-                                  submitted_by, acting_organization=None, request=None):
+def order_submit_new_subscription(*, provider: Organization, customer: Customer,
+                                  reseller: Organization | None, lines: Sequence[Line],
+                                  idempotency_key: uuid.UUID, submitted_by: User,
+                                  acting_organization: Organization | None = None,
+                                  request: HttpRequest | None = None) -> Order:
     """An order of new subscriptions for an existing customer; provisioned once the
     transaction commits.
 
@@ -126,7 +154,8 @@ def order_submit_new_subscription(*, provider, customer, reseller, lines, idempo
 # ------------------------------------------------------------------ change orders
 
 
-def change_order_replayed(*, provider, idempotency_key, actor):
+def change_order_replayed(*, provider: Organization, idempotency_key: uuid.UUID | None,
+                          actor: User | AnonymousUser | None) -> Subscription | None:
     """The subscription that a change form sent twice has already changed (its change order
     carries the key), or None for a first submission. A key used by anyone else, or by
     another kind of order, is a stale form: DomainError."""
@@ -145,8 +174,12 @@ def change_order_replayed(*, provider, idempotency_key, actor):
     return lines[0].subscription
 
 
-def change_order_record(*, provider, customer, subscription, action, quantity, actor,
-                        previous_quantity=None, previous_offer=None, idempotency_key=None):
+def change_order_record(*, provider: Organization, customer: Customer,
+                        subscription: Subscription, action: str, quantity: int,
+                        actor: User | AnonymousUser | None,
+                        previous_quantity: int | None = None,
+                        previous_offer: Offer | None = None,
+                        idempotency_key: uuid.UUID | None = None) -> Order:
     """The completed `change` order, and its one line, that records a change of a
     subscription (made by the caller in the same transaction). `action` is a ChangeAction;
     `subscription` is the one changed (an upgrade: the new one)."""
@@ -169,7 +202,7 @@ def change_order_record(*, provider, customer, subscription, action, quantity, a
 # ------------------------------------------------------------------ status transitions
 
 
-def order_claim(*, order_id):
+def order_claim(*, order_id: uuid.UUID | str) -> uuid.UUID | None:
     """Claim an order for one provisioning run: a fresh token, or None when it is not ours.
 
     A submitted order can be claimed; so can one whose earlier claim is older than the
@@ -186,13 +219,13 @@ def order_claim(*, order_id):
     return token if claimed else None
 
 
-def order_release(*, order_id, token):
+def order_release(*, order_id: uuid.UUID | str, token: uuid.UUID) -> None:
     """Give a claim back after a transient error, so the retry can claim it again."""
     Order.objects.filter(pk=order_id, claim_token=token, status=Order.Status.PROVISIONING).update(
         status=Order.Status.SUBMITTED, claim_token=None, claimed_at=None)
 
 
-def order_claimed(*, order_id, token):
+def order_claimed(*, order_id: uuid.UUID | str, token: uuid.UUID) -> Order | None:
     """The order claimed with `token`, locked until the caller's transaction ends, with its
     customer, provider, reseller and submitter; None when another run took it over."""
     order = (Order.objects.select_for_update(of=("self",))
@@ -204,13 +237,13 @@ def order_claimed(*, order_id, token):
     return order
 
 
-def order_line_set_subscription(*, line, subscription):
+def order_line_set_subscription(*, line: OrderLine, subscription: Subscription) -> None:
     """A purchase line is done: the subscription provisioning made of it."""
     line.subscription = subscription
     line.save(update_fields=["subscription"])
 
 
-def order_complete(*, order):
+def order_complete(*, order: Order) -> Order:
     """A claimed order is provisioned: completed, its claim and any earlier error cleared."""
     order.status = Order.Status.COMPLETED
     order.completed_at = timezone.now()
@@ -222,7 +255,8 @@ def order_complete(*, order):
     return order
 
 
-def order_fail(*, order_id, error, token=None):
+def order_fail(*, order_id: uuid.UUID | str, error: str,
+               token: uuid.UUID | None = None) -> Order | None:
     """Mark a pending order (with `token`: that run's claimed order) failed with a message
     the provider reads. Returns the order, or None when it was not that."""
     with transaction.atomic():
@@ -242,7 +276,7 @@ def order_fail(*, order_id, error, token=None):
 
 
 @transaction.atomic
-def order_resubmit(*, order, actor, request=None):
+def order_resubmit(*, order: Order, actor: User, request: HttpRequest | None = None) -> Order:
     """A failed order goes back to submitted (the caller starts its provisioning again);
     DomainError for any other."""
     retried = Order.objects.filter(pk=order.pk, status=Order.Status.FAILED).update(
@@ -269,7 +303,8 @@ class SetupInfo:
     revealed_at: datetime | None = None
 
 
-def handover_create(*, order, for_user, username, password):
+def handover_create(*, order: Order, for_user: User | None, username: str,
+                    password: str) -> CredentialHandover:
     """The temporary password of `username`, encrypted at rest, to be shown once to
     `for_user` on the order's Confirmation page (replacing any earlier one of the order)."""
     handover, _created = CredentialHandover.objects.update_or_create(
@@ -280,7 +315,8 @@ def handover_create(*, order, for_user, username, password):
 
 
 @transaction.atomic
-def handover_reveal(*, order, user, request=None):
+def handover_reveal(*, order: Order, user: User | AnonymousUser,
+                    request: HttpRequest | None = None) -> SetupInfo:
     """Reveal the temporary password once, to the user who submitted, and wipe it."""
     handover = CredentialHandover.objects.select_for_update().filter(order=order).first()
     if handover is None:
@@ -305,7 +341,7 @@ def handover_reveal(*, order, user, request=None):
     return SetupInfo("shown", handover.username, password, handover.revealed_at)
 
 
-def handovers_purge(*, now=None):
+def handovers_purge(*, now: datetime | None = None) -> int:
     """Wipe the passwords nobody revealed within PORTAL_HANDOVER_HOURS; returns how many."""
     now = now or timezone.now()
     cutoff = now - timedelta(hours=settings.PORTAL_HANDOVER_HOURS)

@@ -14,8 +14,7 @@ from .services import organization_deactivate, organization_reactivate, team_inv
 class MembershipInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Membership
     extra = 0
-    fields = ["user", "role", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("user", "role", "created_at")
 
 
 @admin.register(Organization)

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.forms import declared_field
+
 from .roles import role_choices
 
 
@@ -12,7 +14,7 @@ class TeamInviteForm(forms.Form):
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = role_choices(organization.kind)
+        declared_field(self, "role", forms.ChoiceField).choices = role_choices(organization.kind)
 
 
 class RoleForm(forms.Form):
@@ -20,4 +22,4 @@ class RoleForm(forms.Form):
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = role_choices(organization.kind)
+        declared_field(self, "role", forms.ChoiceField).choices = role_choices(organization.kind)

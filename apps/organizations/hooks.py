@@ -6,11 +6,17 @@ the request through. `workspace_view` runs every gate once the organization kind
 known, before the role's permission is checked.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeAlias
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
-WorkspaceGate = Callable[[HttpRequest], HttpResponse | None]
+if TYPE_CHECKING:
+    from .access import WorkspaceRequest
+
+WorkspaceGate: TypeAlias = "Callable[[WorkspaceRequest], HttpResponse | None]"
 
 _workspace_gates: list[WorkspaceGate] = []
 

@@ -1,7 +1,16 @@
 """Roles per organization kind and what each role may do."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from .models import Membership
 
 
 class Kind(models.TextChoices):
@@ -26,7 +35,7 @@ ROLES_BY_KIND = {
 # Permission names are "<area>.<verb>". Views ask for one; a role without it gets 403.
 _STAFF_VIEW = {"dashboard.view", "customers.view", "subscriptions.view", "orders.view",
                "partners.view", "team.view", "support.view", "support.handle"}
-PERMISSIONS = {
+PERMISSIONS: dict[tuple[str, str], set[str]] = {
     (Kind.PROVIDER, Role.ADMIN): _STAFF_VIEW | {
         "team.manage", "audit.view", "partners.manage", "customers.manage", "orders.submit",
         "profile.manage",
@@ -46,11 +55,11 @@ PERMISSIONS = {
 }
 
 
-def role_choices(kind):
+def role_choices(kind: str) -> list[tuple[str, StrOrPromise]]:
     return [(role.value, role.label) for role in ROLES_BY_KIND[Kind(kind)]]
 
 
-def has_permission(membership, permission):
+def has_permission(membership: Membership | None, permission: str) -> bool:
     if membership is None:
         return False
     return permission in PERMISSIONS.get((membership.organization.kind, membership.role), set())

@@ -1,7 +1,10 @@
 """Organization and team use cases: each one transaction, each audited."""
 
+from __future__ import annotations
+
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -16,8 +19,15 @@ from apps.errors import DomainError
 from .models import Membership, Organization, TeamInvitation
 from .roles import ROLES_BY_KIND, Kind, Role
 
+if TYPE_CHECKING:
+    from uuid import UUID
 
-def slug_base(name):
+    from django.http import HttpRequest
+
+    from apps.accounts.models import User
+
+
+def slug_base(name: str) -> str:
     """The URL name of a workspace: Chinese characters in pinyin ('北京云' → 'bei-jing-yun'),
     other scripts as slugify leaves them, at most 60 characters cut at a hyphen; '' when
     nothing readable is left."""
@@ -28,7 +38,7 @@ def slug_base(name):
     return base.strip("-")
 
 
-def _unique_slug(name):
+def _unique_slug(name: str) -> str:
     base = slug_base(name)
     if not base:
         # No letters we can spell (Cyrillic, Arabic, …): a short stable id, never "org".
@@ -43,19 +53,21 @@ def _unique_slug(name):
     return slug
 
 
-def organization_create(*, kind, name, country="", slug=None):
+def organization_create(*, kind: str, name: str, country: str = "",
+                        slug: str | None = None) -> Organization:
     return Organization.objects.create(kind=kind, name=name, country=country,
                                        slug=slug or _unique_slug(name))
 
 
-def organization_lock(organization):
+def organization_lock(organization: Organization) -> None:
     """Lock the organization's row until the caller's transaction ends: one submission at a
     time per provider, so that an idempotency check sees what a concurrent double click is
     creating."""
     Organization.objects.select_for_update().filter(pk=organization.pk).values_list("pk").first()
 
 
-def membership_add(*, organization, user, role, actor=None, request=None, audit=True):
+def membership_add(*, organization: Organization, user: User, role: str, actor: User | None = None,
+                   request: HttpRequest | None = None, audit: bool = True) -> Membership:
     """Add a member (no-op when already one). `audit=False`: the caller's use case records
     its own event (a new customer's admin: `customer.admin_created`)."""
     if role not in ROLES_BY_KIND[Kind(organization.kind)]:
@@ -68,13 +80,14 @@ def membership_add(*, organization, user, role, actor=None, request=None, audit=
     return membership
 
 
-def _lock_admins(organization):
+def _lock_admins(organization: Organization) -> list[UUID]:
     return list(Membership.objects.select_for_update()
                 .filter(organization=organization, role=Role.ADMIN).values_list("pk", flat=True))
 
 
 @transaction.atomic
-def membership_change_role(*, membership, role, actor, request=None):
+def membership_change_role(*, membership: Membership, role: str, actor: User,
+                           request: HttpRequest | None = None) -> Membership:
     organization = membership.organization
     if role not in ROLES_BY_KIND[Kind(organization.kind)]:
         raise DomainError(_("This role does not exist for this organization."), field="role")
@@ -94,7 +107,8 @@ def membership_change_role(*, membership, role, actor, request=None):
 
 
 @transaction.atomic
-def membership_remove(*, membership, actor, request=None):
+def membership_remove(*, membership: Membership, actor: User,
+                      request: HttpRequest | None = None) -> None:
     organization = membership.organization
     admins = _lock_admins(organization)
     if membership.role == Role.ADMIN and admins == [membership.pk]:
@@ -110,7 +124,8 @@ def membership_remove(*, membership, actor, request=None):
 
 
 @transaction.atomic
-def team_invitation_create(*, organization, email, role, invited_by, request=None):
+def team_invitation_create(*, organization: Organization, email: str, role: str,
+                           invited_by: User, request: HttpRequest | None = None) -> TeamInvitation:
     from .tasks import send_team_invitation
 
     email = email.strip().lower()
@@ -134,7 +149,8 @@ def team_invitation_create(*, organization, email, role, invited_by, request=Non
 
 
 @transaction.atomic
-def team_invitation_revoke(*, invitation, actor, request=None):
+def team_invitation_revoke(*, invitation: TeamInvitation, actor: User,
+                           request: HttpRequest | None = None) -> TeamInvitation:
     invitation = TeamInvitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != TeamInvitation.Status.PENDING:
         raise DomainError(_("This invitation is no longer pending."))
@@ -146,7 +162,8 @@ def team_invitation_revoke(*, invitation, actor, request=None):
 
 
 @transaction.atomic
-def team_invitation_accept(*, invitation, user, request=None):
+def team_invitation_accept(*, invitation: TeamInvitation, user: User,
+                           request: HttpRequest | None = None) -> Membership:
     invitation = (TeamInvitation.objects.select_for_update().select_related("organization")
                   .get(pk=invitation.pk))
     if invitation.status == TeamInvitation.Status.ACCEPTED:
@@ -173,7 +190,8 @@ def team_invitation_accept(*, invitation, user, request=None):
     return membership
 
 
-def _set_active(organization, *, active, refusal, action, actor, request):
+def _set_active(organization: Organization, *, active: bool, refusal: str, action: str,
+                actor: User, request: HttpRequest | None) -> Organization:
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     if organization.is_active == active:
         raise DomainError(refusal)
@@ -185,7 +203,8 @@ def _set_active(organization, *, active, refusal, action, actor, request):
 
 
 @transaction.atomic
-def organization_deactivate(*, organization, actor, request=None):
+def organization_deactivate(*, organization: Organization, actor: User,
+                            request: HttpRequest | None = None) -> Organization:
     """A platform operator closes a workspace: its members no longer reach it and it leaves
     every list of active organizations (directory, reseller choices). Nothing is deleted."""
     return _set_active(organization, active=False, refusal=_("Already inactive."),
@@ -193,6 +212,7 @@ def organization_deactivate(*, organization, actor, request=None):
 
 
 @transaction.atomic
-def organization_reactivate(*, organization, actor, request=None):
+def organization_reactivate(*, organization: Organization, actor: User,
+                            request: HttpRequest | None = None) -> Organization:
     return _set_active(organization, active=True, refusal=_("Already active."),
                        action="organization.reactivated", actor=actor, request=request)

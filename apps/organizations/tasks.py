@@ -1,6 +1,7 @@
 """Team e-mails: tasks take ids, the link is signed again here, nothing secret travels."""
 
 from celery import shared_task
+from celery.contrib.django.task import DjangoTask
 from django.conf import settings
 from django.db.models import F
 from django.urls import reverse
@@ -12,8 +13,8 @@ from .models import TeamInvitation
 from .selectors import team_invitation_token
 
 
-@shared_task(bind=True, acks_late=True, autoretry_for=(OSError,), retry_backoff=True,
-             retry_kwargs={"max_retries": 5})
+@shared_task(base=DjangoTask, bind=True, acks_late=True, autoretry_for=(OSError,),
+             retry_backoff=True, retry_kwargs={"max_retries": 5})
 def send_team_invitation(self, invitation_id):
     claimed = (TeamInvitation.objects
                .filter(pk=invitation_id, status=TeamInvitation.Status.PENDING,

@@ -6,11 +6,17 @@ inside its transaction. A handler takes the provider and the reseller and return
 rows it changed; the count is stored under the handler's key in the audit event.
 """
 
-from collections.abc import Callable
+from __future__ import annotations
 
-from django.db.models import Model
+from typing import TYPE_CHECKING, Protocol
 
-PartnershipEndedHandler = Callable[..., int]
+if TYPE_CHECKING:
+    from apps.organizations.models import Organization
+
+
+class PartnershipEndedHandler(Protocol):
+    def __call__(self, *, provider: Organization, reseller: Organization) -> int: ...
+
 
 # (audit data key, handler), in registration order (the INSTALLED_APPS order).
 partnership_ended_handlers: list[tuple[str, PartnershipEndedHandler]] = []
@@ -22,7 +28,7 @@ def register_partnership_ended(key: str, handler: PartnershipEndedHandler) -> No
         partnership_ended_handlers.append((key, handler))
 
 
-def partnership_ended(*, provider: Model, reseller: Model) -> dict[str, int]:
+def partnership_ended(*, provider: Organization, reseller: Organization) -> dict[str, int]:
     """Run every handler; {key: rows it changed}."""
     return {key: handler(provider=provider, reseller=reseller)
             for key, handler in partnership_ended_handlers}

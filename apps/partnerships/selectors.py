@@ -5,7 +5,12 @@ the organizations' reverse relations (`provider_customers`, `delegated_customers
 `supported_subscriptions`), never through their models.
 """
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from django.db.models import Count, IntegerField, Model, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -16,14 +21,30 @@ from apps.organizations.selectors import organization_list
 from .models import Partnership, PartnershipInvitation
 from .tokens import invitation_id_from_token
 
+if TYPE_CHECKING:
+    from uuid import UUID
 
-def _count(queryset, group_by, counted="pk"):
+    from django.db.models import QuerySet
+
+    from apps.accounts.models import User
+    from apps.organizations.models import Membership, Organization
+
+
+class PartnershipEndEffects(TypedDict):
+    customer_count: int
+    customers: list[Model]  # customers.Customer rows (customers sits above partnerships)
+    support_count: int
+
+
+def _count(queryset: QuerySet[Any], group_by: str, counted: str = "pk") -> Coalesce:
     """A correlated COUNT subquery: one number per row, no row multiplication."""
-    counted = queryset.order_by().values(group_by).annotate(n=Count(counted)).values("n")[:1]
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+    counts = queryset.order_by().values(group_by).annotate(n=Count(counted)).values("n")[:1]
+    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
 
 
-def partnership_list(*, provider=None, reseller=None, search="", count_credited=True):
+def partnership_list(*, provider: Organization | None = None,
+                     reseller: Organization | None = None, search: str = "",
+                     count_credited: bool = True) -> QuerySet[Partnership]:
     """Active partnerships of one provider (with counts) or of one reseller.
 
     `count_credited=False` leaves out the per-row count of credited subscriptions (the
@@ -50,7 +71,8 @@ def partnership_list(*, provider=None, reseller=None, search="", count_credited=
     return qs.order_by("reseller__name")
 
 
-def credited_subscription_counts(*, provider, reseller_ids):
+def credited_subscription_counts(*, provider: Organization,
+                                 reseller_ids: Iterable[UUID]) -> dict[UUID, int]:
     """{reseller id: subscriptions of this provider's customers it is reseller of record for},
     in one grouped query."""
     rows = (provider.provider_customers
@@ -60,29 +82,29 @@ def credited_subscription_counts(*, provider, reseller_ids):
     return {row["subscriptions__reseller_of_record"]: row["n"] for row in rows}
 
 
-def partnership_history(*, reseller):
+def partnership_history(*, reseller: Organization) -> QuerySet[Partnership]:
     """Every partnership of a reseller, active and ended, for its Providers page."""
     return (Partnership.objects.filter(reseller=reseller).select_related("provider")
             .order_by("status", "provider__name", "-accepted_at"))
 
 
-def partnership_get(*, provider, pk):
+def partnership_get(*, provider: Organization, pk: UUID) -> Partnership:
     return get_object_or_404(Partnership.objects.select_related("provider", "reseller"),
                              provider=provider, pk=pk)
 
 
-def partnership_is_active(*, provider, reseller):
+def partnership_is_active(*, provider: Organization, reseller: Organization) -> bool:
     """True when the provider and the reseller partner today."""
     return Partnership.objects.filter(provider=provider, reseller=reseller,
                                       status=Partnership.Status.ACTIVE).exists()
 
 
-def active_partnerships(*, provider):
+def active_partnerships(*, provider: Organization) -> QuerySet[Partnership]:
     """The provider's active partnerships, bare (for subqueries such as Exists)."""
     return Partnership.objects.filter(provider=provider, status=Partnership.Status.ACTIVE)
 
 
-def partnered_resellers(*, provider):
+def partnered_resellers(*, provider: Organization) -> QuerySet[Organization]:
     """Approved resellers in an active partnership with the provider: the ones it sells through."""
     return (organization_list(kind=Kind.RESELLER)
             .filter(is_active=True,
@@ -92,7 +114,7 @@ def partnered_resellers(*, provider):
             .distinct().order_by("name"))
 
 
-def partnership_end_effects(*, partnership):
+def partnership_end_effects(*, partnership: Partnership) -> PartnershipEndEffects:
     """What ending the partnership changes, for the End partnership page: how many of the
     provider's customers the reseller manages (and the first 20 of them), and how many of
     their subscriptions it supports. The handlers of hooks.py make the same changes."""
@@ -106,7 +128,8 @@ def partnership_end_effects(*, partnership):
     }
 
 
-def invitation_list(*, provider, status="", search=""):
+def invitation_list(*, provider: Organization, status: str = "",
+                    search: str = "") -> QuerySet[PartnershipInvitation]:
     qs = (PartnershipInvitation.objects.filter(provider=provider)
           .select_related("created_by", "reseller", "provider"))
     now = timezone.now()
@@ -121,12 +144,12 @@ def invitation_list(*, provider, status="", search=""):
     return qs.order_by("-created_at")
 
 
-def invitation_get(*, provider, pk):
+def invitation_get(*, provider: Organization, pk: UUID) -> PartnershipInvitation:
     return get_object_or_404(PartnershipInvitation.objects.select_related("provider"),
                              provider=provider, pk=pk)
 
 
-def invitation_from_token(token):
+def invitation_from_token(token: str) -> PartnershipInvitation | None:
     """The invitation a personalized link names, or None for a tampered or malformed link."""
     found = invitation_id_from_token(token)
     if found is None:
@@ -136,7 +159,7 @@ def invitation_from_token(token):
             .filter(pk=invitation_id).first())
 
 
-def invitations_for_reseller(*, reseller):
+def invitations_for_reseller(*, reseller: Organization) -> QuerySet[PartnershipInvitation]:
     """Pending, unexpired requests addressed to the e-mail of any member of the reseller."""
     emails = reseller.memberships.values("user__email")
     return (PartnershipInvitation.objects
@@ -145,7 +168,7 @@ def invitations_for_reseller(*, reseller):
             .select_related("provider").order_by("-created_at"))
 
 
-def reseller_admin_memberships(*, user):
+def reseller_admin_memberships(*, user: User) -> QuerySet[Membership]:
     """The reseller organizations a user can answer partnership requests for."""
     return (user.memberships.filter(role="admin", organization__kind="reseller",
                                     organization__is_active=True)

@@ -1,6 +1,9 @@
 """Partnership requests and partnerships: one transaction per use case."""
 
+from __future__ import annotations
+
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -22,12 +25,18 @@ from .selectors import partnership_is_active
 from .tasks import send_partnership_invitation
 from .tokens import invitation_link
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from apps.accounts.models import User
+    from apps.organizations.models import Organization
+
 Status = PartnershipInvitation.Status
 
 # ------------------------------------------------------------------ partnership requests
 
 
-def invitation_default_draft(invitation):
+def invitation_default_draft(invitation: PartnershipInvitation) -> tuple[str, str]:
     """Subject and body of the draft e-mail, with the personalized link in the body."""
     context = {"invitation": invitation, "provider": invitation.provider,
                "link": invitation_link(invitation)}
@@ -40,14 +49,15 @@ def invitation_default_draft(invitation):
     return subject, body
 
 
-def _already_partnered(provider, email):
+def _already_partnered(provider: Organization, email: str) -> bool:
     return Partnership.objects.filter(
         provider=provider, status=Partnership.Status.ACTIVE,
         reseller__memberships__user__email__iexact=email).exists()
 
 
 @transaction.atomic
-def invitation_create(*, provider, email, name="", created_by, request=None):
+def invitation_create(*, provider: Organization, email: str, name: str = "", created_by: User,
+                      request: HttpRequest | None = None) -> PartnershipInvitation:
     email = email.strip().lower()
     if _already_partnered(provider, email):
         raise DomainError(_("%(email)s belongs to a reseller that already partners with you.")
@@ -68,12 +78,12 @@ def invitation_create(*, provider, email, name="", created_by, request=None):
     return invitation
 
 
-def _lock(invitation):
+def _lock(invitation: PartnershipInvitation) -> PartnershipInvitation:
     return (PartnershipInvitation.objects.select_for_update()
             .select_related("provider").get(pk=invitation.pk))
 
 
-def invitation_check_open(invitation):
+def invitation_check_open(invitation: PartnershipInvitation) -> None:
     if invitation.status == Status.ACCEPTED:
         raise DomainError(_("This partnership request has already been accepted."),
                           code="accepted")
@@ -87,7 +97,8 @@ def invitation_check_open(invitation):
                             "one."), code="expired")
 
 
-def _queue_send(invitation, actor, request, action):
+def _queue_send(invitation: PartnershipInvitation, actor: User, request: HttpRequest | None,
+                action: str) -> None:
     now = timezone.now()
     if invitation.send_count >= settings.PORTAL_PARTNERSHIP_MAX_SENDS:
         raise DomainError(ngettext("This request has been sent %(n)d time, the most allowed.",
@@ -108,14 +119,15 @@ def _queue_send(invitation, actor, request, action):
     send_partnership_invitation.delay_on_commit(str(invitation.pk))
 
 
-def validate_draft(invitation, message):
+def validate_draft(invitation: PartnershipInvitation, message: str | None) -> None:
     if invitation_link(invitation) not in (message or ""):
         raise DomainError(_("Keep the personalized link in the message."), field="body",
                           code="link_missing")
 
 
 @transaction.atomic
-def invitation_send(*, invitation, subject, message, actor, request=None):
+def invitation_send(*, invitation: PartnershipInvitation, subject: str, message: str,
+                    actor: User, request: HttpRequest | None = None) -> PartnershipInvitation:
     """Send the (edited) draft from the portal; it must keep the personalized link."""
     invitation = _lock(invitation)
     invitation_check_open(invitation)
@@ -127,7 +139,8 @@ def invitation_send(*, invitation, subject, message, actor, request=None):
 
 
 @transaction.atomic
-def invitation_resend(*, invitation, actor, request=None):
+def invitation_resend(*, invitation: PartnershipInvitation, actor: User,
+                      request: HttpRequest | None = None) -> PartnershipInvitation:
     """Send the same message and link again."""
     invitation = _lock(invitation)
     invitation_check_open(invitation)
@@ -136,7 +149,8 @@ def invitation_resend(*, invitation, actor, request=None):
 
 
 @transaction.atomic
-def invitation_revoke(*, invitation, actor, request=None):
+def invitation_revoke(*, invitation: PartnershipInvitation, actor: User,
+                      request: HttpRequest | None = None) -> PartnershipInvitation:
     invitation = _lock(invitation)
     if invitation.status != Status.PENDING:
         raise DomainError(_("Only a pending request can be withdrawn."))
@@ -148,14 +162,15 @@ def invitation_revoke(*, invitation, actor, request=None):
     return invitation
 
 
-def _check_reseller_can_answer(reseller_org, user):
+def _check_reseller_can_answer(reseller_org: Organization, user: User) -> None:
     role = membership_role(organization=reseller_org, user=user)
     if reseller_org.kind != Kind.RESELLER or role != Role.ADMIN:
         raise DomainError(_("Only an admin of an indirect reseller can answer this request."),
                           code="not_admin")
 
 
-def invitation_check_reseller(*, invitation, reseller):
+def invitation_check_reseller(*, invitation: PartnershipInvitation,
+                              reseller: Organization) -> None:
     """Refuse a reseller that cannot accept: not approved, or partners already."""
     enrolment = reseller_get(organization=reseller)
     if not enrolment.is_approved:
@@ -171,7 +186,8 @@ def invitation_check_reseller(*, invitation, reseller):
 
 
 @transaction.atomic
-def invitation_accept(*, invitation, user, reseller, request=None):
+def invitation_accept(*, invitation: PartnershipInvitation, user: User, reseller: Organization,
+                      request: HttpRequest | None = None) -> Partnership:
     """Accept for `reseller` (an organization the user administers): one partnership, once."""
     invitation = _lock(invitation)
     invitation_check_open(invitation)
@@ -198,7 +214,8 @@ def invitation_accept(*, invitation, user, reseller, request=None):
 
 
 @transaction.atomic
-def invitation_decline(*, invitation, user, reseller, request=None):
+def invitation_decline(*, invitation: PartnershipInvitation, user: User, reseller: Organization,
+                       request: HttpRequest | None = None) -> PartnershipInvitation:
     invitation = _lock(invitation)
     invitation_check_open(invitation)
     _check_reseller_can_answer(reseller, user)
@@ -217,7 +234,9 @@ def invitation_decline(*, invitation, user, reseller, request=None):
 
 
 @transaction.atomic
-def partnership_create(*, provider, reseller, actor=None, request=None):
+def partnership_create(*, provider: Organization, reseller: Organization,
+                       actor: User | None = None,
+                       request: HttpRequest | None = None) -> Partnership:
     if provider.kind != Kind.PROVIDER or reseller.kind != Kind.RESELLER:
         raise DomainError(_("A partnership joins a provider and a reseller."))
     existing = Partnership.objects.filter(provider=provider, reseller=reseller,
@@ -232,7 +251,8 @@ def partnership_create(*, provider, reseller, actor=None, request=None):
 
 
 @transaction.atomic
-def partnership_end(*, partnership, actor, request=None):
+def partnership_end(*, partnership: Partnership, actor: User,
+                    request: HttpRequest | None = None) -> Partnership:
     """End a partnership: customers keep their subscriptions; the reseller loses access.
 
     The reseller's delegated customers of this provider and the subscriptions it supports

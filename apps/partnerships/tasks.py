@@ -4,6 +4,7 @@ import logging
 import smtplib
 
 from celery import shared_task
+from celery.contrib.django.task import DjangoTask
 from django.db.models import F
 from django.utils import timezone
 
@@ -22,7 +23,7 @@ MAX_RETRIES = 5
 
 # The task keeps the name it had in the resellers app: messages queued before an upgrade
 # still find it.
-@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES,
+@shared_task(base=DjangoTask, bind=True, acks_late=True, max_retries=MAX_RETRIES,
              name="apps.resellers.tasks.send_partnership_invitation")
 def send_partnership_invitation(self, invitation_id):
     """Send one requested mail: claims it first, so a duplicate delivery sends nothing."""

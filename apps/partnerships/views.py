@@ -194,8 +194,9 @@ def providers(request):
 # ------------------------------------------------------------------ the personalized link
 
 # DomainError codes → the status of the page that explains them.
-_ERROR_STATUS = {"accepted": 409, "already_partners": 409, "declined": 410, "revoked": 410,
-                 "expired": 410, "not_approved": 403, "not_admin": 403}
+_ERROR_STATUS: dict[str | None, int] = {
+    "accepted": 409, "already_partners": 409, "declined": 410, "revoked": 410,
+    "expired": 410, "not_approved": 403, "not_admin": 403}
 
 
 def _invitation_page(request, invitation, *, error=None, status=200, **context):

@@ -26,8 +26,7 @@ class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 class ListingInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ProviderListing
-    fields = ["country", "target_url", "published_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("country", "target_url", "published_at")
     extra = 0
 
 
@@ -53,8 +52,7 @@ class ProviderListingAdmin(ReadOnlyAdmin):
 class ProviderLogoAdmin(ReadOnlyAdmin):
     list_display = ["sha256", "width", "height", "created_at"]
     search_fields = ["sha256"]
-    fields = ["preview", "sha256", "width", "height", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("preview", "sha256", "width", "height", "created_at")
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("png")
@@ -95,10 +93,9 @@ class ProfileChangeRequestAdmin(ReadOnlyAdmin):
     list_filter = ["status", OverdueFilter]
     search_fields = ["provider__organization__name", "company_name", "submitted_by__email"]
     list_select_related = ["provider__organization"]
-    fields = ["provider", "status", "submitted_by", "submitted_at", "due_at", "decided_by",
-              "decided_at", "rejection_reason", "operators_notified_at",
-              "provider_notified_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("provider", "status", "submitted_by", "submitted_at", "due_at",
+                                "decided_by", "decided_at", "rejection_reason",
+                                "operators_notified_at", "provider_notified_at")
     actions = ["approve_and_publish", "reject_with_reason"]
     change_form_template = "admin/providers/profilechangerequest/change_form.html"
     def get_ordering(self, request):

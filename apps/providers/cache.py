@@ -7,8 +7,12 @@ entries are never read again and expire on their own.
 
 import hashlib
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.core.cache import cache
+
+_T = TypeVar("_T")
 
 VERSION_KEY = "providers:directory:version"
 # A publish invalidates at once; the timeout only bounds what other changes (an organization
@@ -43,10 +47,10 @@ def directory_key(*parts):
     return f"providers:directory:{directory_version()}:{digest}"
 
 
-def cached(key_parts, compute):
+def cached(key_parts: tuple[object, ...], compute: Callable[[], _T]) -> _T:
     """compute() once per directory version and key."""
     key = directory_key(*key_parts)
-    value = cache.get(key)
+    value: _T | None = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, timeout=TIMEOUT)

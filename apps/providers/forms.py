@@ -1,5 +1,7 @@
 """Forms: Request a change (company name, logo, locations), the directory search, rejection."""
 
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +9,7 @@ from django.utils.translation import ngettext_lazy
 from django_countries import countries
 
 from apps.errors import DomainError
+from apps.forms import declared_field
 
 from .logos import logo_from_upload
 from .services import MAX_LOCATIONS
@@ -46,7 +49,8 @@ class ProfileChangeForm(forms.Form):
             raise ValidationError(error.message, code="logo") from error
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()  # Form.clean() returns cleaned_data; the stubs allow None
+        cleaned = self.cleaned_data
         if cleaned.get("logo") and cleaned.get("remove_logo"):
             self.add_error("remove_logo", _("Upload a new logo or remove the current one, "
                                             "not both."))
@@ -62,7 +66,8 @@ class LocationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = _country_choices(_("Choose a country"))
+        declared_field(self, "country", forms.ChoiceField).choices = _country_choices(
+            _("Choose a country"))
 
     def clean_target_url(self):
         return clean_target_url(self.cleaned_data["target_url"])
@@ -86,7 +91,8 @@ class BaseLocationFormSet(forms.BaseFormSet):
         seen = {}
         duplicates = []
         for form in self.forms:
-            if self._should_delete_form(form):
+            # Django's own test of the DELETE box (undocumented, absent from the stubs).
+            if self._should_delete_form(form):  # type: ignore[attr-defined]
                 continue
             code = getattr(form, "cleaned_data", {}).get("country")
             if not code:
@@ -106,13 +112,15 @@ class BaseLocationFormSet(forms.BaseFormSet):
         """[(country, url)] of the rows kept (not removed, not left blank)."""
         return [(form.cleaned_data["country"], form.cleaned_data["target_url"])
                 for form in self.forms
-                if form.cleaned_data and not self._should_delete_form(form)
+                if form.cleaned_data
+                and not self._should_delete_form(form)  # type: ignore[attr-defined]
                 and form.cleaned_data.get("country")]
 
 
-LocationFormSet = forms.formset_factory(
+# formset_factory makes a subclass of `formset`; the stubs type it as a plain BaseFormSet.
+LocationFormSet = cast("type[BaseLocationFormSet]", forms.formset_factory(
     LocationForm, formset=BaseLocationFormSet, extra=2, can_delete=True, can_delete_extra=False,
-    min_num=1, validate_min=True, max_num=MAX_LOCATIONS, validate_max=True)
+    min_num=1, validate_min=True, max_num=MAX_LOCATIONS, validate_max=True))
 
 
 class DirectorySearchForm(forms.Form):
@@ -131,7 +139,8 @@ class DirectorySearchForm(forms.Form):
         data["country"] = code if code in dict(choices) else ""
         data["q"] = " ".join(str(data.get("q", "")).replace("\x00", "").split())[:100]
         super().__init__(data)
-        self.fields["country"].choices = [("", _("All countries")), *choices]
+        self.country_choices = [("", _("All countries")), *choices]
+        declared_field(self, "country", forms.ChoiceField).choices = self.country_choices
 
     def clean_country(self):
         return self.cleaned_data.get("country") or ""

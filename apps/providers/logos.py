@@ -30,7 +30,7 @@ class Logo:
     height: int
 
     @property
-    def sha256(self):
+    def sha256(self) -> str:
         return hashlib.sha256(self.png).hexdigest()
 
 

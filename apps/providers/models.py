@@ -5,6 +5,8 @@ What the directory shows is published data: the company name and logo on `Provid
 that a platform operator approves; approval copies the proposal onto the published rows.
 """
 
+from __future__ import annotations
+
 import uuid
 
 from django.conf import settings
@@ -12,7 +14,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
+from django_countries.fields import Country, CountryField
 
 
 class ProviderLogo(models.Model):
@@ -71,7 +73,7 @@ class ProviderListing(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="listings",
                                  verbose_name=_("provider"))
-    country = CountryField(_("country"), db_index=True)
+    country: CountryField[str, Country] = CountryField(_("country"), db_index=True)
     target_url = models.URLField(_("target URL"), max_length=500)
     published_at = models.DateTimeField(_("published"), default=timezone.now)
 
@@ -165,7 +167,7 @@ class ProposedLocation(models.Model):
     change_request = models.ForeignKey(ProfileChangeRequest, on_delete=models.CASCADE,
                                        related_name="locations",
                                        verbose_name=_("change request"))
-    country = CountryField(_("country"))
+    country: CountryField[str, Country] = CountryField(_("country"))
     target_url = models.URLField(_("target URL"), max_length=500)
 
     class Meta:

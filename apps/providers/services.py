@@ -1,6 +1,10 @@
 """Provider use cases: creation, directory profile change requests and their publication."""
 
-from datetime import timedelta
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,12 +24,24 @@ from .logos import placeholder_logo
 from .models import ProfileChangeRequest, ProposedLocation, Provider, ProviderListing, ProviderLogo
 from .validators import clean_company_name, clean_target_url
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from apps.accounts.models import User
+    from apps.organizations.models import Organization
+
+    from .logos import Logo
+
+# (country code, target URL) of one location.
+Location = tuple[str, str]
+
 Status = ProfileChangeRequest.Status
 MAX_LOCATIONS = 250
 
 
 @transaction.atomic
-def provider_create(*, name, country="", partner_id="", slug=None):
+def provider_create(*, name: str, country: str = "", partner_id: str = "",
+                    slug: str | None = None) -> Organization:
     organization = organization_create(kind=Kind.PROVIDER, name=name, country=country, slug=slug)
     Provider.objects.create(organization=organization, partner_id=partner_id)
     return organization
@@ -34,13 +50,15 @@ def provider_create(*, name, country="", partner_id="", slug=None):
 # ------------------------------------------------------------------ validation
 
 
-def _validated(company_name, locations):
+def _validated(company_name: str,
+               locations: Iterable[Location]) -> tuple[str, list[Location]]:
     """(name, [(country, url), …] sorted by country) or a DomainError naming the field."""
     try:
         company_name = clean_company_name(company_name)
     except ValidationError as error:
         raise DomainError(error.messages[0], field="company_name") from error
-    cleaned, seen = [], set()
+    cleaned: list[Location] = []
+    seen: set[str] = set()
     for country, url in locations:
         code = str(country or "").upper()
         if code not in countries:
@@ -65,7 +83,7 @@ def _validated(company_name, locations):
     return company_name, sorted(cleaned)
 
 
-def logo_store(*, logo):
+def logo_store(*, logo: Logo) -> ProviderLogo:
     """The stored row for a re-encoded logo (see logos.py); the same image is stored once."""
     stored, _created = ProviderLogo.objects.get_or_create(
         sha256=logo.sha256, defaults={"png": logo.png, "width": logo.width,
@@ -73,20 +91,23 @@ def logo_store(*, logo):
     return stored
 
 
-def logo_store_placeholder(*, colour, accent):
+def logo_store_placeholder(*, colour: str, accent: str) -> ProviderLogo:
     """The stored placeholder mark in two colours (demo data): a rounded square with a disc."""
     return logo_store(logo=placeholder_logo(colour, accent))
 
 
-def published_locations(provider):
-    return [{"country": code, "target_url": url} for code, url in
-            provider.listings.order_by("country").values_list("country", "target_url")]
+def published_locations(provider: Provider) -> list[dict[str, str]]:
+    # values_list gives the stored code; the plugin types the column as a Country object.
+    rows = cast("Iterable[Location]",
+                provider.listings.order_by("country").values_list("country", "target_url"))
+    return [{"country": code, "target_url": url} for code, url in rows]
 
 
 # ------------------------------------------------------------------ publishing
 
 
-def _publish(provider, *, company_name, logo, locations, now):
+def _publish(provider: Provider, *, company_name: str, logo: ProviderLogo | None,
+             locations: Iterable[Location], now: datetime) -> None:
     """Replace the published profile: name, logo and the exact set of locations."""
     provider.directory_name = company_name
     provider.directory_logo = logo
@@ -108,8 +129,9 @@ def _publish(provider, *, company_name, logo, locations, now):
 
 
 @transaction.atomic
-def directory_publish(*, provider, company_name, locations, logo=None, actor=None,
-                      request=None):
+def directory_publish(*, provider: Provider, company_name: str, locations: Iterable[Location],
+                      logo: ProviderLogo | None = None, actor: User | None = None,
+                      request: HttpRequest | None = None) -> Provider:
     """Publish a profile directly (demo data, operators' tools); providers use requests."""
     provider = Provider.objects.select_for_update().get(pk=provider.pk)
     company_name, locations = _validated(company_name, locations)
@@ -125,12 +147,13 @@ def directory_publish(*, provider, company_name, locations, logo=None, actor=Non
 # ------------------------------------------------------------------ change requests
 
 
-def _lock_provider(provider):
+def _lock_provider(provider: Provider) -> Provider:
     return Provider.objects.select_for_update().select_related("organization").get(
         pk=provider.pk)
 
 
-def _changed_fields(change_request, locations):
+def _changed_fields(change_request: ProfileChangeRequest,
+                    locations: Iterable[Location]) -> list[str]:
     changed = []
     if change_request.company_name != change_request.previous_company_name:
         changed.append("company_name")
@@ -143,8 +166,10 @@ def _changed_fields(change_request, locations):
 
 
 @transaction.atomic
-def profile_change_submit(*, provider, submitted_by, company_name, locations, new_logo=None,
-                          remove_logo=False, request=None):
+def profile_change_submit(*, provider: Provider, submitted_by: User, company_name: str,
+                          locations: Iterable[Location], new_logo: Logo | None = None,
+                          remove_logo: bool = False,
+                          request: HttpRequest | None = None) -> ProfileChangeRequest:
     """Ask the operators to publish this profile (company name, logo, every location).
 
     `new_logo` is a logos.Logo (already decoded and re-encoded); without one the request
@@ -158,6 +183,7 @@ def profile_change_submit(*, provider, submitted_by, company_name, locations, ne
     if ProfileChangeRequest.objects.filter(provider=provider, status=Status.SUBMITTED).exists():
         raise DomainError(_("A change request is already in review. Wait for the decision, "
                             "or withdraw it to ask for something else."), code="pending")
+    logo: ProviderLogo | None
     if new_logo is not None:
         logo = logo_store(logo=new_logo)
     else:
@@ -194,13 +220,14 @@ def profile_change_submit(*, provider, submitted_by, company_name, locations, ne
     return change_request
 
 
-def _lock_request(change_request):
+def _lock_request(change_request: ProfileChangeRequest) -> ProfileChangeRequest:
     return (ProfileChangeRequest.objects.select_for_update()
             .select_related("provider__organization").get(pk=change_request.pk))
 
 
 @transaction.atomic
-def profile_change_withdraw(*, change_request, actor, request=None):
+def profile_change_withdraw(*, change_request: ProfileChangeRequest, actor: User,
+                            request: HttpRequest | None = None) -> ProfileChangeRequest:
     change_request = _lock_request(change_request)
     if not change_request.is_pending:
         raise DomainError(_("Only a request in review can be withdrawn; this one is %(status)s.")
@@ -215,7 +242,8 @@ def profile_change_withdraw(*, change_request, actor, request=None):
 
 
 @transaction.atomic
-def profile_change_approve(*, change_request, actor, request=None):
+def profile_change_approve(*, change_request: ProfileChangeRequest, actor: User,
+                           request: HttpRequest | None = None) -> ProfileChangeRequest:
     """Publish the whole proposal at once (name, logo, locations) and tell the provider."""
     from .tasks import send_profile_change_decision
 
@@ -249,7 +277,8 @@ def profile_change_approve(*, change_request, actor, request=None):
 
 
 @transaction.atomic
-def profile_change_reject(*, change_request, reason, actor, request=None):
+def profile_change_reject(*, change_request: ProfileChangeRequest, reason: str, actor: User,
+                          request: HttpRequest | None = None) -> ProfileChangeRequest:
     """Refuse the proposal with a reason the provider reads; nothing public changes."""
     from .tasks import send_profile_change_decision
 

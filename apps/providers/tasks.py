@@ -4,6 +4,7 @@ import logging
 import smtplib
 
 from celery import shared_task
+from celery.contrib.django.task import DjangoTask
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -68,7 +69,7 @@ def _send_claimed(task, change_request_id, claim_field, name, context_for, recip
     return "sent"
 
 
-@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES)
+@shared_task(base=DjangoTask, bind=True, acks_late=True, max_retries=MAX_RETRIES)
 def send_profile_change_submitted(self, change_request_id):
     """Tell the platform operators that a request waits for review."""
     def context(change_request):
@@ -84,7 +85,7 @@ def send_profile_change_submitted(self, change_request_id):
                          lambda change_request: operator_emails())
 
 
-@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES)
+@shared_task(base=DjangoTask, bind=True, acks_late=True, max_retries=MAX_RETRIES)
 def send_profile_change_decision(self, change_request_id):
     """Tell the provider's admins the outcome (approved and published, or why not)."""
     def context(change_request):

@@ -107,7 +107,7 @@ def directory(request):
     search = form.cleaned_data.get("q", "")
     page = selectors.directory_page(country=country, search=search,
                                     page=request.GET.get("page"))
-    country_name = dict(form.fields["country"].choices).get(country, "") if country else ""
+    country_name = dict(form.country_choices).get(country, "") if country else ""
     response = render(request, "providers/directory.html", {
         "form": form, "page": page, "country": country, "country_name": country_name,
         "search": search,

@@ -9,8 +9,12 @@ only inside `_customer_admin` (to be hashed and encrypted) and in the one respon
 reveals it; it is never logged, audited, mailed or passed to a task.
 """
 
+from __future__ import annotations
+
 import contextlib
 import logging
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils.translation import gettext as _
@@ -44,13 +48,22 @@ from apps.subscriptions.services import subscription_create
 
 from . import tasks
 
+if TYPE_CHECKING:
+    from uuid import UUID
+
+    from django.http import HttpRequest
+
+    from apps.accounts.models import User
+    from apps.customers.models import Customer
+    from apps.orders.models import Order
+
 logger = logging.getLogger(__name__)
 
 # Errors worth another try later: the database went away or timed out.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 
 
-def provisioning_enqueue(order_id):
+def provisioning_enqueue(order_id: str) -> None:
     """Registered with apps.orders.hooks: a submitted order (committed) goes to the worker."""
     tasks.provision_order.delay(order_id)
 
@@ -58,7 +71,7 @@ def provisioning_enqueue(order_id):
 # ------------------------------------------------------------------ provision
 
 
-def order_provision(*, order_id):
+def order_provision(*, order_id: UUID | str) -> str:
     """Provision one order; safe to run twice or after a run died. Returns what happened."""
     token = order_claim(order_id=order_id)
     if token is None:
@@ -84,7 +97,7 @@ def order_provision(*, order_id):
 
 
 @transaction.atomic
-def _provision(order_id, token):
+def _provision(order_id: UUID | str, token: UUID) -> bool:
     # Everything below commits together or not at all: a run that dies half-way leaves
     # nothing behind, and the next run starts from the same state.
     order = order_claimed(order_id=order_id, token=token)
@@ -105,7 +118,7 @@ def _provision(order_id, token):
     return True
 
 
-def _customer_admin(order, customer):
+def _customer_admin(order: Order, customer: Customer) -> User:
     """The customer's admin user, its membership and (first time only) the password handover."""
     organization = customer.organization
     username = admin_username(customer.domain_prefix)
@@ -128,7 +141,7 @@ def _customer_admin(order, customer):
     return user
 
 
-def _subscriptions(order, customer):
+def _subscriptions(order: Order, customer: Customer) -> None:
     for line in order_lines_unprovisioned(order=order):
         subscription = subscription_create(
             customer=customer, offer=line.offer, quantity=line.quantity,
@@ -137,14 +150,16 @@ def _subscriptions(order, customer):
         order_line_set_subscription(line=line, subscription=subscription)
 
 
-def _delegate(order, customer):
+def _delegate(order: Order, customer: Customer) -> None:
     """The chosen reseller becomes the customer's delegated admin."""
-    if order.reseller_id is None:
+    reseller = order.reseller  # selected with the claimed order: no query
+    if reseller is None:
         return
-    customer_delegate(customer=customer, reseller=order.reseller)
+    customer_delegate(customer=customer, reseller=reseller)
 
 
-def order_provisioning_fail(*, order_id, error, token=None):
+def order_provisioning_fail(*, order_id: UUID | str, error: str,
+                            token: UUID | None = None) -> bool:
     """Mark an order failed with a message the provider reads; its new customer too."""
     with transaction.atomic():
         order = order_fail(order_id=order_id, error=error, token=token)
@@ -158,7 +173,7 @@ def order_provisioning_fail(*, order_id, error, token=None):
 
 
 @transaction.atomic
-def order_retry(*, order, actor, request=None):
+def order_retry(*, order: Order, actor: User, request: HttpRequest | None = None) -> Order:
     """Send a failed order to provisioning again."""
     order = order_resubmit(order=order, actor=actor, request=request)
     customer_mark_provisioning(customer_id=order.customer_id)
@@ -166,7 +181,7 @@ def order_retry(*, order, actor, request=None):
     return order
 
 
-def orders_requeue_stuck(*, now=None):
+def orders_requeue_stuck(*, now: datetime | None = None) -> int:
     """Enqueue provisioning again for orders nobody is working on; returns how many."""
     stuck = order_stuck_ids(now=now)
     for pk in stuck:

@@ -1,6 +1,7 @@
 """Provisioning tasks: they take ids only (never a password), load by id and call a service."""
 
 from celery import shared_task
+from celery.contrib.django.task import DjangoTask
 from django.utils.translation import gettext as _
 
 from . import services
@@ -8,7 +9,7 @@ from . import services
 MAX_RETRIES = 6
 
 
-@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES)
+@shared_task(base=DjangoTask, bind=True, acks_late=True, max_retries=MAX_RETRIES)
 def provision_order(self, order_id):
     """Provision an order; transient errors are retried with exponential backoff."""
     try:

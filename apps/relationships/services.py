@@ -2,6 +2,10 @@
 answer, and the customer removing its reseller. One transaction per use case; the customer
 and its subscriptions change through their own apps' services."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,10 +20,19 @@ from apps.subscriptions.services import support_contacts_reassign
 from .models import ResellerRelationshipRequest
 from .tasks import send_relationship_notice
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from apps.accounts.models import User
+    from apps.customers.models import Customer
+    from apps.organizations.models import Organization
+
 
 @transaction.atomic
-def relationship_request_create(*, provider, customer, reseller, message="", actor,
-                                request=None):
+def relationship_request_create(*, provider: Organization, customer: Customer,
+                                reseller: Organization, message: str = "", actor: User,
+                                request: HttpRequest | None = None
+                                ) -> ResellerRelationshipRequest:
     """Ask an existing customer to let `reseller` manage it (the customer's admin answers)."""
     if customer.provider_id != provider.pk:
         raise DomainError(_("This customer is not yours."))
@@ -44,7 +57,8 @@ def relationship_request_create(*, provider, customer, reseller, message="", act
     return relationship
 
 
-def _lock_relationship(relationship):
+def _lock_relationship(
+        relationship: ResellerRelationshipRequest) -> ResellerRelationshipRequest:
     locked = (ResellerRelationshipRequest.objects.select_for_update()
               .select_related("provider", "customer", "reseller").get(pk=relationship.pk))
     if locked.status != ResellerRelationshipRequest.Status.PENDING:
@@ -53,7 +67,9 @@ def _lock_relationship(relationship):
 
 
 @transaction.atomic
-def relationship_request_answer(*, relationship, approve, actor, request=None):
+def relationship_request_answer(*, relationship: ResellerRelationshipRequest, approve: bool,
+                                actor: User, request: HttpRequest | None = None
+                                ) -> ResellerRelationshipRequest:
     """The customer's admin approves (the reseller becomes delegated admin) or declines."""
     relationship = _lock_relationship(relationship)
     Status_ = ResellerRelationshipRequest.Status
@@ -82,7 +98,9 @@ def relationship_request_answer(*, relationship, approve, actor, request=None):
 
 
 @transaction.atomic
-def relationship_request_withdraw(*, relationship, actor, request=None):
+def relationship_request_withdraw(*, relationship: ResellerRelationshipRequest, actor: User,
+                                  request: HttpRequest | None = None
+                                  ) -> ResellerRelationshipRequest:
     relationship = _lock_relationship(relationship)
     relationship.status = ResellerRelationshipRequest.Status.WITHDRAWN
     relationship.decided_at = timezone.now()
@@ -95,7 +113,8 @@ def relationship_request_withdraw(*, relationship, actor, request=None):
 
 
 @transaction.atomic
-def customer_remove_reseller(*, customer, actor, request=None):
+def customer_remove_reseller(*, customer: Customer, actor: User,
+                             request: HttpRequest | None = None) -> Customer:
     """The customer's admin ends a reseller's delegated access. Subscriptions stay; the
     reseller's support designations go back to the provider."""
     reseller = customer_undelegate(customer=customer, actor=actor, request=request,

@@ -3,6 +3,7 @@
 import smtplib
 
 from celery import shared_task
+from celery.contrib.django.task import DjangoTask
 from django.conf import settings
 from django.urls import reverse
 
@@ -17,7 +18,7 @@ MAX_RETRIES = 5
 
 # The task keeps the name it had in the resellers app: messages queued before an upgrade
 # still find it.
-@shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True,
+@shared_task(base=DjangoTask, acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True,
              max_retries=MAX_RETRIES, name="apps.resellers.tasks.send_relationship_notice")
 def send_relationship_notice(relationship_id):
     """The request to the customer's admins, then the answer to the provider: once each."""

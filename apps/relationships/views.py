@@ -34,7 +34,9 @@ def relationship_new(request, customer_id):
     """Ask an existing customer to let a partnered reseller manage it."""
     provider = request.organization
     customer = customer_get(organization=provider, pk=customer_id)
-    partnered = partnered_resellers(provider=provider).exclude(pk=customer.reseller_id)
+    # A direct customer (no reseller): excluding pk=None leaves every partnered reseller.
+    partnered = partnered_resellers(provider=provider).exclude(
+        pk=customer.reseller_id)  # type: ignore[misc]
     form = RelationshipRequestForm(request.POST or None, resellers=partnered)
     if request.method == "POST" and form.is_valid():
         try:

@@ -9,7 +9,9 @@ from django_countries.fields import CountryField
 
 class EnrollmentForm(forms.Form):
     company_name = forms.CharField(label=_("Company name"), max_length=200)
-    country = CountryField(blank_label=_("Choose a country")).formfield(label=_("Country"))
+    # django-countries takes a lazy blank_label (rendered as text); its stubs say str only.
+    country = CountryField(  # type: ignore[call-overload]
+        blank_label=_("Choose a country")).formfield(label=_("Country"))
     partner_id = forms.CharField(
         label=_("Partner id"), max_length=10,
         help_text=_("Your program partner id: 6 to 10 digits."),
@@ -41,7 +43,8 @@ class EnrollmentForm(forms.Form):
         return get_adapter().clean_email(self.cleaned_data["email"])
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()  # Form.clean() returns cleaned_data; the stubs allow None
+        cleaned = self.cleaned_data
         if "password1" in self.fields:
             first, second = cleaned.get("password1"), cleaned.get("password2")
             if first and second and first != second:

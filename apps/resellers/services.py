@@ -1,5 +1,9 @@
 """Reseller enrolment and its approval: one transaction per use case."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -18,11 +22,18 @@ from .tasks import send_enrollment_decision, send_enrollment_received
 
 # The enrolment states reseller_create takes (demo data creates approved resellers).
 EnrollmentStatus = Reseller.EnrollmentStatus
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from apps.accounts.models import User
+    from apps.organizations.models import Organization
 
 
 @transaction.atomic
-def reseller_create(*, name, country="", partner_id="", slug=None,
-                    enrollment_status=Reseller.EnrollmentStatus.APPLIED, **details):
+def reseller_create(*, name: str, country: str = "", partner_id: str = "",
+                    slug: str | None = None,
+                    enrollment_status: str = Reseller.EnrollmentStatus.APPLIED,
+                    **details: Any) -> Organization:
     organization = organization_create(kind=Kind.RESELLER, name=name, country=country, slug=slug)
     Reseller.objects.create(organization=organization, partner_id=partner_id,
                             enrollment_status=enrollment_status, **details)
@@ -30,13 +41,17 @@ def reseller_create(*, name, country="", partner_id="", slug=None,
 
 
 @transaction.atomic
-def reseller_enrol(*, user=None, email=None, password=None, company_name, country, partner_id,
-                   address, contact_name, contact_phone="", request=None):
+def reseller_enrol(*, user: User | None = None, email: str | None = None,
+                   password: str | None = None, company_name: str, country: str,
+                   partner_id: str, address: str, contact_name: str, contact_phone: str = "",
+                   request: HttpRequest | None = None) -> Organization:
     """Create an applied reseller with its applicant as admin (and the account, if new)."""
     if Reseller.objects.filter(partner_id=partner_id).exists():
         raise DomainError(_("An indirect reseller with this partner id is already enrolled."),
                           field="partner_id")
     if user is None:
+        if email is None:
+            raise ValueError("Give the applicant's user, or the email of a new account.")
         User = get_user_model()
         email = email.strip().lower()
         if User.objects.filter(email__iexact=email).exists():
@@ -58,13 +73,14 @@ def reseller_enrol(*, user=None, email=None, password=None, company_name, countr
     return organization
 
 
-def reseller_enrol_send_verification(*, email, request):
+def reseller_enrol_send_verification(*, email: str, request: HttpRequest) -> None:
     """allauth's confirmation mail for a new applicant, sent once the enrolment committed."""
     EmailAddress.objects.get(email=email.strip().lower()).send_confirmation(request, signup=True)
 
 
 @transaction.atomic
-def reseller_approve(*, reseller, actor, request=None):
+def reseller_approve(*, reseller: Reseller, actor: User,
+                     request: HttpRequest | None = None) -> Reseller:
     reseller = Reseller.objects.select_for_update().get(pk=reseller.pk)
     if reseller.enrollment_status == Reseller.EnrollmentStatus.APPROVED:
         return reseller
@@ -82,7 +98,8 @@ def reseller_approve(*, reseller, actor, request=None):
 
 
 @transaction.atomic
-def reseller_reject(*, reseller, reason, actor, request=None):
+def reseller_reject(*, reseller: Reseller, reason: str, actor: User,
+                    request: HttpRequest | None = None) -> Reseller:
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Give the applicant a reason for the rejection."), field="reason")

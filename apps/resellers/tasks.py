@@ -3,6 +3,7 @@
 import smtplib
 
 from celery import shared_task
+from celery.contrib.django.task import DjangoTask
 from django.conf import settings
 from django.urls import reverse
 
@@ -20,7 +21,7 @@ def _applicant_emails(reseller):
                 .values_list("user__email", flat=True))
 
 
-@shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True,
+@shared_task(base=DjangoTask, acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True,
              max_retries=MAX_RETRIES)
 def send_enrollment_received(reseller_id):
     reseller = Reseller.objects.select_related("organization").filter(pk=reseller_id).first()
@@ -31,7 +32,7 @@ def send_enrollment_received(reseller_id):
     return "sent"
 
 
-@shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True,
+@shared_task(base=DjangoTask, acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True,
              max_retries=MAX_RETRIES)
 def send_enrollment_decision(reseller_id):
     reseller = Reseller.objects.select_related("organization").filter(pk=reseller_id).first()

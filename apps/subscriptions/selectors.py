@@ -1,7 +1,22 @@
 """Subscription reads: scoped to the organization asking, or to a customer that the caller
 has already scoped (apps.customers.selectors.customer_get)."""
 
-from django.db.models import Case, Count, IntegerField, Q, Subquery, Sum, Value, When
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from django.db.models import (
+    Aggregate,
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -10,11 +25,22 @@ from apps.organizations.roles import Kind
 from apps.organizations.selectors import organization_list
 from apps.partnerships.selectors import partnered_resellers
 
-from .history import describe
+from .history import HistoryEntry, describe
 from .models import Subscription
 
+if TYPE_CHECKING:
+    from uuid import UUID
 
-def subscription_list(*, organization):
+    from django.db.models import QuerySet
+
+    from apps.catalog.models import Offer
+    from apps.organizations.models import Organization
+
+    # customers.Customer: customers sits above subscriptions, which cannot name it.
+    Customer: TypeAlias = Any
+
+
+def subscription_list(*, organization: Organization) -> QuerySet[Subscription]:
     if organization.kind == Kind.PROVIDER:
         qs = Subscription.objects.filter(customer__provider=organization)
     elif organization.kind == Kind.RESELLER:
@@ -26,25 +52,27 @@ def subscription_list(*, organization):
             .order_by("customer__organization__name", "offer__name"))
 
 
-def subscription_list_for_customer(*, customer):
+def subscription_list_for_customer(*, customer: Customer) -> QuerySet[Subscription]:
     """A customer's subscriptions: open ones first (active, suspended), then replaced ones."""
     status = Subscription.Status
     rank = Case(When(status=status.ACTIVE, then=Value(0)),
                 When(status=status.SUSPENDED, then=Value(1)),
                 default=Value(2), output_field=IntegerField())
-    return (customer.subscriptions.select_related("offer", "reseller_of_record",
-                                                  "support_contact", "replaced_by__offer")
-            .annotate(rank=rank).order_by("rank", "offer__name", "created_at"))
+    # Customer is untyped here (see above): the relation gives what this says.
+    subscriptions: QuerySet[Subscription] = customer.subscriptions.select_related(
+        "offer", "reseller_of_record", "support_contact", "replaced_by__offer")
+    return subscriptions.annotate(rank=rank).order_by("rank", "offer__name", "created_at")
 
 
-def _per_customer(queryset, aggregate, customer):
+def _per_customer(queryset: QuerySet[Subscription], aggregate: Aggregate,
+                  customer: OuterRef) -> Coalesce:
     """A correlated subquery: one number per customer row, computed for the rows shown."""
     value = (queryset.filter(customer=customer).order_by().values("customer")
              .annotate(n=aggregate).values("n")[:1])
     return Coalesce(Subquery(value, output_field=IntegerField()), Value(0))
 
 
-def subscription_totals(*, customer):
+def subscription_totals(*, customer: OuterRef) -> dict[str, Coalesce]:
     """Annotations for a list of customers (`customer`: each row's customer, an OuterRef):
     its open subscriptions (active or suspended) and its active licenses.
 
@@ -60,7 +88,7 @@ def subscription_totals(*, customer):
     }
 
 
-def subscription_get(*, customer, pk):
+def subscription_get(*, customer: Customer, pk: UUID) -> Subscription:
     """One subscription of a customer already scoped by customers.selectors.customer_get:
     a subscription of another customer (or another provider's) is a 404."""
     return get_object_or_404(
@@ -70,7 +98,7 @@ def subscription_get(*, customer, pk):
         pk=pk)
 
 
-def support_contact_choices(*, provider):
+def support_contact_choices(*, provider: Organization) -> QuerySet[Organization]:
     """Who can be a designated support contact: the provider itself, then its partnered
     resellers by name."""
     return (organization_list()
@@ -81,7 +109,7 @@ def support_contact_choices(*, provider):
             .order_by("rank", "name"))
 
 
-def upgrade_offers(*, subscription):
+def upgrade_offers(*, subscription: Subscription) -> QuerySet[Offer]:
     """The active offers on the subscription's upgrade path."""
     return subscription.offer.upgrades_to.filter(is_active=True).order_by("name")
 
@@ -89,7 +117,8 @@ def upgrade_offers(*, subscription):
 HISTORY_LIMIT = 50
 
 
-def subscription_history(*, subscription, viewer):
+def subscription_history(*, subscription: Subscription,
+                         viewer: Organization | None) -> list[HistoryEntry]:
     """The subscription's audit events, newest first (its predecessor's too, after an
     upgrade), each described for a person. Who acted is shown by e-mail to the acting
     organization itself and by organization name to anyone else."""

@@ -8,8 +8,12 @@ or its delegated reseller; the services check it themselves, so a view for resel
 call them unchanged.
 """
 
+from __future__ import annotations
+
 import calendar
+from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,17 +30,32 @@ from apps.partnerships.selectors import partnered_resellers
 
 from .models import Subscription
 
+if TYPE_CHECKING:
+    from uuid import UUID
+
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpRequest
+
+    from apps.accounts.models import User
+    from apps.catalog.models import Offer
+    from apps.orders.models import Order
+    from apps.organizations.models import Organization
+
+    # customers.Customer: customers sits above subscriptions, which cannot name it.
+    Customer: TypeAlias = Any
+    Actor: TypeAlias = User | AnonymousUser | None
+
 Status = Subscription.Status
 
 
-def add_months(day, months):
+def add_months(day: date, months: int) -> date:
     """The same day `months` later (the month's last day when it is shorter)."""
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def term_end(offer, start):
+def term_end(offer: Offer, start: date) -> date:
     return add_months(start, offer.term_months)
 
 
@@ -44,8 +63,10 @@ def term_end(offer, start):
 
 
 @transaction.atomic
-def subscription_create(*, customer, offer, quantity, reseller_of_record, support_contact,
-                        order=None, actor=None, today=None):
+def subscription_create(*, customer: Customer, offer: Offer, quantity: int,
+                        reseller_of_record: Organization | None,
+                        support_contact: Organization | None, order: Order | None = None,
+                        actor: User | None = None, today: date | None = None) -> Subscription:
     """A purchased subscription (made by provisioning from an order's line): its term starts
     today. Audited in the provider's log as `subscription.purchased`."""
     today = today or timezone.localdate()
@@ -65,14 +86,14 @@ def subscription_create(*, customer, offer, quantity, reseller_of_record, suppor
 # ------------------------------------------------------------------ plumbing
 
 
-def _lock(subscription):
+def _lock(subscription: Subscription) -> Subscription:
     return (Subscription.objects.select_for_update(of=("self",))
             .select_related("offer", "customer__organization", "customer__provider",
                             "reseller_of_record", "support_contact")
             .get(pk=subscription.pk))
 
 
-def _check_acting(subscription, organization):
+def _check_acting(subscription: Subscription, organization: Organization) -> None:
     """The customer's provider may change its subscriptions, and so may its delegated
     reseller; nobody else (a view scoped wrongly must not get further than this)."""
     customer = subscription.customer
@@ -83,14 +104,16 @@ def _check_acting(subscription, organization):
     raise DomainError(_("This subscription is not one you manage."), code="not_yours")
 
 
-def _replayed(subscription, idempotency_key, actor):
+def _replayed(subscription: Subscription, idempotency_key: UUID | None,
+              actor: Actor) -> Subscription | None:
     """The subscription a form sent twice already changed, or None (a first submission)."""
     return change_order_replayed(provider=subscription.customer.provider,
                                  idempotency_key=idempotency_key, actor=actor)
 
 
-def _change_order(*, subscription, action, actor, quantity, previous_quantity=None,
-                  previous_offer=None, idempotency_key=None):
+def _change_order(*, subscription: Subscription, action: str, actor: Actor, quantity: int,
+                  previous_quantity: int | None = None, previous_offer: Offer | None = None,
+                  idempotency_key: UUID | None = None) -> Order:
     """The completed `change` order, and its one line, that records a change."""
     customer = subscription.customer
     return change_order_record(
@@ -99,7 +122,9 @@ def _change_order(*, subscription, action, actor, quantity, previous_quantity=No
         previous_offer=previous_offer, idempotency_key=idempotency_key)
 
 
-def _audit(subscription, action, *, actor, organization, request, data):
+def _audit(subscription: Subscription, action: str, *, actor: Actor,
+           organization: Organization, request: HttpRequest | None,
+           data: Mapping[str, Any]) -> None:
     # A reseller acting for its customer: the provider's log shows it too.
     for audience in {organization, subscription.customer.provider}:
         record(actor=actor, organization=audience, action=f"subscription.{action}",
@@ -109,11 +134,12 @@ def _audit(subscription, action, *, actor, organization, request, data):
                request=request)
 
 
-def _name(organization):
+def _name(organization: Organization | None) -> str | None:
     return organization.name if organization is not None else None
 
 
-def _require_status(subscription, allowed, message, field=None):
+def _require_status(subscription: Subscription, allowed: Iterable[str], message: str,
+                    field: str | None = None) -> None:
     if subscription.status not in allowed:
         raise DomainError(message, field=field, code="status")
 
@@ -122,8 +148,10 @@ def _require_status(subscription, allowed, message, field=None):
 
 
 @transaction.atomic
-def subscription_change_quantity(*, subscription, quantity, actor, organization, request=None,
-                                 today=None, idempotency_key=None):
+def subscription_change_quantity(*, subscription: Subscription, quantity: int, actor: Actor,
+                                 organization: Organization,
+                                 request: HttpRequest | None = None, today: date | None = None,
+                                 idempotency_key: UUID | None = None) -> Subscription:
     """Set the number of licenses. More: any time, up to the offer's maximum. Fewer: only
     within REDUCTION_WINDOW_DAYS of the purchase or the last renewal (`term_start`)."""
     subscription = _lock(subscription)
@@ -178,7 +206,7 @@ def subscription_change_quantity(*, subscription, quantity, actor, organization,
     return subscription
 
 
-def _date(day):
+def _date(day: date) -> str:
     return date_format(day, "DATE_FORMAT")
 
 
@@ -186,8 +214,10 @@ def _date(day):
 
 
 @transaction.atomic
-def subscription_upgrade(*, subscription, offer, actor, organization, request=None, today=None,
-                         idempotency_key=None):
+def subscription_upgrade(*, subscription: Subscription, offer: Offer | None, actor: Actor,
+                         organization: Organization, request: HttpRequest | None = None,
+                         today: date | None = None,
+                         idempotency_key: UUID | None = None) -> Subscription:
     """Replace the subscription with one of an offer on its upgrade path. The licenses,
     reseller of record, support contact and auto-renew carry over; a new term starts."""
     subscription = _lock(subscription)
@@ -233,8 +263,10 @@ def subscription_upgrade(*, subscription, offer, actor, organization, request=No
 # ------------------------------------------------------------------ suspension, renewal
 
 
-def _status_change(subscription, *, new_status, allowed, refusal, action, audit_action, actor,
-                   organization, request, idempotency_key):
+def _status_change(subscription: Subscription, *, new_status: str, allowed: Iterable[str],
+                   refusal: str, action: str, audit_action: str, actor: Actor,
+                   organization: Organization, request: HttpRequest | None,
+                   idempotency_key: UUID | None) -> Subscription:
     subscription = _lock(subscription)
     replayed = _replayed(subscription, idempotency_key, actor)
     if replayed is not None:
@@ -252,8 +284,9 @@ def _status_change(subscription, *, new_status, allowed, refusal, action, audit_
 
 
 @transaction.atomic
-def subscription_suspend(*, subscription, actor, organization, request=None,
-                         idempotency_key=None):
+def subscription_suspend(*, subscription: Subscription, actor: Actor,
+                         organization: Organization, request: HttpRequest | None = None,
+                         idempotency_key: UUID | None = None) -> Subscription:
     return _status_change(
         subscription, new_status=Status.SUSPENDED, allowed=(Status.ACTIVE,),
         refusal=_("Only an active subscription can be suspended."),
@@ -262,8 +295,9 @@ def subscription_suspend(*, subscription, actor, organization, request=None,
 
 
 @transaction.atomic
-def subscription_reactivate(*, subscription, actor, organization, request=None,
-                            idempotency_key=None):
+def subscription_reactivate(*, subscription: Subscription, actor: Actor,
+                            organization: Organization, request: HttpRequest | None = None,
+                            idempotency_key: UUID | None = None) -> Subscription:
     return _status_change(
         subscription, new_status=Status.ACTIVE, allowed=(Status.SUSPENDED,),
         refusal=_("Only a suspended subscription can be reactivated."),
@@ -272,8 +306,10 @@ def subscription_reactivate(*, subscription, actor, organization, request=None,
 
 
 @transaction.atomic
-def subscription_set_auto_renew(*, subscription, auto_renew, actor, organization, request=None,
-                                idempotency_key=None):
+def subscription_set_auto_renew(*, subscription: Subscription, auto_renew: bool, actor: Actor,
+                                organization: Organization,
+                                request: HttpRequest | None = None,
+                                idempotency_key: UUID | None = None) -> Subscription:
     """Turn auto-renew off (the subscription ends with its term) or on again."""
     subscription = _lock(subscription)
     replayed = _replayed(subscription, idempotency_key, actor)
@@ -302,13 +338,15 @@ def subscription_set_auto_renew(*, subscription, auto_renew, actor, organization
 # ------------------------------------------------------------------ who serves it
 
 
-def _partnered(provider, organization):
+def _partnered(provider: Organization, organization: Organization) -> bool:
     return partnered_resellers(provider=provider).filter(pk=organization.pk).exists()
 
 
 @transaction.atomic
-def subscription_set_support_contact(*, subscription, contact, actor, organization,
-                                     request=None):
+def subscription_set_support_contact(*, subscription: Subscription,
+                                     contact: Organization | None, actor: Actor,
+                                     organization: Organization,
+                                     request: HttpRequest | None = None) -> Subscription:
     """The designated support contact: the provider itself or one of its partnered resellers."""
     subscription = _lock(subscription)
     _check_acting(subscription, organization)
@@ -332,8 +370,10 @@ def subscription_set_support_contact(*, subscription, contact, actor, organizati
 
 
 @transaction.atomic
-def subscription_set_reseller_of_record(*, subscription, reseller, actor, organization,
-                                        request=None):
+def subscription_set_reseller_of_record(*, subscription: Subscription,
+                                        reseller: Organization | None, actor: Actor,
+                                        organization: Organization,
+                                        request: HttpRequest | None = None) -> Subscription:
     """The reseller credited for incentives: a partnered reseller of the provider, or none."""
     subscription = _lock(subscription)
     _check_acting(subscription, organization)
@@ -357,7 +397,9 @@ def subscription_set_reseller_of_record(*, subscription, reseller, actor, organi
 
 
 @transaction.atomic
-def support_contacts_reassign(*, from_org, to_org, provider=None, customer=None):
+def support_contacts_reassign(*, from_org: Organization, to_org: Organization,
+                              provider: Organization | None = None,
+                              customer: Customer | None = None) -> int:
     """The subscriptions `from_org` supports, of `provider`'s customers or of one `customer`,
     get `to_org` as designated support contact (a partnership or a reseller relationship
     ended). How many changed; the caller records the audit event."""

@@ -8,8 +8,8 @@ from .models import SupportMessage, SupportRequest
 class SupportMessageInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = SupportMessage
     extra = 0
-    fields = ["created_at", "kind", "author", "author_organization", "status", "body"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "kind", "author", "author_organization", "status",
+                                "body")
 
 
 @admin.register(SupportRequest)

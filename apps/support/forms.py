@@ -1,13 +1,22 @@
 """Support forms."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.forms import declared_field
+
 from .models import SupportRequest
+
+if TYPE_CHECKING:
+    from apps.subscriptions.models import Subscription
 
 
 class OpenRequestForm(forms.Form):
-    subscription = forms.ModelChoiceField(
+    subscription: forms.ModelChoiceField[Subscription] = forms.ModelChoiceField(
         label=_("Subscription"), queryset=None, required=False,
         empty_label=_("Not about one subscription"),
         help_text=_("The request goes to this subscription's designated support contact."))
@@ -19,7 +28,7 @@ class OpenRequestForm(forms.Form):
 
     def __init__(self, *args, subscriptions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["subscription"].queryset = subscriptions
+        declared_field(self, "subscription", forms.ModelChoiceField).queryset = subscriptions
 
 
 class ReplyForm(forms.Form):

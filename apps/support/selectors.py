@@ -1,5 +1,9 @@
 """Support reads: a customer sees the requests it opened; a provider or reseller its queue."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
@@ -8,14 +12,23 @@ from apps.organizations.roles import Kind
 
 from .models import SupportMessage, SupportRequest
 
+if TYPE_CHECKING:
+    from uuid import UUID
 
-def _scope(organization):
+    from django.db.models import QuerySet
+
+    from apps.organizations.models import Organization
+    from apps.subscriptions.models import Subscription
+
+
+def _scope(organization: Organization) -> QuerySet[SupportRequest]:
     if organization.kind == Kind.CUSTOMER:
         return SupportRequest.objects.filter(customer=organization)
     return SupportRequest.objects.filter(handled_by=organization)
 
 
-def support_request_list(*, organization, status="", search=""):
+def support_request_list(*, organization: Organization, status: str = "",
+                         search: str = "") -> QuerySet[SupportRequest]:
     qs = _scope(organization).select_related("customer", "handled_by", "subscription__offer",
                                              "opened_by")
     if status:
@@ -25,18 +38,19 @@ def support_request_list(*, organization, status="", search=""):
     return qs.order_by("-updated_at")
 
 
-def support_request_get(*, organization, pk):
+def support_request_get(*, organization: Organization, pk: UUID) -> SupportRequest:
     return get_object_or_404(
         _scope(organization).select_related("customer", "handled_by", "subscription__offer",
                                             "opened_by"), pk=pk)
 
 
-def support_thread(*, support_request):
+def support_thread(*, support_request: SupportRequest) -> QuerySet[SupportMessage]:
     return (SupportMessage.objects.filter(request=support_request)
             .select_related("author", "author_organization").order_by("created_at"))
 
 
-def support_routing(*, customer_organization, subscription=None):
+def support_routing(*, customer_organization: Organization,
+                    subscription: Subscription | None = None) -> Organization:
     """Who handles a request: the subscription's designated support contact, or the provider
     when it has none; a request about no subscription goes to the customer's delegated
     reseller, or the provider."""

@@ -1,5 +1,9 @@
 """Support use cases: open, reply, change status. Each one transaction, audited, notified."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,18 +14,27 @@ from apps.errors import DomainError
 from .models import SupportMessage, SupportRequest
 from .selectors import support_routing
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from apps.accounts.models import User
+    from apps.organizations.models import Organization
+    from apps.subscriptions.models import Subscription
+
 Status = SupportRequest.Status
 
 
-def _notify(message):
+def _notify(message: SupportMessage) -> None:
     from .tasks import send_support_notification
 
     send_support_notification.delay_on_commit(str(message.pk))
 
 
 @transaction.atomic
-def support_request_open(*, customer_organization, user, title, description, severity,
-                         subscription=None, request=None):
+def support_request_open(*, customer_organization: Organization, user: User, title: str,
+                         description: str, severity: str,
+                         subscription: Subscription | None = None,
+                         request: HttpRequest | None = None) -> SupportRequest:
     if subscription is not None and subscription.customer_id != customer_organization.pk:
         raise DomainError(_("Choose one of your own subscriptions."), field="subscription")
     handler = support_routing(customer_organization=customer_organization,
@@ -40,12 +53,13 @@ def support_request_open(*, customer_organization, user, title, description, sev
     return support_request
 
 
-def _lock(support_request):
+def _lock(support_request: SupportRequest) -> SupportRequest:
     return SupportRequest.objects.select_for_update().get(pk=support_request.pk)
 
 
 @transaction.atomic
-def support_reply(*, support_request, user, organization, body, request=None):
+def support_reply(*, support_request: SupportRequest, user: User, organization: Organization,
+                  body: str, request: HttpRequest | None = None) -> SupportMessage:
     """A reply from either side. The handler's first reply starts the work; a customer's
     reply to a resolved request opens it again."""
     support_request = _lock(support_request)
@@ -69,7 +83,9 @@ def support_reply(*, support_request, user, organization, body, request=None):
 
 
 @transaction.atomic
-def support_set_status(*, support_request, status, user, organization, request=None):
+def support_set_status(*, support_request: SupportRequest, status: str, user: User,
+                       organization: Organization,
+                       request: HttpRequest | None = None) -> SupportRequest:
     support_request = _lock(support_request)
     if organization.pk != support_request.handled_by_id:
         raise DomainError(_("Only the designated support contact changes the status."))

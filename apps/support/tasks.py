@@ -1,6 +1,7 @@
 """Support e-mails: one per thread entry, to the side that did not write it."""
 
 from celery import shared_task
+from celery.contrib.django.task import DjangoTask
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +23,8 @@ def _recipients(support_request, author_organization_id):
                          roles=[Role.ADMIN, Role.HELPDESK])
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(base=DjangoTask, acks_late=True, autoretry_for=(OSError,), retry_backoff=True,
+             max_retries=5)
 def send_support_notification(message_id):
     claimed = (SupportMessage.objects.filter(pk=message_id, notified_at__isnull=True)
                .update(notified_at=timezone.now()))

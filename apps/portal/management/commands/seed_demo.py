@@ -3,6 +3,7 @@
 import os
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -150,7 +151,8 @@ class Command(BaseCommand):
     def seed_offers(self):
         """Each offer after the offers it upgrades to, so that it is saved once, with its
         upgrade paths (one `catalog.offer_created` event each, none on a second run)."""
-        offers, pending = {}, list(OFFERS)
+        offers: dict[str, Any] = {}
+        pending = list(OFFERS)
         while pending:
             ready = [row for row in pending if all(code in offers for code in row[-1])]
             if not ready:
