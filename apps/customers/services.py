@@ -23,6 +23,7 @@ from apps.organizations.selectors import organization_slug_taken
 from apps.organizations.services import organization_create
 from apps.partnerships.selectors import partnered_resellers
 
+from .hooks import customer_undelegated
 from .models import Customer
 from .selectors import admin_username, domain_prefix_available
 
@@ -136,6 +137,14 @@ def customer_order_subscriptions(*, provider: Organization, customer: Customer,
     if customer.status != Customer.Status.ACTIVE:
         raise DomainError(_("%(customer)s is not active yet: subscriptions can be added once "
                             "its account is set up.") % {"customer": customer.organization.name})
+    if (acting_organization is not None and acting_organization.kind == Kind.RESELLER
+            and (customer.reseller_id != acting_organization.pk
+                 or not partnered_resellers(provider=provider)
+                 .filter(pk=acting_organization.pk).exists())):
+        # Read under the provider's lock: a partnership that ended a moment ago counts.
+        raise DomainError(_("You no longer manage this customer: your partnership with "
+                            "%(provider)s has ended or the customer removed your access.")
+                          % {"provider": provider.name})
     _check_reseller(provider, reseller)
     lines = order_lines_check(lines)
     return order_submit_new_subscription(
@@ -194,7 +203,9 @@ def customer_undelegate(*, customer: Customer, actor: User | None = None,
                         audit: bool = True) -> Organization | None:
     """End the delegated access of the customer's reseller (the row is locked first); the
     reseller it had, or None when it had none. Audited in that reseller's log, unless the
-    caller's own audit event says it already (`audit=False`)."""
+    caller's own audit event says it already (`audit=False`). The apps that registered a
+    handler in hooks.py (support) take what that reseller handled for the customer away
+    from it, in the same transaction."""
     locked = (Customer.objects.select_for_update(of=("self",))
               .select_related("reseller", "provider").get(pk=customer.pk))
     reseller = locked.reseller
@@ -204,6 +215,7 @@ def customer_undelegate(*, customer: Customer, actor: User | None = None,
         if audit:
             record(actor=actor, organization=reseller, action="customer.undelegated",
                    target=locked, data={"provider": locked.provider.name}, request=request)
+        customer_undelegated(customer=locked, reseller=reseller, actor=actor, request=request)
     customer.reseller = None
     return reseller
 

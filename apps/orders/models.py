@@ -21,6 +21,9 @@ class Order(models.Model):
         COMPLETED = "completed", _("Completed")
         FAILED = "failed", _("Failed")
 
+    class ResellerDropped(models.TextChoices):
+        PARTNERSHIP_ENDED = "partnership_ended", _("The partnership with the reseller ended")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     provider = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT,
                                  related_name="provider_orders",
@@ -41,6 +44,10 @@ class Order(models.Model):
                                      null=True, blank=True, related_name="+",
                                      verbose_name=_("submitted by"))
     error = models.TextField(_("error"), blank=True)
+    # Why provisioning left the order's reseller out (no delegation, no reseller of record
+    # credit) although it was submitted with one; empty when it did not.
+    reseller_dropped = models.CharField(_("reseller left out"), max_length=32, blank=True,
+                                        choices=ResellerDropped.choices)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     # A provisioning run claims the order with a fresh token; a run whose claim is older
     # than the lease is taken to have died, and the order can be claimed again.

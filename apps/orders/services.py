@@ -51,6 +51,8 @@ Line = tuple["Offer", int]
 
 # What a change order's line did: licenses added or removed, upgrade, suspension, ...
 ChangeAction = OrderLine.Action
+# Why provisioning left an order's reseller out.
+ResellerDropped = Order.ResellerDropped
 
 
 # ------------------------------------------------------------------ submit
@@ -241,6 +243,20 @@ def order_line_set_subscription(*, line: OrderLine, subscription: Subscription) 
     """A purchase line is done: the subscription provisioning made of it."""
     line.subscription = subscription
     line.save(update_fields=["subscription"])
+
+
+def order_drop_reseller(*, order: Order, reason: str) -> Order:
+    """A claimed order is provisioned without its reseller (`reason`, an
+    Order.ResellerDropped): its lines credit no reseller of record; the order keeps the
+    reseller it was submitted with, and says why it was left out."""
+    order.reseller_dropped = reason
+    order.save(update_fields=["reseller_dropped", "updated_at"])
+    OrderLine.objects.filter(order=order).update(reseller_of_record=None)
+    record(actor=None, organization=order.provider, action="order.reseller_dropped",
+           target=order, data={"customer": order.customer.organization.name,
+                               "reseller": order.reseller.name if order.reseller else None,
+                               "reason": reason})
+    return order
 
 
 def order_complete(*, order: Order) -> Order:

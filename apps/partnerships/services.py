@@ -17,6 +17,7 @@ from apps.errors import DomainError
 from apps.i18n import recipient_languages
 from apps.organizations.roles import Kind, Role
 from apps.organizations.selectors import membership_role
+from apps.organizations.services import organization_lock
 from apps.resellers.selectors import reseller_get
 
 from .hooks import partnership_ended
@@ -256,8 +257,15 @@ def partnership_end(*, partnership: Partnership, actor: User,
     """End a partnership: customers keep their subscriptions; the reseller loses access.
 
     The reseller's delegated customers of this provider and the subscriptions it supports
-    change through the handlers that customers and subscriptions register (hooks.py).
+    change through the handlers that customers, subscriptions and support register
+    (hooks.py).
+
+    The provider's lock comes first, the one a Submit and a provisioning run take: an order
+    for this reseller is either submitted before (and its customer undelegated here, and
+    provisioned without the reseller) or refused after (no longer a partner).
     """
+    organization_lock(Partnership.objects.select_related("provider").get(pk=partnership.pk)
+                      .provider)
     partnership = (Partnership.objects.select_for_update()
                    .select_related("provider", "reseller").get(pk=partnership.pk))
     if partnership.status != Partnership.Status.ACTIVE:

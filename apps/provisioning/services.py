@@ -28,14 +28,17 @@ from apps.customers.services import (
     customer_delegate,
     customer_mark_failed,
     customer_mark_provisioning,
+    customer_undelegate,
 )
 from apps.errors import DomainError
 from apps.orders.selectors import order_lines_unprovisioned, order_stuck_ids
 from apps.orders.services import (
+    ResellerDropped,
     handover_create,
     order_claim,
     order_claimed,
     order_complete,
+    order_drop_reseller,
     order_fail,
     order_line_set_subscription,
     order_release,
@@ -43,7 +46,8 @@ from apps.orders.services import (
 )
 from apps.organizations.roles import Role
 from apps.organizations.selectors import membership_list
-from apps.organizations.services import membership_add
+from apps.organizations.services import membership_add, organization_lock
+from apps.partnerships.selectors import partnership_is_active
 from apps.subscriptions.services import subscription_create
 
 from . import tasks
@@ -103,11 +107,18 @@ def _provision(order_id: UUID | str, token: UUID) -> bool:
     order = order_claimed(order_id=order_id, token=token)
     if order is None:
         return False  # another run took the order over
+    # The provider's lock, as Submit and End partnership take it: the partnership checked
+    # below cannot end before this run commits.
+    organization_lock(order.provider)
+    partnered = _reseller_still_partnered(order)
     customer = order.customer
     if order.kind == order.Kind.NEW_CUSTOMER:
         _customer_admin(order, customer)
         _subscriptions(order, customer)
-        _delegate(order, customer)
+        if partnered:
+            _delegate(order, customer)
+        else:
+            customer_undelegate(customer=customer, audit=False)
         customer_activate(customer=customer)
     elif order.kind == order.Kind.NEW_SUBSCRIPTION:
         _subscriptions(order, customer)
@@ -116,6 +127,17 @@ def _provision(order_id: UUID | str, token: UUID) -> bool:
         raise DomainError(_("This kind of order is not provisioned."))
     order_complete(order=order)
     return True
+
+
+def _reseller_still_partnered(order: Order) -> bool:
+    """False when the order's reseller no longer partners with the provider (the partnership
+    ended after Submit): the order then goes on without it (no delegation, no reseller of
+    record credit) and says why. True when it does, or when the order has no reseller."""
+    if order.reseller is None or partnership_is_active(provider=order.provider,
+                                                       reseller=order.reseller):
+        return True
+    order_drop_reseller(order=order, reason=ResellerDropped.PARTNERSHIP_ENDED)
+    return False
 
 
 def _customer_admin(order: Order, customer: Customer) -> User:

@@ -14,6 +14,7 @@ from apps.audit.services import record
 from apps.customers.services import customer_delegate, customer_undelegate
 from apps.errors import DomainError
 from apps.organizations.roles import Kind
+from apps.organizations.services import organization_lock
 from apps.partnerships.selectors import partnership_is_active
 from apps.subscriptions.services import support_contacts_reassign
 
@@ -74,6 +75,9 @@ def relationship_request_answer(*, relationship: ResellerRelationshipRequest, ap
     relationship = _lock_relationship(relationship)
     Status_ = ResellerRelationshipRequest.Status
     if approve:
+        # The provider's lock, as End partnership takes it: the partnership checked here
+        # cannot end before the delegation below commits.
+        organization_lock(relationship.provider)
         if not partnership_is_active(provider=relationship.provider,
                                      reseller=relationship.reseller):
             raise DomainError(_("%(reseller)s no longer partners with %(provider)s; this request "

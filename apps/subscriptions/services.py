@@ -26,8 +26,9 @@ from apps.catalog.selectors import offer_upgrade_target
 from apps.errors import DomainError
 from apps.orders.services import ChangeAction, change_order_record, change_order_replayed
 from apps.organizations.roles import Kind
-from apps.partnerships.selectors import partnered_resellers
+from apps.partnerships.selectors import partnered_resellers, partnership_is_active
 
+from .hooks import support_contact_changed
 from .models import Subscription
 
 if TYPE_CHECKING:
@@ -95,11 +96,13 @@ def _lock(subscription: Subscription) -> Subscription:
 
 def _check_acting(subscription: Subscription, organization: Organization) -> None:
     """The customer's provider may change its subscriptions, and so may its delegated
-    reseller; nobody else (a view scoped wrongly must not get further than this)."""
+    reseller while it partners with the provider; nobody else (a view scoped wrongly must
+    not get further than this)."""
     customer = subscription.customer
     if organization.pk == customer.provider_id:
         return
-    if organization.kind == Kind.RESELLER and organization.pk == customer.reseller_id:
+    if (organization.kind == Kind.RESELLER and organization.pk == customer.reseller_id
+            and partnership_is_active(provider=customer.provider, reseller=organization)):
         return
     raise DomainError(_("This subscription is not one you manage."), code="not_yours")
 
@@ -366,6 +369,10 @@ def subscription_set_support_contact(*, subscription: Subscription,
     subscription.save(update_fields=["support_contact"])
     _audit(subscription, "support_contact_changed", actor=actor, organization=organization,
            request=request, data={"from": _name(previous), "to": contact.name})
+    if previous is not None:
+        # Support (registered in hooks.py) moves the requests the previous contact handled.
+        support_contact_changed(subscription=subscription, previous=previous, contact=contact,
+                                actor=actor, request=request)
     return subscription
 
 

@@ -64,6 +64,7 @@ class SupportMessage(models.Model):
         OPENED = "opened", _("Opened")
         REPLY = "reply", _("Reply")
         STATUS = "status", _("Status change")
+        HANDLER = "handler", _("Handler change")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.REPLY)
@@ -77,6 +78,10 @@ class SupportMessage(models.Model):
     body = models.TextField(_("message"), max_length=10000, blank=True)
     status = models.CharField(_("new status"), max_length=16, choices=SupportRequest.Status.choices,
                               blank=True)
+    # A handler change: who handled the request before (author_organization handles it now).
+    moved_from = models.ForeignKey("organizations.Organization", on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("moved from"))
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
     # The notification task claims an entry by setting this, so it mails once.
     notified_at = models.DateTimeField(_("notified"), null=True, blank=True)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -106,3 +107,62 @@ def support_set_status(*, support_request: SupportRequest, status: str, user: Us
            target=support_request, data={"from": old, "to": status}, request=request)
     _notify(message)
     return support_request
+
+
+# ------------------------------------------------------------------ access lost
+
+
+def _hand_over(requests: QuerySet[SupportRequest], *, to_org: Organization,
+               actor: User | None = None, request: HttpRequest | None = None) -> int:
+    """The requests (any status: a customer's reply reopens a resolved one) now go to
+    `to_org`, each with an entry in its thread and an audit event; the former handler no
+    longer sees them. How many moved."""
+    moved = 0
+    now = timezone.now()
+    for support_request in (requests.exclude(handled_by=to_org).select_for_update(of=("self",))
+                            .select_related("customer", "handled_by").order_by("pk")):
+        former = support_request.handled_by
+        support_request.handled_by = to_org
+        support_request.updated_at = now
+        support_request.save(update_fields=["handled_by", "updated_at"])
+        # No mail: the entry only tells the thread's readers who handles it now.
+        SupportMessage.objects.create(
+            request=support_request, kind=SupportMessage.Kind.HANDLER,
+            author_organization=to_org, moved_from=former, notified_at=now)
+        for organization in (support_request.customer, to_org, former):
+            record(actor=actor, organization=organization, action="support.handler_changed",
+                   target=support_request, data={"from": former.name, "to": to_org.name},
+                   request=request)
+        moved += 1
+    return moved
+
+
+def support_requests_partnership_ended(*, provider: Organization, reseller: Organization) -> int:
+    """Registered with apps.partnerships.hooks: the requests of the provider's customers
+    that the reseller handles go to the provider."""
+    return _hand_over(SupportRequest.objects.filter(handled_by=reseller,
+                                                    customer__customer__provider=provider),
+                      to_org=provider)
+
+
+def support_requests_customer_undelegated(*, customer: Any, reseller: Organization,
+                                          actor: User | None = None,
+                                          request: HttpRequest | None = None) -> int:
+    """Registered with apps.customers.hooks: the customer's requests that its former
+    reseller handles go to the customer's provider."""
+    return _hand_over(SupportRequest.objects.filter(handled_by=reseller,
+                                                    customer_id=customer.pk),
+                      to_org=customer.provider, actor=actor, request=request)
+
+
+def support_requests_contact_changed(*, subscription: Subscription, previous: Organization,
+                                     contact: Organization, actor: User | None = None,
+                                     request: HttpRequest | None = None) -> int:
+    """Registered with apps.subscriptions.hooks: the requests about the subscription that its
+    previous support contact (a reseller) handles go to the new contact. The provider keeps
+    seeing its customers' requests, so a change away from it moves nothing."""
+    if previous.pk == subscription.customer.provider_id:
+        return 0
+    return _hand_over(SupportRequest.objects.filter(handled_by=previous,
+                                                    subscription=subscription),
+                      to_org=contact, actor=actor, request=request)

@@ -117,7 +117,8 @@ def test_ending_a_partnership_shows_the_rule_then_removes_access(client, provide
     for organization in (provider, reseller):
         event = AuditEvent.objects.get(organization=organization, action="partnership.ended")
         assert event.data == {"provider": provider.name, "reseller": reseller.name,
-                              "customers_undelegated": 1, "support_moved_to_provider": 1}
+                              "customers_undelegated": 1, "support_moved_to_provider": 1,
+                              "support_requests_moved_to_provider": 0}
     elsewhere.refresh_from_db()
     supported_elsewhere.refresh_from_db()
     assert elsewhere.reseller == reseller
