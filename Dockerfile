@@ -49,11 +49,14 @@ COPY partnercenter ./partnercenter
 COPY apps ./apps
 COPY templates ./templates
 COPY static ./static
+COPY locale ./locale
 
-# Static files are collected (and compressed/hashed by WhiteNoise) at build time.
+# Static files are collected (and compressed/hashed by WhiteNoise) at build time, and the
+# translation catalogs compiled (Babel, no gettext needed).
 # The SECRET_KEY here exists only for this step; it is not kept in the image.
 RUN SECRET_KEY=build-only DEBUG=False ALLOWED_HOSTS=localhost \
         python manage.py collectstatic --noinput \
+    && python locale/catalogs.py --force \
     && python -m compileall -q manage.py partnercenter apps \
     && mkdir -p /app/media \
     && chown app:app /app/media

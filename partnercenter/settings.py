@@ -10,7 +10,6 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -84,6 +83,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After LocaleMiddleware (the visitor's cookie or Accept-Language) and authentication:
+    # a signed-in user's saved language wins.
+    "apps.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -109,7 +111,10 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.organizations.context_processors.workspace",
+                "apps.i18n.languages",
             ],
+            # |html_lang, |language_name (and the money and date filters) in every template.
+            "builtins": ["apps.i18n"],
         },
     },
 ]
@@ -183,7 +188,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Partner Center] "
+# The subject prefix of allauth's mails is "[Partner Center] " in the recipient's language
+# (apps.accounts.adapters.AccountAdapter.format_email_subject).
 ACCOUNT_ADAPTER = "apps.accounts.adapters.AccountAdapter"
 # Failed sign-ins are limited per address and per account; the sixth wrong password
 # inside the window is refused without being checked.
@@ -221,10 +227,18 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 
 # ---------------------------------------------------------------- i18n
 
+# The portal's languages, each named in itself (the language switch shows these names).
+# The catalogs live in locale/<locale>/LC_MESSAGES/{django,djangojs}.po; `make messages`
+# extracts, the .mo files are compiled from them (README.md, Languages).
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 USE_I18N = True
+# One date style and one date-and-time style per language (partnercenter/formats/).
+FORMAT_MODULE_PATH = ["partnercenter.formats"]
 TIME_ZONE = "UTC"
 USE_TZ = True
 
@@ -259,6 +273,7 @@ if not DEBUG:
     # Plain-HTTP trials on localhost (docker compose) turn these off; production keeps them.
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
+    LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

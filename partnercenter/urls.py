@@ -4,16 +4,19 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.http import HttpResponse
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
+from django.views.i18n import JavaScriptCatalog
 
+from apps.accounts import views as account_views
 from apps.organizations import views as organization_views
 from apps.partnerships import views as partnership_views
 from apps.resellers import views as reseller_views
 
 # Operators sign in through allauth (rate limits, MFA) rather than the bare admin form.
 admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = "Partner Center operations"
-admin.site.site_title = "Partner Center operations"
+admin.site.site_header = _("Partner Center operations")
+admin.site.site_title = _("Partner Center operations")
 
 
 @require_GET
@@ -39,6 +42,10 @@ urlpatterns = [
     path("", organization_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    # Under /i18n/, which the sign-in gates leave open: the language switch, and the
+    # JavaScript strings of static/js (a script of our own origin, as the CSP wants).
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
+    path("i18n/js/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("apps.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("invitations/team/<str:token>/", organization_views.team_invitation,

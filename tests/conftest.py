@@ -8,6 +8,9 @@ role@organization.test (the demo's provider@contoso.test is admin@contoso.test h
 Fabrikam's admin, reseller@fabrikam.test as in the demo: Contoso's invitations go there.
 """
 
+import runpy
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
 
@@ -16,6 +19,14 @@ from tests import factories
 
 # The real-worker fixture (`celery_worker`) for every test that asks for it.
 pytest_plugins = ["tests.worker"]
+
+CATALOGS = Path(__file__).resolve().parent.parent / "locale" / "catalogs.py"
+
+
+def pytest_sessionstart(session):
+    # The .mo files are built from the committed .po files (make test does it too): a run
+    # started some other way still sees the current translations.
+    runpy.run_path(str(CATALOGS))["compile_all"]()
 
 
 @pytest.fixture(autouse=True)

@@ -9,9 +9,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+
+from .services import user_set_language
 
 
 def temporary_password_expired(user):
@@ -39,6 +41,24 @@ class AccountAdapter(DefaultAccountAdapter):
                 target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
             return target
         return super().get_login_redirect_url(request)
+
+    def login(self, request, user):
+        super().login(request, user)
+        # A first sign-in keeps the language the user signed in with (cookie or browser):
+        # later pages and the mail they receive use it until they choose another.
+        user_set_language(user=user, language=translation.get_language(), only_if_unset=True)
+
+    def send_mail(self, template_prefix, email, context):
+        # allauth's own mails (verification, password reset) in the recipient's saved
+        # language when the address belongs to an account, else the page's language.
+        user = context.get("user")
+        saved = (getattr(user, "language", "") or "").lower()
+        language = saved if saved in dict(settings.LANGUAGES) else translation.get_language()
+        with translation.override(language):
+            super().send_mail(template_prefix, email, context)
+
+    def format_email_subject(self, subject):
+        return f"[{_('Partner Center')}] {subject}"
 
     def pre_login(self, request, user, **kwargs):
         if temporary_password_expired(user):

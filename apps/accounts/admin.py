@@ -4,6 +4,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from apps.admin_actions import ReadOnlyAdminMixin, apply_to_each
 
@@ -21,7 +22,7 @@ class UserAdmin(ReadOnlyAdminMixin, DjangoUserAdmin):
     # No password row: its "Reset password" button would lead to a refused form.
     fieldsets = (
         (None, {"fields": ("email",)}),
-        (_("Personal info"), {"fields": ("first_name", "last_name")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "language")}),
         (_("Password policy"), {"fields": ("must_change_password", "password_expires_at")}),
         (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups",
                                        "user_permissions")}),
@@ -31,12 +32,16 @@ class UserAdmin(ReadOnlyAdminMixin, DjangoUserAdmin):
 
     @admin.action(description=_("Deactivate selected users"), permissions=["operate"])
     def deactivate(self, request, queryset):
-        apply_to_each(self, request, queryset, done=_("%(n)d user(s) deactivated."),
+        apply_to_each(self, request, queryset,
+                      done=ngettext_lazy("%(n)d user deactivated.",
+                                         "%(n)d users deactivated.", "n"),
                       act=lambda user: user_deactivate(user=user, actor=request.user,
                                                        request=request))
 
     @admin.action(description=_("Reactivate selected users"), permissions=["operate"])
     def reactivate(self, request, queryset):
-        apply_to_each(self, request, queryset, done=_("%(n)d user(s) reactivated."),
+        apply_to_each(self, request, queryset,
+                      done=ngettext_lazy("%(n)d user reactivated.",
+                                         "%(n)d users reactivated.", "n"),
                       act=lambda user: user_reactivate(user=user, actor=request.user,
                                                        request=request))

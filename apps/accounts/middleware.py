@@ -1,10 +1,12 @@
-"""Gates that come before any page: a forced password change, then MFA set-up."""
+"""Gates that come before any page (a forced password change, then MFA set-up), and the
+signed-in user's language."""
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 
 # Paths a gated user may still reach: the gate itself, signing out, assets.
 _ALWAYS_OPEN = ("/static/", "/media/", "/accounts/logout/", "/i18n/", "/healthz")
@@ -65,3 +67,41 @@ class RequireMFAMiddleware:
             if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
                 return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """A signed-in user's saved language wins over the cookie and Accept-Language.
+
+    LocaleMiddleware (before authentication) picks the visitor's language; here the user's
+    choice replaces it, and the language cookie follows it so that the sign-in page after
+    signing out still speaks the user's language.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        language = _saved_language(user)
+        if language and language != request.LANGUAGE_CODE:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        language = _saved_language(user)  # the language switch may just have changed it
+        name = settings.LANGUAGE_COOKIE_NAME
+        if (language and request.COOKIES.get(name) != language
+                and name not in response.cookies):
+            response.set_cookie(
+                name, language,
+                max_age=settings.LANGUAGE_COOKIE_AGE, path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN, secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+        return response
+
+
+def _saved_language(user):
+    if user is None or not user.is_authenticated:
+        return None
+    saved = (user.language or "").lower()
+    return saved if saved in dict(settings.LANGUAGES) else None

@@ -49,6 +49,12 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # One of settings.LANGUAGES: the pages after sign-in and every mail to this user are in
+    # it. Empty until the first sign-in, which saves the language the user signed in with.
+    language = models.CharField(
+        _("language"), max_length=10, blank=True,
+        help_text=_("The portal and its e-mails speak to the user in this language."),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

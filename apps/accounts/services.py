@@ -54,7 +54,7 @@ def user_reactivate(*, user, actor, request=None):
     return _set_active(user, active=True, refusal=_("Already active."),
                        action="account.reactivated", actor=actor, request=request)
 @transaction.atomic
-def user_create_with_temporary_password(*, email, last_organization=None):
+def user_create_with_temporary_password(*, email, last_organization=None, language=""):
     """A new account with a generated temporary password: returns (user, password).
 
     The password must be changed at first sign-in and stops working after
@@ -66,6 +66,17 @@ def user_create_with_temporary_password(*, email, last_organization=None):
     expires = timezone.now() + timedelta(days=settings.PORTAL_TEMPORARY_PASSWORD_DAYS)
     user = get_user_model().objects.create_user(
         email=email, password=password, must_change_password=True,
-        password_expires_at=expires, last_organization=last_organization)
+        password_expires_at=expires, last_organization=last_organization, language=language)
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     return user, password
+def user_set_language(*, user, language, only_if_unset=False):
+    """Save the user's language when it is one of the portal's (else leave it). With
+    `only_if_unset`, only a user who has none yet gets it (the first sign-in)."""
+    language = (language or "").lower()
+    if language not in dict(settings.LANGUAGES) or language == user.language:
+        return user
+    if only_if_unset and user.language:
+        return user
+    user.language = language
+    user.save(update_fields=["language"])
+    return user

@@ -1,14 +1,17 @@
 """Account pages that allauth does not provide."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views import i18n
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_POST
 
 from .forms import SetNewPasswordForm
-from .services import user_set_new_password
+from .services import user_set_language, user_set_new_password
 
 
 @login_required
@@ -25,3 +28,29 @@ def set_new_password(request):
         messages.success(request, _("Your new password is set."))
         return redirect("home")
     return render(request, "accounts/set_new_password.html", {"form": form})
+
+
+@csrf_exempt
+@require_POST
+def set_language(request):
+    """The language switch: Django's set_language (the cookie, back to `next`); for a
+    signed-in user the saved preference too, which then wins on every page and in mail.
+
+    A visitor's switch only sets their own display cookie, as a link could, so it needs no
+    CSRF token: the public directory is cached for everyone and carries none. Changing a
+    signed-in user's account does need one.
+    """
+    if (request.POST.get("language") or "").lower() not in dict(settings.LANGUAGES):
+        # Only the portal's languages: Django would set the cookie for any it has files for.
+        request.POST = request.POST.copy()
+        request.POST.pop("language", None)
+    if request.user.is_authenticated:
+        return _set_saved_language(request)
+    return i18n.set_language(request)
+
+
+@csrf_protect
+def _set_saved_language(request):
+    response = i18n.set_language(request)
+    user_set_language(user=request.user, language=request.POST.get("language"))
+    return response

@@ -43,3 +43,13 @@ def offer_save(*, offer, actor, upgrades_to=None, request=None):
                action="catalog.offer_created" if adding else "catalog.offer_changed",
                target=offer, data={"code": offer.code, "changes": changes}, request=request)
     return offer
+
+
+@transaction.atomic
+def offer_upsert(*, code, actor, upgrades_to=None, request=None, **values):
+    """The offer with `code`, created or given `values` (field name -> value), saved through
+    offer_save: its log entry lists what changed, and nothing when nothing did."""
+    offer = Offer.objects.select_for_update().filter(code=code).first() or Offer(code=code)
+    for name, value in values.items():
+        setattr(offer, name, value)
+    return offer_save(offer=offer, actor=actor, upgrades_to=upgrades_to, request=request)

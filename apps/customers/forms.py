@@ -3,10 +3,10 @@
 import re
 
 from django import forms
-from django.conf import global_settings
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.utils.html import escape
-from django.utils.translation import gettext as _t
+from django.utils.translation import get_language, gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -18,15 +18,21 @@ _PREFIX = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 PREFIX_MAX = 63
 
 
+def _portal_language(code):
+    """`code` when the portal speaks it, else the default language."""
+    code = (code or "").lower()
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 def domain_prefix_problem(value):
     """Why `value` cannot be a new customer's domain prefix, or None when it can."""
     if not value:
-        return _t("Enter a domain prefix.")
+        return gettext("Enter a domain prefix.")
     if len(value) > PREFIX_MAX or not _PREFIX.match(value):
-        return _t("Use 1 to 63 lower-case letters, digits and hyphens, starting and ending "
+        return gettext("Use 1 to 63 lower-case letters, digits and hyphens, starting and ending "
                   "with a letter or digit.")
     if not domain_prefix_available(value):
-        return _t("%(username)s is already taken. Choose another domain prefix.") % {
+        return gettext("%(username)s is already taken. Choose another domain prefix.") % {
             "username": admin_username(value)}
     return None
 
@@ -84,11 +90,11 @@ class CustomerDetailsForm(forms.Form):
     def __init__(self, *args, provider, domain_check_url=None, suffix="", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reseller"].queryset = partnered_resellers(provider=provider)
-        self.fields["country"].choices = [("", _t("Choose a country"))] + [
+        self.fields["country"].choices = [("", gettext("Choose a country"))] + [
             (code, name) for code, name in countries]
-        self.fields["language"].choices = sorted(
-            ((code, _t(name)) for code, name in global_settings.LANGUAGES),
-            key=lambda choice: str(choice[1]))
+        # The portal's languages, each named in itself; the page's language comes first.
+        self.fields["language"].choices = list(settings.LANGUAGES)
+        self.fields["language"].initial = _portal_language(get_language())
         prefix = self.fields["domain_prefix"]
         # Help text is rendered as HTML: escape the <prefix> placeholder.
         prefix.help_text = escape(prefix.help_text % {"suffix": suffix})
@@ -142,9 +148,14 @@ class SubscriptionsForm(forms.Form):
                                                      "max": offer.max_licenses},
                 error_messages={
                     "invalid": _("Enter a whole number of licenses."),
-                    "min_value": _("Enter %(limit_value)s or more licenses."),
-                    "max_value": _("Enter %(limit_value)s or fewer licenses: the most this "
-                                   "subscription allows."),
+                    "min_value": ngettext_lazy("Enter %(limit_value)s or more licenses.",
+                                               "Enter %(limit_value)s or more licenses.",
+                                               "limit_value"),
+                    "max_value": ngettext_lazy(
+                        "Enter %(limit_value)s license or fewer: the most this subscription "
+                        "allows.",
+                        "Enter %(limit_value)s or fewer licenses: the most this subscription "
+                        "allows.", "limit_value"),
                 },
                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
 

@@ -21,6 +21,9 @@ from apps.partnerships.selectors import partnered_resellers
 from .models import Customer
 from .selectors import admin_username, domain_prefix_available
 
+# The states customer_create takes (demo data creates active customers).
+CustomerStatus = Customer.Status
+
 
 def _taken(prefix):
     return DomainError(_("%(username)s is already taken. Choose another domain prefix.")

@@ -6,6 +6,7 @@ import uuid
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .forms import ResellerChoiceField
 
@@ -64,7 +65,9 @@ class LicensesForm(ChangeForm):
         limits = {"offer": offer.name, "min": offer.min_licenses, "max": offer.max_licenses}
         quantity.validators.append(_Between(
             offer.min_licenses, offer.max_licenses,
-            _("%(offer)s allows %(min)s to %(max)s licenses.") % limits))
+            ngettext("%(offer)s allows %(min)s to %(max)s license.",
+                     "%(offer)s allows %(min)s to %(max)s licenses.", offer.max_licenses)
+            % limits))
         quantity.widget.attrs.update({"min": offer.min_licenses, "max": offer.max_licenses})
 
 

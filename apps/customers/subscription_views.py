@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.errors import DomainError
@@ -162,7 +163,8 @@ def licenses(request, customer_id, subscription_id):
         call=lambda s, data: services.subscription_change_quantity(
             subscription=s, quantity=data["quantity"],
             idempotency_key=data["idempotency_key"], **_acting(request)),
-        done=lambda s: _("The subscription now has %(count)s licenses.")
+        done=lambda s: ngettext("The subscription now has %(count)s license.",
+                                "The subscription now has %(count)s licenses.", s.quantity)
         % {"count": s.quantity})
 
 
@@ -176,7 +178,8 @@ def upgrade(request, customer_id, subscription_id):
         call=lambda s, data: services.subscription_upgrade(
             subscription=s, offer=data["offer"], idempotency_key=data["idempotency_key"],
             **_acting(request)),
-        done=lambda s: _("Upgraded to %(offer)s with %(count)s licenses.")
+        done=lambda s: ngettext("Upgraded to %(offer)s with %(count)s license.",
+                                "Upgraded to %(offer)s with %(count)s licenses.", s.quantity)
         % {"offer": s.offer.name, "count": s.quantity})
 
 

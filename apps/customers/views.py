@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from formtools.wizard.views import NamedUrlSessionWizardView
@@ -251,7 +252,7 @@ class NewCustomerWizard(NamedUrlSessionWizardView):
     def get_form_initial(self, step):
         extra = self.storage.extra_data
         if step == "details":
-            return {"reseller": extra.get("reseller"), "language": "en"}
+            return {"reseller": extra.get("reseller"), "language": get_language()}
         if step == "review":
             return {"idempotency_key": extra.get("idempotency_key")}
         return {}

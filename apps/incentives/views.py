@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from apps.i18n import format_money
 from apps.organizations.access import workspace_view
 from apps.organizations.roles import Kind
 from apps.pagination import paginate
@@ -29,12 +30,18 @@ def incentives(request):
     month = _month(request.GET.get("month"))
     subscriptions = selectors.incentive_subscriptions(reseller=request.organization,
                                                       month=month)
-    totals = subscriptions.aggregate(licenses=Sum("quantity"), value=Sum("monthly_value"))
+    totals = subscriptions.aggregate(licenses=Sum("quantity"))
+    # One sum per currency: amounts in different currencies never add up.
+    values = (subscriptions.order_by("offer__currency").values("offer__currency")
+              .annotate(value=Sum("monthly_value")))
+    totals_value = " + ".join(format_money(row["value"], row["offer__currency"])
+                              for row in values)
     return render(request, "incentives/incentives.html", {
         "page": paginate(request, subscriptions, per_page=50), "month": month,
         "month_value": month.strftime("%Y-%m") if month else "",
         "bad_month": bool(request.GET.get("month")) and month is None,
-        "totals": totals, "query": f"month={month:%Y-%m}" if month else "",
+        "totals": totals, "totals_value": totals_value,
+        "query": f"month={month:%Y-%m}" if month else "",
     })
 
 
@@ -42,6 +49,9 @@ def incentives(request):
 def incentives_csv(request):
     month = _month(request.GET.get("month")) or timezone.localdate().replace(day=1)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
+    # A byte-order mark: Excel on Windows then reads UTF-8 (Chinese names) correctly.
+    # The cells stay machine-readable: ISO dates, plain decimals, currency codes.
+    response.write("\ufeff")
     response["Content-Disposition"] = (
         f'attachment; filename="incentives-{request.organization.slug}-{month:%Y-%m}.csv"')
     writer = csv.writer(response)

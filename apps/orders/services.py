@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.audit.services import record
 from apps.catalog.selectors import offers_active
@@ -63,7 +64,8 @@ def order_lines_check(lines):
         if not isinstance(quantity, int) or not (
                 offer.min_licenses <= quantity <= offer.max_licenses):
             raise DomainError(
-                _("%(offer)s needs %(min)s to %(max)s licenses.")
+                ngettext("%(offer)s needs %(min)s to %(max)s license.",
+                         "%(offer)s needs %(min)s to %(max)s licenses.", offer.max_licenses)
                 % {"offer": offer.name, "min": offer.min_licenses, "max": offer.max_licenses},
                 field="offers")
         checked.append((offer, quantity))

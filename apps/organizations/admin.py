@@ -3,6 +3,7 @@ reactivate an organization and revoke an invitation through the services (audite
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from apps.admin_actions import ReadOnlyAdminMixin, apply_to_each
 
@@ -27,14 +28,18 @@ class OrganizationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Deactivate selected organizations"), permissions=["operate"])
     def deactivate(self, request, queryset):
-        apply_to_each(self, request, queryset, done=_("%(n)d organization(s) deactivated."),
+        apply_to_each(self, request, queryset,
+                      done=ngettext_lazy("%(n)d organization deactivated.",
+                                         "%(n)d organizations deactivated.", "n"),
                       act=lambda org: organization_deactivate(organization=org,
                                                               actor=request.user,
                                                               request=request))
 
     @admin.action(description=_("Reactivate selected organizations"), permissions=["operate"])
     def reactivate(self, request, queryset):
-        apply_to_each(self, request, queryset, done=_("%(n)d organization(s) reactivated."),
+        apply_to_each(self, request, queryset,
+                      done=ngettext_lazy("%(n)d organization reactivated.",
+                                         "%(n)d organizations reactivated.", "n"),
                       act=lambda org: organization_reactivate(organization=org,
                                                               actor=request.user,
                                                               request=request))
@@ -60,6 +65,7 @@ class TeamInvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("Revoke selected invitations"), permissions=["operate"])
     def revoke(self, request, queryset):
         apply_to_each(self, request, queryset.select_related("organization"),
-                      done=_("%(n)d invitation(s) revoked."),
+                      done=ngettext_lazy("%(n)d invitation revoked.",
+                                         "%(n)d invitations revoked.", "n"),
                       act=lambda invitation: team_invitation_revoke(
                           invitation=invitation, actor=request.user, request=request))

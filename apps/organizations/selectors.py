@@ -8,6 +8,11 @@ from .models import Membership, Organization, TeamInvitation
 TEAM_INVITATION_SALT = "organizations.team-invitation"
 
 
+def organization_get_by_slug(*, slug):
+    """The organization with this workspace slug, or None."""
+    return Organization.objects.filter(slug=slug).first()
+
+
 def membership_list(*, organization):
     return (Membership.objects.filter(organization=organization)
             .select_related("user").order_by("user__email"))

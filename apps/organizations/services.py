@@ -1,5 +1,6 @@
 """Organization and team use cases: each one transaction, each audited."""
 
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -7,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from pypinyin import lazy_pinyin
 
 from apps.audit.services import record
 from apps.errors import DomainError
@@ -15,8 +17,25 @@ from .models import Membership, Organization, TeamInvitation
 from .roles import ROLES_BY_KIND, Kind, Role
 
 
+def slug_base(name):
+    """The URL name of a workspace: Chinese characters in pinyin ('北京云' → 'bei-jing-yun'),
+    other scripts as slugify leaves them, at most 60 characters cut at a hyphen; '' when
+    nothing readable is left."""
+    words = " ".join(lazy_pinyin(name, errors="default"))
+    base = slugify(words)
+    if len(base) > 60:
+        base = base[:61].rsplit("-", 1)[0] if "-" in base[:61] else base[:60]
+    return base.strip("-")
+
+
 def _unique_slug(name):
-    base = slugify(name)[:60] or "org"
+    base = slug_base(name)
+    if not base:
+        # No letters we can spell (Cyrillic, Arabic, …): a short stable id, never "org".
+        while True:
+            slug = "o-" + secrets.token_hex(3)
+            if not Organization.objects.filter(slug=slug).exists():
+                return slug
     slug, n = base, 1
     while Organization.objects.filter(slug=slug).exists():
         n += 1

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db.models import F
 from django.urls import reverse
 
+from apps.i18n import user_language
 from apps.mail import send_templated
 
 from .models import TeamInvitation
@@ -34,5 +35,6 @@ def send_team_invitation(self, invitation_id):
 def _send(invitation):
     link = settings.PORTAL_BASE_URL + reverse(
         "team_invitation", kwargs={"token": team_invitation_token(invitation)})
+    # A new address reads it in the inviter's language.
     send_templated("team_invitation", {"invitation": invitation, "link": link},
-                   to=[invitation.email])
+                   to=[invitation.email], language=user_language(invitation.invited_by))

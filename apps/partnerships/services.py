@@ -6,10 +6,12 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext, override
 from django.utils.translation import gettext as _
 
 from apps.audit.services import record
 from apps.errors import DomainError
+from apps.i18n import recipient_languages
 from apps.organizations.roles import Kind, Role
 from apps.organizations.selectors import membership_role
 from apps.resellers.selectors import reseller_get
@@ -29,8 +31,12 @@ def invitation_default_draft(invitation):
     """Subject and body of the draft e-mail, with the personalized link in the body."""
     context = {"invitation": invitation, "provider": invitation.provider,
                "link": invitation_link(invitation)}
-    subject = render_to_string("emails/partnership_request_subject.txt", context).strip()
-    body = render_to_string("emails/partnership_request_draft.txt", context).strip() + "\n"
+    # In the language the mail will go out in: the recipient's saved one, or (a new
+    # address) the provider user's, as the mail task decides too.
+    language = recipient_languages([invitation.email], fallback=get_language())[invitation.email]
+    with override(language):
+        subject = render_to_string("emails/partnership_request_subject.txt", context).strip()
+        body = render_to_string("emails/partnership_request_draft.txt", context).strip() + "\n"
     return subject, body
 
 
@@ -84,7 +90,9 @@ def invitation_check_open(invitation):
 def _queue_send(invitation, actor, request, action):
     now = timezone.now()
     if invitation.send_count >= settings.PORTAL_PARTNERSHIP_MAX_SENDS:
-        raise DomainError(_("This request has been sent %(n)d times, the most allowed.")
+        raise DomainError(ngettext("This request has been sent %(n)d time, the most allowed.",
+                                   "This request has been sent %(n)d times, the most allowed.",
+                                   invitation.send_count)
                           % {"n": invitation.send_count}, code="rate_limited")
     wait = settings.PORTAL_PARTNERSHIP_RESEND_SECONDS
     if invitation.last_requested_at and now - invitation.last_requested_at < timedelta(

@@ -7,6 +7,7 @@ from celery import shared_task
 from django.db.models import F
 from django.utils import timezone
 
+from apps.i18n import user_language
 from apps.mail import send_templated, sender_on_behalf_of
 
 from .models import PartnershipInvitation
@@ -40,6 +41,8 @@ def send_partnership_invitation(self, invitation_id):
             to=[invitation.email],
             from_email=sender_on_behalf_of(invitation.provider.name),
             reply_to=[invitation.created_by.email] if invitation.created_by else None,
+            # A new address reads it in the language of whoever asked (as its draft).
+            language=user_language(invitation.created_by),
         )
     except TRANSIENT as error:
         # Give the claim back so the retry sends it, and show the problem on the row.

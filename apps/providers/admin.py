@@ -7,6 +7,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, ngettext_lazy
 
 from apps.admin_actions import ReadOnlyAdminMixin, reject_with_reason
 from apps.errors import DomainError
@@ -140,8 +141,10 @@ class ProfileChangeRequestAdmin(ReadOnlyAdmin):
                 self.message_user(request, f"{change_request.provider}: {error.message}",
                                   messages.ERROR)
         if approved:
-            self.message_user(request, _("%(n)d request(s) approved and published in the "
-                                         "directory.") % {"n": approved}, messages.SUCCESS)
+            self.message_user(request, ngettext(
+                "%(n)d request approved and published in the directory.",
+                "%(n)d requests approved and published in the directory.",
+                approved) % {"n": approved}, messages.SUCCESS)
 
     @admin.action(description=_("Reject (asks for a reason)"), permissions=["review"])
     def reject_with_reason(self, request, queryset):
@@ -158,4 +161,5 @@ class ProfileChangeRequestAdmin(ReadOnlyAdmin):
                 "date": date_format(localtime(r.submitted_at), "DATETIME_FORMAT")},
             reject=lambda r, reason: profile_change_reject(
                 change_request=r, reason=reason, actor=request.user, request=request),
-            done=_("%(n)d request(s) rejected; the directory is unchanged."))
+            done=ngettext_lazy("%(n)d request rejected; the directory is unchanged.",
+                               "%(n)d requests rejected; the directory is unchanged.", "n"))

@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from django_countries import countries
 
 from apps.errors import DomainError
@@ -71,7 +72,8 @@ class BaseLocationFormSet(forms.BaseFormSet):
     default_error_messages = {
         **forms.BaseFormSet.default_error_messages,
         "too_few_forms": _("Keep at least one location with its target URL."),
-        "too_many_forms": _("Give at most %(num)d locations."),
+        "too_many_forms": ngettext_lazy("Give at most %(num)d location.",
+                                        "Give at most %(num)d locations.", "num"),
     }
 
     def add_fields(self, form, index):

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_countries import countries
 
 from apps.audit.services import record
@@ -15,6 +16,7 @@ from apps.organizations.roles import Kind
 from apps.organizations.services import organization_create
 
 from .cache import directory_bump
+from .logos import placeholder_logo
 from .models import ProfileChangeRequest, ProposedLocation, Provider, ProviderListing, ProviderLogo
 from .validators import clean_company_name, clean_target_url
 
@@ -57,7 +59,8 @@ def _validated(company_name, locations):
         raise DomainError(_("Give at least one location with its target URL."),
                           field="locations")
     if len(cleaned) > MAX_LOCATIONS:
-        raise DomainError(_("Give at most %(n)d locations.") % {"n": MAX_LOCATIONS},
+        raise DomainError(ngettext("Give at most %(n)d location.", "Give at most %(n)d locations.",
+                                   MAX_LOCATIONS) % {"n": MAX_LOCATIONS},
                           field="locations")
     return company_name, sorted(cleaned)
 
@@ -68,6 +71,11 @@ def logo_store(*, logo):
         sha256=logo.sha256, defaults={"png": logo.png, "width": logo.width,
                                       "height": logo.height})
     return stored
+
+
+def logo_store_placeholder(*, colour, accent):
+    """The stored placeholder mark in two colours (demo data): a rounded square with a disc."""
+    return logo_store(logo=placeholder_logo(colour, accent))
 
 
 def published_locations(provider):

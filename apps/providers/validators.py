@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 MAX_URL_LENGTH = 500
 MAX_NAME_LENGTH = 200
@@ -18,8 +19,10 @@ def clean_target_url(value):
     if not value:
         raise ValidationError(_("Enter the target URL for this location."), code="required")
     if len(value) > MAX_URL_LENGTH:
-        raise ValidationError(_("Keep the URL to %(n)d characters or fewer.")
-                              % {"n": MAX_URL_LENGTH}, code="max_length")
+        raise ValidationError(ngettext("Keep the URL to %(n)d character or fewer.",
+                                       "Keep the URL to %(n)d characters or fewer.",
+                                       MAX_URL_LENGTH) % {"n": MAX_URL_LENGTH},
+                              code="max_length")
     if any(ord(c) < 32 or c.isspace() for c in value):
         raise ValidationError(_("A URL cannot contain spaces or control characters."),
                               code="invalid")
@@ -55,6 +58,8 @@ def clean_company_name(value):
         raise ValidationError(_("The company name cannot contain control characters."),
                               code="invalid")
     if len(value) > MAX_NAME_LENGTH:
-        raise ValidationError(_("Keep the company name to %(n)d characters or fewer.")
-                              % {"n": MAX_NAME_LENGTH}, code="max_length")
+        raise ValidationError(ngettext("Keep the company name to %(n)d character or fewer.",
+                                       "Keep the company name to %(n)d characters or fewer.",
+                                       MAX_NAME_LENGTH) % {"n": MAX_NAME_LENGTH},
+                              code="max_length")
     return value

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -118,6 +118,9 @@ def directory(request):
     else:
         patch_cache_control(response, public=True,
                             max_age=settings.PORTAL_DIRECTORY_MAX_AGE)
+        # In the visitor's language: Accept-Language (LocaleMiddleware says so) or the
+        # language switch's cookie.
+        patch_vary_headers(response, ("Cookie",))
     return response
 
 

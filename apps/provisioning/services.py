@@ -115,8 +115,10 @@ def _customer_admin(order, customer):
             raise DomainError(_("The account %(username)s already exists and does not belong "
                                 "to this customer.") % {"username": username})
         return user  # made by an earlier run of this order: its password stays as handed over
+    # The customer's Language is its admin's: the portal and its mail speak it to them.
     user, password = user_create_with_temporary_password(email=username,
-                                                         last_organization=organization)
+                                                         last_organization=organization,
+                                                         language=customer.language)
     membership_add(organization=organization, user=user, role=Role.ADMIN, audit=False)
     handover_create(order=order, for_user=order.submitted_by, username=username,
                     password=password)

@@ -44,7 +44,7 @@ def relationship_new(request, customer_id):
         except DomainError as error:
             error.add_to_form(form)
         else:
-            messages.success(request, _("Request sent: %(customer)s's admin approves or "
+            messages.success(request, _("Request sent: the admin of %(customer)s approves or "
                                         "declines it.") % {"customer": customer.organization.name})
             return redirect("relationships:new", org_slug=provider.slug,
                             customer_id=customer.pk)

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, ngettext_lazy
 
 from apps.admin_actions import reject_with_reason
 from apps.errors import DomainError
@@ -29,8 +30,9 @@ class ResellerAdmin(admin.ModelAdmin):
             except DomainError as error:
                 self.message_user(request, f"{reseller}: {error.message}", messages.ERROR)
         if approved:
-            self.message_user(request, _("%(n)d enrolment(s) approved.") % {"n": approved},
-                              messages.SUCCESS)
+            self.message_user(request, ngettext("%(n)d enrolment approved.",
+                                                "%(n)d enrolments approved.", approved)
+                              % {"n": approved}, messages.SUCCESS)
 
     @admin.action(description=_("Reject selected enrolments (asks for a reason)"))
     def reject_enrollments(self, request, queryset):
@@ -44,4 +46,4 @@ class ResellerAdmin(admin.ModelAdmin):
                                f"{r.get_enrollment_status_display()}",
             reject=lambda r, reason: reseller_reject(reseller=r, reason=reason,
                                                      actor=request.user, request=request),
-            done=_("%(n)d enrolment(s) rejected."))
+            done=ngettext_lazy("%(n)d enrolment rejected.", "%(n)d enrolments rejected.", "n"))

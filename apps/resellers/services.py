@@ -4,15 +4,20 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from apps.audit.services import record
 from apps.errors import DomainError
+from apps.i18n import portal_language
 from apps.organizations.roles import Kind, Role
 from apps.organizations.services import membership_add, organization_create
 
 from .models import Reseller
 from .tasks import send_enrollment_decision, send_enrollment_received
+
+# The enrolment states reseller_create takes (demo data creates approved resellers).
+EnrollmentStatus = Reseller.EnrollmentStatus
 
 
 @transaction.atomic
@@ -38,7 +43,9 @@ def reseller_enrol(*, user=None, email=None, password=None, company_name, countr
             # The view answers as if it worked and mails the owner: no account enumeration.
             raise DomainError(_("An account with this email address exists. Sign in first, "
                               "then enrol."), field="email", code="account_exists")
-        user = User.objects.create_user(email=email, password=password)
+        # The language of the enrolment page is the new account's (its mail speaks it).
+        user = User.objects.create_user(email=email, password=password,
+                                        language=portal_language(get_language()) or "")
         # Verified by allauth's confirmation mail, which the view sends after the commit.
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
     organization = reseller_create(

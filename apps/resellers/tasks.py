@@ -46,8 +46,9 @@ def send_enrollment_decision(reseller_id):
 
 @shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True,
              max_retries=MAX_RETRIES)
-def send_enrollment_account_exists(email):
-    """Someone enrolled with an address that has an account: tell its owner how to enrol."""
+def send_enrollment_account_exists(email, language=None):
+    """Someone enrolled with an address that has an account: tell its owner how to enrol
+    (in the account's language, else that of the enrolment page)."""
     link = settings.PORTAL_BASE_URL + reverse("account_login") + "?next=" + reverse("enrol")
-    send_templated("enrollment_account_exists", {"link": link}, to=[email])
+    send_templated("enrollment_account_exists", {"link": link}, to=[email], language=language)
     return "sent"

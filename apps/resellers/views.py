@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -58,7 +59,8 @@ def enrol(request):
                 error.add_to_form(form)
             else:
                 # Answer as a new sign-up would, and tell the address's owner by mail.
-                send_enrollment_account_exists.delay(data["email"].strip().lower())
+                send_enrollment_account_exists.delay(data["email"].strip().lower(),
+                                                     get_language())
                 return redirect("account_email_verification_sent")
         else:
             if next_url:

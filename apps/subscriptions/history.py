@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 @dataclass(frozen=True)
@@ -13,20 +14,32 @@ class HistoryEntry:
     who: str
 
 
+def _count(value):
+    """The number that picks the plural form (a count recorded as text, or none: many)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 2
+
+
 def _or_none(value):
     return value if value else _("none")
 
 
 def _what(action, data):
     if action == "subscription.purchased":
-        return _("Purchased: %(licenses)s licenses, reseller of record %(reseller)s.") % {
+        return ngettext("Purchased: %(licenses)s license, reseller of record %(reseller)s.",
+                        "Purchased: %(licenses)s licenses, reseller of record %(reseller)s.",
+                        _count(data.get("licenses"))) % {
             "licenses": data.get("licenses"), "reseller": _or_none(data.get("reseller_of_record"))}
     if action == "subscription.licenses_changed":
         if (data.get("to") or 0) > (data.get("from") or 0):
             return _("Licenses added: %(from)s → %(to)s.") % data
         return _("Licenses removed: %(from)s → %(to)s.") % data
     if action == "subscription.upgraded":
-        return _("Upgraded from %(from)s to %(to)s with %(licenses)s licenses.") % {
+        return ngettext("Upgraded from %(from)s to %(to)s with %(licenses)s license.",
+                        "Upgraded from %(from)s to %(to)s with %(licenses)s licenses.",
+                        _count(data.get("licenses"))) % {
             "from": data.get("from_offer"), "to": data.get("to_offer"),
             "licenses": data.get("licenses")}
     if action == "subscription.suspended":

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.audit.services import record
 from apps.catalog.selectors import offer_upgrade_target
@@ -137,10 +138,13 @@ def subscription_change_quantity(*, subscription, quantity, actor, organization,
         raise DomainError(_("Enter a whole number of licenses."), field="quantity")
     previous = subscription.quantity
     if quantity == previous:
-        raise DomainError(_("The subscription already has %(count)s licenses.")
+        raise DomainError(ngettext("The subscription already has %(count)s license.",
+                                   "The subscription already has %(count)s licenses.", previous)
                           % {"count": previous}, field="quantity", code="unchanged")
     if not offer.min_licenses <= quantity <= offer.max_licenses:
-        raise DomainError(_("%(offer)s allows %(min)s to %(max)s licenses.")
+        raise DomainError(ngettext("%(offer)s allows %(min)s to %(max)s license.",
+                                   "%(offer)s allows %(min)s to %(max)s licenses.",
+                                   offer.max_licenses)
                           % {"offer": offer.name, "min": offer.min_licenses,
                              "max": offer.max_licenses}, field="quantity", code="limits")
     if quantity > previous and not offer.is_active:
@@ -149,9 +153,14 @@ def subscription_change_quantity(*, subscription, quantity, actor, organization,
                           field="quantity", code="retired")
     if quantity < previous and subscription.reduction_days_left(today) == 0:
         raise DomainError(
-            _("Licenses can be removed only within %(days)s days of the purchase or the last "
-              "renewal (%(start)s); that window closed on %(closed)s. You can still add "
-              "licenses, or turn auto-renew off so that the subscription ends on %(end)s.")
+            ngettext("Licenses can be removed only within %(days)s day of the purchase or the "
+                     "last renewal (%(start)s); that window closed on %(closed)s. You can still "
+                     "add licenses, or turn auto-renew off so that the subscription ends on "
+                     "%(end)s.",
+                     "Licenses can be removed only within %(days)s days of the purchase or the "
+                     "last renewal (%(start)s); that window closed on %(closed)s. You can still "
+                     "add licenses, or turn auto-renew off so that the subscription ends on "
+                     "%(end)s.", Subscription.REDUCTION_WINDOW_DAYS)
             % {"days": Subscription.REDUCTION_WINDOW_DAYS,
                "start": _date(subscription.term_start),
                "closed": _date(subscription.reduction_closes_on),
@@ -196,8 +205,10 @@ def subscription_upgrade(*, subscription, offer, actor, organization, request=No
     quantity = subscription.quantity
     if not target.min_licenses <= quantity <= target.max_licenses:
         raise DomainError(
-            _("%(offer)s allows %(min)s to %(max)s licenses; this subscription has %(count)s. "
-              "Change its licenses first.")
+            ngettext("%(offer)s allows %(min)s to %(max)s licenses; this subscription has "
+                     "%(count)s license. Change its licenses first.",
+                     "%(offer)s allows %(min)s to %(max)s licenses; this subscription has "
+                     "%(count)s licenses. Change its licenses first.", quantity)
             % {"offer": target.name, "min": target.min_licenses, "max": target.max_licenses,
                "count": quantity}, field="offer", code="limits")
     today = today or timezone.localdate()
@@ -331,7 +342,7 @@ def subscription_set_reseller_of_record(*, subscription, reseller, actor, organi
                       "change."), "reseller_of_record")
     provider = subscription.customer.provider
     if reseller is not None and not _partnered(provider, reseller):
-        raise DomainError(_("Choose one of %(provider)s's partnered indirect resellers.")
+        raise DomainError(_("Choose one of the partnered indirect resellers of %(provider)s.")
                           % {"provider": provider.name}, field="reseller_of_record",
                           code="not_a_partner")
     if subscription.reseller_of_record_id == getattr(reseller, "pk", None):

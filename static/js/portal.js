@@ -2,6 +2,13 @@
 (function () {
   "use strict";
 
+  // Strings of this file come from the JavaScript catalog (/i18n/js/). It loads async, so
+  // it never delays the page's start (htmx waits for DOMContentLoaded): look it up when a
+  // string is needed, in English until it has arrived.
+  function gettext(text) {
+    return typeof window.gettext === "function" ? window.gettext(text) : text;
+  }
+
   // Move focus to the first invalid field so keyboard and screen-reader users land on the error.
   function focusFirstError(root) {
     const invalid = root.querySelector(".is-invalid");
@@ -17,10 +24,10 @@
     const done = () => {
       const original = button.dataset.originalLabel || button.textContent;
       button.dataset.originalLabel = original;
-      button.textContent = button.dataset.copiedLabel || "Copied";
+      button.textContent = button.dataset.copiedLabel || gettext("Copied");
       button.classList.add("copied");
       const status = document.getElementById(button.dataset.copyStatus || "copy-status");
-      if (status) status.textContent = button.dataset.copiedLabel || "Copied";
+      if (status) status.textContent = button.dataset.copiedLabel || gettext("Copied");
       setTimeout(() => { button.textContent = original; button.classList.remove("copied"); }, 4000);
     };
     if (navigator.clipboard && window.isSecureContext) {

@@ -69,7 +69,7 @@ def test_request_then_approve_then_the_public_listing(live_server, browser, page
     expect(page.get_by_role("img", name="Published logo")).to_be_visible()
     expect(page.get_by_role("row", name=re.compile("Germany"))).to_contain_text("Added")
     page.get_by_role("button", name="Approve and publish").click()
-    expect(page.get_by_text("1 request(s) approved and published")).to_be_visible()
+    expect(page.get_by_text("1 request approved and published")).to_be_visible()
 
     # The public directory shows the new listing at once, with the new logo. (A browser that
     # loaded the page before keeps its copy up to PORTAL_DIRECTORY_MAX_AGE: a new visitor.)

@@ -32,7 +32,7 @@ def test_list_totals_and_month_filter(client, reseller_admin, credited):
     rows = list(november.context["page"].object_list)
     assert [s.quantity for s in rows] == [10]
     assert rows[0].monthly_value == Decimal("230.00")
-    assert "10 licenses, 230.00 per month" in november.content.decode()
+    assert "10 licenses, 230.00 USD per month" in november.content.decode()
     junk = client.get("/o/northwind/incentives/?month=2026-13")
     assert junk.status_code == 200
     assert "Enter a month as YYYY-MM." in junk.content.decode()
@@ -43,7 +43,8 @@ def test_csv_export(client, reseller_admin, credited):
     response = client.get("/o/northwind/incentives.csv?month=2026-11")
     assert response["Content-Type"].startswith("text/csv")
     assert "incentives-northwind-2026-11.csv" in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert response.content.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM, for Excel
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == 1
     assert rows[0]["customer"] == "Adatum Corporation"
     assert rows[0]["provider"] == "Contoso Distribution"

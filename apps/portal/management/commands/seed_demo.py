@@ -11,15 +11,16 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from apps.catalog.models import Offer
-from apps.customers.models import Customer
-from apps.organizations.models import Membership, Organization
-from apps.organizations.roles import Kind, Role
-from apps.organizations.services import organization_create
+from apps.catalog.services import offer_upsert
+from apps.customers.services import CustomerStatus, customer_create
+from apps.organizations.roles import Role
+from apps.organizations.selectors import organization_get_by_slug
+from apps.organizations.services import membership_add
 from apps.partnerships.services import partnership_create
-from apps.providers.models import Provider
-from apps.resellers.models import Reseller
-from apps.subscriptions.models import Subscription
+from apps.providers.selectors import provider_profile
+from apps.providers.services import directory_publish, logo_store_placeholder, provider_create
+from apps.resellers.services import EnrollmentStatus, reseller_create
+from apps.subscriptions.services import subscription_create
 
 DEFAULT_PASSWORD = "Demo-pass-2026"
 
@@ -77,12 +78,20 @@ class Command(BaseCommand):
             user=user, email=email, defaults={"verified": True, "primary": True})
         return user
 
-    def organization(self, kind, name, slug, country):
-        org = Organization.objects.filter(slug=slug).first()
-        return org or organization_create(kind=kind, name=name, slug=slug, country=country)
-
     def member(self, org, user, role):
-        Membership.objects.get_or_create(organization=org, user=user, defaults={"role": role})
+        # The founding members of demo organizations, like an enrolment's applicant: no
+        # "member added" event.
+        membership_add(organization=org, user=user, role=role, audit=False)
+
+    def provider(self, name, slug, country, partner_id):
+        return organization_get_by_slug(slug=slug) or provider_create(
+            name=name, slug=slug, country=country, partner_id=partner_id)
+
+    def reseller(self, name, slug, country, partner_id, **details):
+        return organization_get_by_slug(slug=slug) or reseller_create(
+            name=name, slug=slug, country=country, partner_id=partner_id,
+            enrollment_status=EnrollmentStatus.APPROVED, enrollment_decided_at=timezone.now(),
+            **details)
 
     # ------------------------------------------------------------------ data
 
@@ -90,33 +99,26 @@ class Command(BaseCommand):
         self.user("admin@partnercenter.test", first="Platform", last="Operator", staff=True)
         offers = self.seed_offers()
 
-        contoso = self.organization(Kind.PROVIDER, "Contoso Distribution", "contoso", "US")
-        Provider.objects.get_or_create(organization=contoso, defaults={"partner_id": "1000001"})
+        contoso = self.provider("Contoso Distribution", "contoso", "US", "1000001")
         self.member(contoso, self.user("provider@contoso.test", first="Cora", last="Contoso"),
                     Role.ADMIN)
         self.member(contoso, self.user("sales@contoso.test", first="Sam", last="Sales"),
                     Role.SALES)
 
-        tailspin = self.organization(Kind.PROVIDER, "Tailspin Cloud", "tailspin", "GB")
-        Provider.objects.get_or_create(organization=tailspin, defaults={"partner_id": "1000002"})
+        tailspin = self.provider("Tailspin Cloud", "tailspin", "GB", "1000002")
         self.member(tailspin, self.user("provider@tailspin.test", first="Tara", last="Tailspin"),
                     Role.ADMIN)
         self.seed_directory(contoso, tailspin)
 
-        approved = Reseller.EnrollmentStatus.APPROVED
-        fabrikam = self.organization(Kind.RESELLER, "Fabrikam Solutions", "fabrikam", "DE")
-        Reseller.objects.get_or_create(organization=fabrikam, defaults={
-            "partner_id": "2000001", "enrollment_status": approved,
-            "enrollment_decided_at": timezone.now(), "contact_name": "Frida Fabrikam",
-            "contact_email": "reseller@fabrikam.test", "address": "Hauptstraße 1, 10115 Berlin"})
+        fabrikam = self.reseller(
+            "Fabrikam Solutions", "fabrikam", "DE", "2000001", contact_name="Frida Fabrikam",
+            contact_email="reseller@fabrikam.test", address="Hauptstraße 1, 10115 Berlin")
         self.member(fabrikam, self.user("reseller@fabrikam.test", first="Frida", last="Fabrikam"),
                     Role.ADMIN)
 
-        northwind = self.organization(Kind.RESELLER, "Northwind Traders", "northwind", "US")
-        Reseller.objects.get_or_create(organization=northwind, defaults={
-            "partner_id": "2000002", "enrollment_status": approved,
-            "enrollment_decided_at": timezone.now(), "contact_name": "Nina Northwind",
-            "contact_email": "reseller@northwind.test", "address": "1 Harbor Way, Seattle"})
+        northwind = self.reseller(
+            "Northwind Traders", "northwind", "US", "2000002", contact_name="Nina Northwind",
+            contact_email="reseller@northwind.test", address="1 Harbor Way, Seattle")
         self.member(northwind,
                     self.user("reseller@northwind.test", first="Nina", last="Northwind"),
                     Role.ADMIN)
@@ -133,44 +135,52 @@ class Command(BaseCommand):
 
     def seed_directory(self, contoso, tailspin):
         """Published listings, so /directory/ is not empty; once, then left to requests."""
-        from apps.providers.logos import placeholder_logo
-        from apps.providers.services import directory_publish, logo_store
-
         for org, locations, colours in [
             (contoso, [("US", "https://contoso.example/us")], ("#0b3d6e", "#ffd43b")),
             (tailspin, [("GB", "https://tailspin.example/uk"),
                         ("IE", "https://tailspin.example/ie")], ("#1b7f5a", "#ffffff")),
         ]:
-            provider = Provider.objects.get(organization=org)
+            provider = provider_profile(organization=org)
             if provider.directory_published_at is None:
-                directory_publish(provider=provider, company_name=org.name, locations=locations,
-                                  logo=logo_store(logo=placeholder_logo(*colours)))
+                colour, accent = colours
+                directory_publish(
+                    provider=provider, company_name=org.name, locations=locations,
+                    logo=logo_store_placeholder(colour=colour, accent=accent))
 
     def seed_offers(self):
-        offers = {}
-        for code, name, billing, term, price, low, high, _ in OFFERS:
-            offers[code], _created = Offer.objects.update_or_create(code=code, defaults={
-                "name": name, "billing_period": billing, "term_months": term,
-                "unit_price": Decimal(price), "min_licenses": low, "max_licenses": high,
-                "currency": "USD", "is_active": True,
-                "description": f"{name}, billed {billing}, {term}-month term."})
-        for code, *_rest, upgrades in OFFERS:
-            offers[code].upgrades_to.set([offers[u] for u in upgrades])
+        """Each offer after the offers it upgrades to, so that it is saved once, with its
+        upgrade paths (one `catalog.offer_created` event each, none on a second run)."""
+        offers, pending = {}, list(OFFERS)
+        while pending:
+            ready = [row for row in pending if all(code in offers for code in row[-1])]
+            if not ready:
+                raise ValueError("OFFERS: the upgrade paths run in a circle.")
+            for code, name, billing, term, price, low, high, upgrades in ready:
+                offers[code] = offer_upsert(
+                    code=code, actor=None, upgrades_to=[offers[u] for u in upgrades],
+                    name=name, billing_period=billing, term_months=term,
+                    unit_price=Decimal(price), min_licenses=low, max_licenses=high,
+                    currency="USD", is_active=True,
+                    description=f"{name}, billed {billing}, {term}-month term.")
+            pending = [row for row in pending if row[0] not in offers]
         return offers
 
     def customer(self, provider, reseller, name, prefix, country, lines):
-        org = self.organization(Kind.CUSTOMER, name, prefix, country)
-        customer, created = Customer.objects.get_or_create(organization=org, defaults={
-            "provider": provider, "reseller": reseller, "domain_prefix": prefix,
-            "status": Customer.Status.ACTIVE, "contact_email": f"it@{prefix}.example",
-            "contact_first_name": "Alex", "contact_last_name": name.split()[0]})
-        admin = self.user(f"admin@{prefix}.{settings.CUSTOMER_DOMAIN_SUFFIX}")
-        self.member(org, admin, Role.ADMIN)
-        if created:
-            today = timezone.localdate()
+        """A customer with its admin and, when new, its subscriptions, a month into their
+        term."""
+        org = organization_get_by_slug(slug=prefix)
+        if org is None:
+            customer = customer_create(
+                provider=provider, reseller=reseller, company_name=name, domain_prefix=prefix,
+                country=country, contact_email=f"it@{prefix}.example",
+                contact_first_name="Alex", contact_last_name=name.split()[0],
+                status=CustomerStatus.ACTIVE, actor=None)
+            org = customer.organization
+            start = timezone.localdate() - timedelta(days=30)
             for offer, quantity in lines:
-                Subscription.objects.create(
+                subscription_create(
                     customer=customer, offer=offer, quantity=quantity,
                     reseller_of_record=reseller, support_contact=reseller or provider,
-                    term_start=today - timedelta(days=30),
-                    term_end=today - timedelta(days=30) + timedelta(days=30 * offer.term_months))
+                    today=start)
+        admin = self.user(f"admin@{prefix}.{settings.CUSTOMER_DOMAIN_SUFFIX}")
+        self.member(org, admin, Role.ADMIN)

@@ -1,0 +1,117 @@
+"""The portal's languages: which one a person gets, and their names and codes in pages.
+
+Templates get `html_lang` and `portal_languages` from the context processor here, and the
+filters `html_lang` and `native_language_name` everywhere (a builtin library, see settings).
+"""
+
+from decimal import Decimal
+
+from babel.numbers import format_currency
+from django import template
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import translation
+from django.utils.translation import gettext_noop
+
+register = template.Library()
+
+# Country names that django-countries' own Chinese catalog leaves untranslated: marked here
+# so that our catalog (which comes first) supplies them. The country lists show them all.
+COUNTRY_NAMES_MISSING_UPSTREAM = [
+    gettext_noop("Bahamas (The)"),
+    gettext_noop("Democratic Republic of the Congo"),
+    gettext_noop("Eswatini"),
+    gettext_noop("Falkland Islands (Malvinas)"),
+    gettext_noop("Micronesia"),
+    gettext_noop("Netherlands (Kingdom of the)"),
+    gettext_noop("North Macedonia"),
+    gettext_noop("Palestine"),
+    gettext_noop("Saint Helena"),
+    gettext_noop("South Georgia"),
+    gettext_noop("Tanzania, the United Republic of"),
+    gettext_noop("Türkiye"),
+    gettext_noop("Vatican City"),
+]
+
+
+def portal_language(code):
+    """`code` when it is one of the portal's languages (any case, 'zh-Hans' too), else None."""
+    if not code:
+        return None
+    code = str(code).lower().replace("_", "-")
+    return code if code in dict(settings.LANGUAGES) else None
+
+
+@register.filter
+def html_lang(code):
+    """The BCP 47 tag of a language code, for lang="…": 'zh-hans' → 'zh-Hans'."""
+    parts = str(code or settings.LANGUAGE_CODE).replace("_", "-").split("-")
+    tags = [parts[0].lower()]
+    for part in parts[1:]:
+        # A four-letter subtag is a script (Title case), two letters a region (upper case).
+        tags.append(part.title() if len(part) == 4 else part.upper() if len(part) == 2
+                    else part.lower())
+    return "-".join(tags)
+
+
+@register.simple_tag(name="html_lang")
+def current_html_lang():
+    """{% html_lang %}: the active language's tag, where no request context is (mail)."""
+    return html_lang(translation.get_language())
+
+
+@register.filter
+def native_language_name(code):
+    """A language as it names itself ('简体中文'); an unknown code as it is."""
+    known = portal_language(code)
+    return dict(settings.LANGUAGES)[known] if known else (code or "")
+
+
+def format_money(amount, currency, language=None):
+    """An amount with its currency, in the language's number style: '1,234.50 USD'.
+
+    Always the ISO code (a bare '$' could be any dollar), after the number, with the
+    currency's own decimals (JPY none). Babel's CLDR data knows each locale's separators.
+    """
+    if amount is None or amount == "":
+        return ""
+    locale = translation.to_locale(language or translation.get_language()
+                                   or settings.LANGUAGE_CODE)
+    return format_currency(Decimal(amount), currency, format="#,##0.00 ¤¤", locale=locale,
+                           currency_digits=True)
+
+
+@register.filter
+def money(amount, currency):
+    """{{ amount|money:currency }}: see format_money."""
+    return format_money(amount, currency)
+
+
+def user_language(user):
+    """The language a user chose (or first used) in the portal, or None."""
+    return portal_language(getattr(user, "language", "")) if user is not None else None
+
+
+def recipient_languages(addresses, *, fallback=None):
+    """{address: language} for mail: each account's saved language; addresses without one
+    get `fallback` (for an invitation: the sender's language), else the default language."""
+    fallback = portal_language(fallback) or settings.LANGUAGE_CODE
+    saved = {
+        email.lower(): portal_language(language)
+        for email, language in get_user_model().objects
+        .filter(email__in=[a.lower() for a in addresses]).values_list("email", "language")
+    }
+    return {address: saved.get(address.lower()) or fallback for address in addresses}
+
+
+def languages(request):
+    """Context processor: the page's lang attribute and the language switch's choices."""
+    current = translation.get_language() or settings.LANGUAGE_CODE
+    return {
+        "html_lang": html_lang(current),
+        "current_language": portal_language(current) or settings.LANGUAGE_CODE,
+        "portal_languages": [
+            {"code": code, "name": name, "lang": html_lang(code)}
+            for code, name in settings.LANGUAGES
+        ],
+    }

@@ -1,0 +1,36 @@
+"""Money always with its currency, and one date style per language."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.template import Context, Template
+from django.utils import timezone, translation
+
+from apps.i18n import format_money
+
+
+def test_money_carries_its_currency_in_each_language():
+    assert format_money(Decimal("1234.5"), "USD", "en") == "1,234.50 USD"
+    assert format_money(Decimal("1234.5"), "USD", "zh-hans") == "1,234.50 USD"
+    assert format_money(Decimal("1234"), "JPY", "en") == "1,234 JPY"
+    assert format_money(None, "USD") == ""
+
+
+def test_the_money_filter_uses_the_active_language():
+    template = Template("{{ amount|money:currency }}")
+    with translation.override("zh-hans"):
+        assert template.render(Context({"amount": Decimal("6"), "currency": "EUR"})) == \
+            "6.00 EUR"
+
+
+def test_one_date_and_one_datetime_style_per_language():
+    moment = timezone.make_aware(datetime(2026, 11, 30, 16, 3))
+    template = Template('{{ d|date:"DATE_FORMAT" }}|{{ d|date:"SHORT_DATE_FORMAT" }}|'
+                        '{{ m|date:"DATETIME_FORMAT" }}|{{ m|date:"SHORT_DATETIME_FORMAT" }}')
+    context = Context({"d": date(2026, 11, 30), "m": moment})
+    with translation.override("en"):
+        assert template.render(context) == ("Nov 30, 2026|Nov 30, 2026|"
+                                            "Nov 30, 2026, 16:03|Nov 30, 2026, 16:03")
+    with translation.override("zh-hans"):
+        assert template.render(context) == ("2026年11月30日|2026年11月30日|"
+                                            "2026年11月30日 16:03|2026年11月30日 16:03")
