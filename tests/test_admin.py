@@ -32,14 +32,7 @@ READ_ONLY_APPS = {"accounts", "organizations", "audit", "customers", "subscripti
                   "support", "providers", "partnerships", "relationships"}
 
 
-@pytest.fixture
-def operator(client, django_user_model):
-    user = django_user_model.objects.create_superuser("ops@example.test", "Ops-pass-2026!")
-    client.force_login(user)
-    return user
-
-
-def test_every_model_is_registered_and_its_pages_open(client, operator, customer):
+def test_every_model_is_registered_and_its_pages_open(client, signed_in_operator, customer):
     factories.SubscriptionFactory(customer=customer)
     models = [m for m in apps.get_models() if m._meta.app_label in LOCAL_APPS]
     assert models
@@ -51,7 +44,7 @@ def test_every_model_is_registered_and_its_pages_open(client, operator, customer
         assert client.get(changelist + "?q=contoso").status_code == 200, changelist
 
 
-def test_operator_approves_an_enrolment(client, operator):
+def test_operator_approves_an_enrolment(client, signed_in_operator):
     applicant = factories.ResellerFactory(extension__enrollment_status="applied")
     response = client.post("/admin/resellers/reseller/", {
         "action": "approve_enrollments", "_selected_action": [str(applicant.pk)]}, follow=True)
@@ -151,9 +144,9 @@ READ_ONLY = [_user, _organization, _membership, _team_invitation, _customer, _su
 
 
 @pytest.mark.parametrize("build", READ_ONLY, ids=lambda build: build.__name__.strip("_"))
-def test_operator_reads_every_row_but_cannot_add_change_or_delete(client, operator, customer,
-                                                                  build):
-    obj, search = build(customer, operator)
+def test_operator_reads_every_row_but_cannot_add_change_or_delete(client, signed_in_operator,
+                                                                  customer, build):
+    obj, search = build(customer, signed_in_operator)
     meta = obj._meta
     name = f"admin:{meta.app_label}_{meta.model_name}"
     changelist = reverse(f"{name}_changelist")
@@ -180,8 +173,8 @@ def test_operator_reads_every_row_but_cannot_add_change_or_delete(client, operat
     assert change in listing.content.decode(), "the search does not find the row"
 
 
-def test_the_handover_never_shows_its_secret(client, operator, customer):
-    handover, _ = _handover(customer, operator)
+def test_the_handover_never_shows_its_secret(client, signed_in_operator, customer):
+    handover, _ = _handover(customer, signed_in_operator)
     for url in [reverse("admin:orders_credentialhandover_change", args=[handover.pk]),
                 reverse("admin:orders_credentialhandover_changelist")]:
         html = client.get(url).content.decode()
@@ -197,7 +190,7 @@ def _act(client, changelist, action, *objs):
                        follow=True)
 
 
-def test_operator_deactivates_and_reactivates_an_organization(client, operator, customer,
+def test_operator_deactivates_and_reactivates_an_organization(client, signed_in_operator, customer,
                                                               customer_admin):
     org = customer.organization
     changelist = reverse("admin:organizations_organization_changelist")
@@ -207,7 +200,8 @@ def test_operator_deactivates_and_reactivates_an_organization(client, operator, 
     org.refresh_from_db()
     assert not org.is_active
     event = AuditEvent.objects.get(action="organization.deactivated")
-    assert (event.actor, event.organization, event.target_id) == (operator, org, str(org.pk))
+    assert (event.actor, event.organization, event.target_id) == (signed_in_operator, org,
+                                                                  str(org.pk))
 
     response = _act(client, changelist, "deactivate", org)
     assert "Already inactive." in response.content.decode()
@@ -223,11 +217,11 @@ def test_operator_deactivates_and_reactivates_an_organization(client, operator, 
     org.refresh_from_db()
     assert org.is_active
     event = AuditEvent.objects.get(action="organization.reactivated")
-    assert (event.actor, event.organization) == (operator, org)
+    assert (event.actor, event.organization) == (signed_in_operator, org)
     assert member.get(dashboard).status_code == 200
 
 
-def test_operator_deactivates_and_reactivates_a_user(client, operator, customer_admin):
+def test_operator_deactivates_and_reactivates_a_user(client, signed_in_operator, customer_admin):
     changelist = reverse("admin:accounts_user_changelist")
     signed_in = Client()
     signed_in.force_login(customer_admin)
@@ -237,7 +231,7 @@ def test_operator_deactivates_and_reactivates_a_user(client, operator, customer_
     customer_admin.refresh_from_db()
     assert not customer_admin.is_active
     event = AuditEvent.objects.get(action="account.deactivated")
-    assert (event.actor, event.target_id) == (operator, str(customer_admin.pk))
+    assert (event.actor, event.target_id) == (signed_in_operator, str(customer_admin.pk))
     # The open session ends with the account.
     assert signed_in.get(reverse("account_change_password")).status_code == 302
 
@@ -246,26 +240,27 @@ def test_operator_deactivates_and_reactivates_a_user(client, operator, customer_
     customer_admin.refresh_from_db()
     assert customer_admin.is_active
     event = AuditEvent.objects.get(action="account.reactivated")
-    assert (event.actor, event.target_id) == (operator, str(customer_admin.pk))
+    assert (event.actor, event.target_id) == (signed_in_operator, str(customer_admin.pk))
 
 
-def test_operator_cannot_deactivate_their_own_account(client, operator):
-    response = _act(client, reverse("admin:accounts_user_changelist"), "deactivate", operator)
+def test_operator_cannot_deactivate_their_own_account(client, signed_in_operator):
+    response = _act(client, reverse("admin:accounts_user_changelist"), "deactivate",
+                    signed_in_operator)
     assert "You cannot deactivate your own account." in response.content.decode()
-    operator.refresh_from_db()
-    assert operator.is_active
+    signed_in_operator.refresh_from_db()
+    assert signed_in_operator.is_active
     assert not AuditEvent.objects.filter(action="account.deactivated").exists()
 
 
-def test_operator_revokes_a_team_invitation(client, operator, customer):
-    invitation, _ = _team_invitation(customer, operator)
+def test_operator_revokes_a_team_invitation(client, signed_in_operator, customer):
+    invitation, _ = _team_invitation(customer, signed_in_operator)
     response = _act(client, reverse("admin:organizations_teaminvitation_changelist"), "revoke",
                     invitation)
     assert "1 invitation revoked." in response.content.decode()
     invitation.refresh_from_db()
     assert invitation.status == TeamInvitation.Status.REVOKED
     event = AuditEvent.objects.get(action="team.invitation_revoked")
-    assert (event.actor, event.organization) == (operator, customer.organization)
+    assert (event.actor, event.organization) == (signed_in_operator, customer.organization)
 
 
 def test_a_staff_member_who_may_only_view_runs_no_action(client, customer):
@@ -287,7 +282,8 @@ def _offer_form(**changes):
             **changes}
 
 
-def test_operator_adds_and_changes_an_offer_and_the_log_says_who_and_what(client, operator):
+def test_operator_adds_and_changes_an_offer_and_the_log_says_who_and_what(client,
+                                                                          signed_in_operator):
     premium = factories.OfferFactory(code="mail-premium", name="Mail Premium")
     response = client.post(reverse("admin:catalog_offer_add"),
                            _offer_form(upgrades_to=[str(premium.pk)]))
@@ -295,15 +291,15 @@ def test_operator_adds_and_changes_an_offer_and_the_log_says_who_and_what(client
     offer = Offer.objects.get(code="mail-basic")
     assert list(offer.upgrades_to.all()) == [premium]
     created = AuditEvent.objects.get(action="catalog.offer_created")
-    assert (created.actor, created.organization, created.target_id) == (operator, None,
-                                                                       str(offer.pk))
+    assert (created.actor, created.organization, created.target_id) == (signed_in_operator, None,
+                                                                        str(offer.pk))
     assert created.data["changes"]["unit_price"] == [None, "4.00"]
     assert created.data["changes"]["upgrades_to"] == [[], ["mail-premium"]]
 
     change = reverse("admin:catalog_offer_change", args=[offer.pk])
     assert client.post(change, _offer_form(unit_price="4.50")).status_code == 302
     changed = AuditEvent.objects.get(action="catalog.offer_changed")
-    assert changed.actor == operator
+    assert changed.actor == signed_in_operator
     assert changed.data == {"code": "mail-basic",
                             "changes": {"unit_price": ["4.00", "4.50"],
                                         "upgrades_to": [["mail-premium"], []]}}
@@ -313,7 +309,7 @@ def test_operator_adds_and_changes_an_offer_and_the_log_says_who_and_what(client
     assert AuditEvent.objects.filter(action="catalog.offer_changed").count() == 1
 
 
-def test_operator_retires_an_offer_from_the_list_and_cannot_delete_it(client, operator):
+def test_operator_retires_an_offer_from_the_list_and_cannot_delete_it(client, signed_in_operator):
     offer = factories.OfferFactory(code="mail-basic")
     response = client.post(reverse("admin:catalog_offer_changelist"), {
         "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1", "form-MIN_NUM_FORMS": "0",
@@ -322,7 +318,7 @@ def test_operator_retires_an_offer_from_the_list_and_cannot_delete_it(client, op
     offer.refresh_from_db()
     assert not offer.is_active
     event = AuditEvent.objects.get(action="catalog.offer_changed")
-    assert event.actor == operator
+    assert event.actor == signed_in_operator
     assert event.data["changes"] == {"is_active": ["True", "False"]}
 
     delete = reverse("admin:catalog_offer_delete", args=[offer.pk])
@@ -334,7 +330,7 @@ def test_operator_retires_an_offer_from_the_list_and_cannot_delete_it(client, op
 @pytest.mark.parametrize("label", ["partnerships.partnership",
                                    "partnerships.partnershipinvitation",
                                    "relationships.resellerrelationshiprequest"])
-def test_partnerships_and_relationship_requests_are_read_only(client, operator, provider,
+def test_partnerships_and_relationship_requests_are_read_only(client, signed_in_operator, provider,
                                                               provider_admin, reseller,
                                                               customer, label):
     """They change through their services (with an audit event), never in the admin."""

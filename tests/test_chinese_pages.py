@@ -79,7 +79,8 @@ def english_runs(html, names):
 
 
 @pytest.fixture
-def demo(db, settings):
+def demo_customers(db, settings):
+    """The demo data of `make run`; returns Adatum and Wide World Importers."""
     settings.CELERY_TASK_ALWAYS_EAGER = True
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     return {
@@ -111,7 +112,7 @@ def check(client, paths, names, **headers):
     assert not problems, problems
 
 
-def test_public_pages_follow_the_browsers_chinese(client, demo):
+def test_public_pages_follow_the_browsers_chinese(client, demo_customers):
     provider = Organization.objects.get(slug="contoso")
     invitation = invitation_create(provider=provider, email="someone@new.test", name="",
                                    created_by=provider.memberships.first().user)
@@ -121,9 +122,9 @@ def test_public_pages_follow_the_browsers_chinese(client, demo):
           data_names(), accept_language="zh-CN,zh;q=0.9,en;q=0.5")
 
 
-def test_provider_pages(client, demo):
+def test_provider_pages(client, demo_customers):
     signed_in(client, "provider@contoso.test")
-    adatum = demo["adatum"]
+    adatum = demo_customers["adatum"]
     subscription = Subscription.objects.filter(customer=adatum).first()
     contoso = Organization.objects.get(slug="contoso")
     invitation = invitation_create(provider=contoso, email="new@reseller.test", name="",
@@ -140,16 +141,16 @@ def test_provider_pages(client, demo):
         f"{base}customers/", f"{base}customers/?reseller={adatum.reseller_id}", customer,
         f"{customer}subscriptions/", f"{customer}subscriptions/new/",
         f"{customer}subscriptions/{subscription.pk}/", f"{base}customers/new/details/",
-        f"{base}customers/{demo['wwi'].pk}/reseller-request/",
+        f"{base}customers/{demo_customers['wwi'].pk}/reseller-request/",
         f"{base}orders/", f"{base}orders/{order.pk}/confirmation/",
         f"{base}profile/", f"{base}profile/request/", f"{base}support/",
         f"{base}team/", f"{base}team/invite/", f"{base}audit/",
     ], data_names(), accept_language="en")
 
 
-def test_reseller_pages(client, demo):
+def test_reseller_pages(client, demo_customers):
     signed_in(client, "reseller@northwind.test")
-    adatum = demo["adatum"]
+    adatum = demo_customers["adatum"]
     subscription = Subscription.objects.filter(customer=adatum).first()
     base = "/o/northwind/"
     check(client, [
@@ -160,7 +161,7 @@ def test_reseller_pages(client, demo):
     ], data_names(), accept_language="en")
 
 
-def test_customer_pages(client, demo, settings):
+def test_customer_pages(client, demo_customers, settings):
     signed_in(client, f"admin@adatum.{settings.CUSTOMER_DOMAIN_SUFFIX}")
     base = "/o/adatum/"
     check(client, [base, f"{base}subscriptions/", f"{base}partners/", f"{base}support/",

@@ -14,14 +14,10 @@ from tests import factories
 
 
 @pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
-def chinese_reseller_admin(db):
-    org = factories.ResellerFactory(name="Fabrikam Solutions", slug="fabrikam")
-    return factories.member(org, Role.ADMIN, email="reseller@fabrikam.test", language="zh-hans")
+def chinese_reseller_admin(fabrikam):
+    """Fabrikam's admin (reseller@fabrikam.test), who reads 简体中文."""
+    return factories.member(fabrikam, Role.ADMIN, email="reseller@fabrikam.test",
+                            language="zh-hans")
 
 
 @pytest.fixture

@@ -76,11 +76,13 @@ def test_unflagged_user_is_sent_home_from_the_set_new_password_page(client, prov
 
 
 @pytest.fixture
-def mfa_required(settings):
+def mfa_for_admins_and_staff(settings):
+    """MFA is required of provider admins, reseller admins and staff."""
     settings.PORTAL_REQUIRE_MFA_ROLES = ["provider:admin", "reseller:admin", "staff"]
 
 
-def test_roles_that_need_mfa_are_sent_to_totp_set_up(client, mfa_required, provider_admin):
+def test_roles_that_need_mfa_are_sent_to_totp_set_up(client, mfa_for_admins_and_staff,
+                                                     provider_admin):
     client.force_login(provider_admin)
     response = client.get("/o/contoso/customers/")
     assert response.status_code == 302
@@ -89,19 +91,20 @@ def test_roles_that_need_mfa_are_sent_to_totp_set_up(client, mfa_required, provi
     assert client.get(reverse("mfa_index")).status_code == 200
 
 
-def test_staff_need_mfa_too_when_the_setting_says_so(client, mfa_required, django_user_model):
+def test_staff_need_mfa_too_when_the_setting_says_so(client, mfa_for_admins_and_staff,
+                                                     django_user_model):
     operator = django_user_model.objects.create_user("ops@example.test", "x-" * 8, is_staff=True)
     client.force_login(operator)
     assert client.get("/admin/").url == reverse("mfa_activate_totp")
 
 
-def test_roles_without_the_requirement_pass(client, mfa_required, provider):
+def test_roles_without_the_requirement_pass(client, mfa_for_admins_and_staff, provider):
     sales = member(provider, Role.SALES)
     client.force_login(sales)
     assert client.get("/o/contoso/customers/").status_code == 200
 
 
-def test_a_user_with_totp_passes(client, mfa_required, provider_admin):
+def test_a_user_with_totp_passes(client, mfa_for_admins_and_staff, provider_admin):
     Authenticator.objects.create(user=provider_admin, type=Authenticator.Type.TOTP,
                                  data={"secret": "JBSWY3DPEHPK3PXP"})
     client.force_login(provider_admin)

@@ -14,11 +14,13 @@ def current_code(secret):
 
 
 @pytest.fixture
-def mfa_required(settings):
+def mfa_for_provider_admins(settings):
+    """MFA is required of provider admins."""
     settings.PORTAL_REQUIRE_MFA_ROLES = ["provider:admin"]
 
 
-def test_admin_sets_up_totp_then_signs_in_with_a_code(client, mfa_required, provider_admin):
+def test_admin_sets_up_totp_then_signs_in_with_a_code(client, mfa_for_provider_admins,
+                                                      provider_admin):
     client.post("/accounts/login/", {"login": provider_admin.email, "password": PASSWORD})
     # The gate sends the admin to TOTP set-up before anything else.
     assert client.get("/o/contoso/").url == "/accounts/2fa/totp/activate/"

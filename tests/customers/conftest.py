@@ -3,8 +3,6 @@
 import pytest
 from django.conf import settings
 
-from tests import factories
-
 DETAILS = {
     "company_name": "Margie's Travel",
     "domain_prefix": "margiestravel",
@@ -18,19 +16,6 @@ DETAILS = {
     "street": "1 Microsoft Way",
     "language": "en",
 }
-
-
-@pytest.fixture
-def offers(db):
-    return {
-        "basic": factories.OfferFactory(code="basic", name="Business Basic", unit_price="6.00",
-                                        min_licenses=1, max_licenses=300),
-        "standard": factories.OfferFactory(code="standard", name="Business Standard",
-                                           unit_price="12.50", min_licenses=1,
-                                           max_licenses=300),
-        "retired": factories.OfferFactory(code="retired", name="Retired plan",
-                                          unit_price="1.00", is_active=False),
-    }
 
 
 def admin_of(prefix):

@@ -18,15 +18,8 @@ from tests import factories
 
 
 @pytest.fixture
-def fabrikam(provider):
-    org = factories.ResellerFactory(name="Fabrikam Solutions", slug="fabrikam")
-    factories.PartnershipFactory(provider=provider, reseller=org)
-    return org
-
-
-@pytest.fixture
-def margie(provider, fabrikam):
-    return factories.CustomerFactory(provider=provider, reseller=fabrikam,
+def margie(provider, fabrikam_partnered):
+    return factories.CustomerFactory(provider=provider, reseller=fabrikam_partnered,
                                      organization__name="Margie's Travel",
                                      domain_prefix="margiestravel")
 
@@ -50,14 +43,14 @@ def post(client, form_url, lines, reseller, key=None, **extra):
     return client.post(form_url, data)
 
 
-def test_the_new_subscription_page(client, form_url, offers, fabrikam, reseller):
+def test_the_new_subscription_page(client, form_url, offers, fabrikam_partnered, reseller):
     html = client.get(form_url).content.decode()
     assert "<h1>New subscription</h1>" in html
     assert "Business Basic" in html
     assert "Business Standard" in html
     assert "Retired plan" not in html
     # Partnered resellers only; the customer's own is preselected.
-    assert f'<option value="{fabrikam.pk}" selected>Fabrikam Solutions</option>' in html
+    assert f'<option value="{fabrikam_partnered.pk}" selected>Fabrikam Solutions</option>' in html
     assert f'<option value="{reseller.pk}">Northwind Traders</option>' in html
     assert '<label class="form-label" for="id_reseller">Indirect reseller</label>' in html
     assert uuid.UUID(form_key(html))
@@ -65,28 +58,29 @@ def test_the_new_subscription_page(client, form_url, offers, fabrikam, reseller)
 
 
 def test_submit_orders_and_provisions_the_subscriptions(
-        client, form_url, offers, fabrikam, margie, provider_admin, provider,
+        client, form_url, offers, fabrikam_partnered, margie, provider_admin, provider,
         django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = post(client, form_url, {offers["basic"]: 3, offers["standard"]: 10}, fabrikam)
+        response = post(client, form_url, {offers["basic"]: 3, offers["standard"]: 10},
+                        fabrikam_partnered)
     assert response.status_code == 302
     assert response.url == f"/o/contoso/customers/{margie.pk}/subscriptions/"
     order = Order.objects.get()
     assert order.kind == Order.Kind.NEW_SUBSCRIPTION
     assert order.status == Order.Status.COMPLETED
     assert order.customer == margie
-    assert order.reseller == fabrikam
+    assert order.reseller == fabrikam_partnered
     assert order.submitted_by == provider_admin
     subscriptions = {s.offer.code: s for s in Subscription.objects.filter(customer=margie)}
     assert subscriptions["basic"].quantity == 3
     assert subscriptions["standard"].quantity == 10
     for subscription in subscriptions.values():
-        assert subscription.reseller_of_record == fabrikam
+        assert subscription.reseller_of_record == fabrikam_partnered
         assert subscription.support_contact == provider
         assert subscription.order_lines.get().order == order
     margie.refresh_from_db()
     assert margie.status == Customer.Status.ACTIVE
-    assert margie.reseller == fabrikam
+    assert margie.reseller == fabrikam_partnered
     html = client.get(response.url).content.decode()
     assert "Order submitted." in html
     row = re.search(r"<tr>\s*<td><a [^>]*>Business Basic</a></td>.*?</tr>", html, re.S).group(0)
@@ -97,10 +91,10 @@ def test_submit_orders_and_provisions_the_subscriptions(
 
 
 def test_submit_queues_the_task_with_the_order_id_on_commit(
-        client, form_url, offers, fabrikam, django_capture_on_commit_callbacks):
+        client, form_url, offers, fabrikam_partnered, django_capture_on_commit_callbacks):
     with mock.patch.object(provision_order, "apply_async") as queued, \
             django_capture_on_commit_callbacks(execute=True):
-        post(client, form_url, {offers["basic"]: 3}, fabrikam)
+        post(client, form_url, {offers["basic"]: 3}, fabrikam_partnered)
     order = Order.objects.get()
     queued.assert_called_once()
     assert queued.call_args.args[0] == (str(order.pk),)
@@ -109,9 +103,9 @@ def test_submit_queues_the_task_with_the_order_id_on_commit(
 
 
 def test_while_provisioning_the_list_says_so_and_refreshes(
-        client, form_url, offers, fabrikam, margie, django_capture_on_commit_callbacks):
+        client, form_url, offers, fabrikam_partnered, margie, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
-        post(client, form_url, {offers["basic"]: 3}, fabrikam)
+        post(client, form_url, {offers["basic"]: 3}, fabrikam_partnered)
     html = client.get(f"/o/contoso/customers/{margie.pk}/subscriptions/").content.decode()
     assert "is being set up" in html
     assert 'hx-trigger="every 2s"' in html
@@ -120,12 +114,12 @@ def test_while_provisioning_the_list_says_so_and_refreshes(
     assert region.lstrip().startswith('<section id="subscriptions-region"')
 
 
-def test_a_failed_order_shows_its_error(client, form_url, offers, fabrikam, margie,
+def test_a_failed_order_shows_its_error(client, form_url, offers, fabrikam_partnered, margie,
                                         django_capture_on_commit_callbacks):
     from apps.orders.services import order_fail
 
     with django_capture_on_commit_callbacks(execute=False):
-        post(client, form_url, {offers["basic"]: 3}, fabrikam)
+        post(client, form_url, {offers["basic"]: 3}, fabrikam_partnered)
     order_fail(order_id=Order.objects.get().pk, error="The platform refused the order.")
     html = client.get(f"/o/contoso/customers/{margie.pk}/subscriptions/").content.decode()
     assert "The platform refused the order." in html
@@ -134,19 +128,19 @@ def test_a_failed_order_shows_its_error(client, form_url, offers, fabrikam, marg
     assert margie.status == Customer.Status.ACTIVE  # an existing customer stays active
 
 
-def test_the_same_submit_twice_is_one_order(client, form_url, offers, fabrikam,
+def test_the_same_submit_twice_is_one_order(client, form_url, offers, fabrikam_partnered,
                                             django_capture_on_commit_callbacks):
     key = str(uuid.uuid4())
     with django_capture_on_commit_callbacks(execute=True):
-        first = post(client, form_url, {offers["basic"]: 3}, fabrikam, key=key)
-        second = post(client, form_url, {offers["basic"]: 3}, fabrikam, key=key)
+        first = post(client, form_url, {offers["basic"]: 3}, fabrikam_partnered, key=key)
+        second = post(client, form_url, {offers["basic"]: 3}, fabrikam_partnered, key=key)
     assert first.status_code == second.status_code == 302
     assert Order.objects.count() == 1
     assert Subscription.objects.count() == 1
 
 
 def test_no_reseller_credits_nobody(client, form_url, offers, margie,
-                                   django_capture_on_commit_callbacks):
+                                    django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         post(client, form_url, {offers["basic"]: 1}, None)
     assert Subscription.objects.get(customer=margie).reseller_of_record is None
@@ -160,8 +154,9 @@ def test_no_reseller_credits_nobody(client, form_url, offers, margie,
     ("\x00", "Enter a whole number of licenses."),
     ("9" * 40, "Enter 300 or fewer licenses"),
 ])
-def test_licenses_outside_the_offers_limits(client, form_url, offers, fabrikam, licenses, message):
-    response = post(client, form_url, {offers["basic"]: licenses}, fabrikam)
+def test_licenses_outside_the_offers_limits(client, form_url, offers, fabrikam_partnered, licenses,
+                                            message):
+    response = post(client, form_url, {offers["basic"]: licenses}, fabrikam_partnered)
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Order.objects.exists()
@@ -177,21 +172,21 @@ def test_a_reseller_not_partnered_is_refused(client, form_url, offers, outsider)
     assert not Order.objects.exists()
 
 
-def test_bad_offers_and_keys_are_refused(client, form_url, offers, fabrikam):
-    retired = post(client, form_url, {offers["retired"]: 3}, fabrikam)
+def test_bad_offers_and_keys_are_refused(client, form_url, offers, fabrikam_partnered):
+    retired = post(client, form_url, {offers["retired"]: 3}, fabrikam_partnered)
     assert "A selected subscription is not available for ordering." in retired.content.decode()
-    none = post(client, form_url, {}, fabrikam)
+    none = post(client, form_url, {}, fabrikam_partnered)
     assert "Select at least one subscription." in none.content.decode()
-    junk = post(client, form_url, {offers["basic"]: 3}, fabrikam, key="junk")
+    junk = post(client, form_url, {offers["basic"]: 3}, fabrikam_partnered, key="junk")
     assert "This form is out of date. Open Add subscription again." in junk.content.decode()
     assert not Order.objects.exists()
 
 
-def test_the_order_is_refused_while_the_customer_is_not_active(client, form_url, offers, fabrikam,
-                                                               margie):
+def test_the_order_is_refused_while_the_customer_is_not_active(client, form_url, offers,
+                                                               fabrikam_partnered, margie):
     Customer.objects.filter(pk=margie.pk).update(status=Customer.Status.PROVISIONING)
     assert "is not active yet" in client.get(form_url).content.decode()
-    response = post(client, form_url, {offers["basic"]: 3}, fabrikam)
+    response = post(client, form_url, {offers["basic"]: 3}, fabrikam_partnered)
     assert response.status_code == 400
     assert "is not active yet" in response.content.decode()
     assert not Order.objects.exists()
@@ -206,12 +201,13 @@ def test_another_providers_customer_is_not_found(client, outsider, margie, offer
     assert not Order.objects.exists()
 
 
-def test_helpdesk_and_other_resellers_cannot_add(client, provider, margie, fabrikam, offers):
+def test_helpdesk_and_other_resellers_cannot_add(client, provider, margie, fabrikam_partnered,
+                                                 offers):
     client.force_login(factories.member(provider, Role.HELPDESK))
     path = f"/o/contoso/customers/{margie.pk}/subscriptions/new/"
     assert client.get(path).status_code == 403
-    assert post(client, path, {offers["basic"]: 3}, fabrikam).status_code == 403
-    client.force_login(factories.member(fabrikam, Role.HELPDESK))
+    assert post(client, path, {offers["basic"]: 3}, fabrikam_partnered).status_code == 403
+    client.force_login(factories.member(fabrikam_partnered, Role.HELPDESK))
     assert client.get(f"/o/fabrikam/customers/{margie.pk}/subscriptions/new/"
                       ).status_code == 403
     # A reseller the customer is not delegated to does not find it.
@@ -223,16 +219,17 @@ def test_helpdesk_and_other_resellers_cannot_add(client, provider, margie, fabri
     assert not Order.objects.exists()
 
 
-def test_sales_agents_can_add(client, provider, form_url, offers, fabrikam):
+def test_sales_agents_can_add(client, provider, form_url, offers, fabrikam_partnered):
     client.force_login(factories.member(provider, Role.SALES))
-    assert post(client, form_url, {offers["basic"]: 3}, fabrikam).status_code == 302
+    assert post(client, form_url, {offers["basic"]: 3}, fabrikam_partnered).status_code == 302
     assert Order.objects.count() == 1
 
 
-def test_the_orders_page_lists_the_new_subscription_order(client, form_url, offers, fabrikam,
+def test_the_orders_page_lists_the_new_subscription_order(client, form_url, offers,
+                                                          fabrikam_partnered,
                                                           django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        post(client, form_url, {offers["basic"]: 3}, fabrikam)
+        post(client, form_url, {offers["basic"]: 3}, fabrikam_partnered)
     html = client.get("/o/contoso/orders/?kind=new_subscription").content.decode()
     assert "New subscription" in html
     assert "Margie&#x27;s Travel" in html

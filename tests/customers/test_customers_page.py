@@ -16,31 +16,18 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def admin_client(client, provider_admin):
-    client.force_login(provider_admin)
-    return client
-
-
-@pytest.fixture
-def fabrikam(provider):
-    org = factories.ResellerFactory(name="Fabrikam Solutions", slug="fabrikam")
-    factories.PartnershipFactory(provider=provider, reseller=org)
-    return org
-
-
-@pytest.fixture
-def book(provider, reseller, fabrikam, customer):
+def book(provider, reseller, fabrikam_partnered, customer):
     """Contoso's customers: Adatum (Northwind's), two of Fabrikam's, one direct; and one of
     another provider, delegated to Fabrikam too."""
     make = factories.CustomerFactory
-    margie = make(provider=provider, reseller=fabrikam, organization__name="Margie's Travel",
-                  domain_prefix="margiestravel")
-    proseware = make(provider=provider, reseller=fabrikam, organization__name="Proseware",
-                     domain_prefix="proseware")
+    margie = make(provider=provider, reseller=fabrikam_partnered,
+                  organization__name="Margie's Travel", domain_prefix="margiestravel")
+    proseware = make(provider=provider, reseller=fabrikam_partnered,
+                     organization__name="Proseware", domain_prefix="proseware")
     wideworld = make(provider=provider, reseller=None,
                      organization__name="Wide World Importers",
                      domain_prefix="wideworldimporters")
-    elsewhere = make(provider=factories.ProviderFactory(), reseller=fabrikam,
+    elsewhere = make(provider=factories.ProviderFactory(), reseller=fabrikam_partnered,
                      organization__name="Blue Yonder Airlines", domain_prefix="blueyonder")
     factories.SubscriptionFactory(customer=margie, quantity=7)
     factories.SubscriptionFactory(customer=margie, quantity=3)
@@ -62,8 +49,8 @@ def get(client, query="", **extra):
     return response.content.decode()
 
 
-def test_the_table_lists_the_providers_customers(admin_client, book):
-    html = get(admin_client)
+def test_the_table_lists_the_providers_customers(contoso_admin_client, book):
+    html = get(contoso_admin_client)
     assert names(html) == ["Adatum Corporation", "Margie&#x27;s Travel", "Proseware",
                            "Wide World Importers"]
     assert "Blue Yonder" not in html
@@ -81,36 +68,36 @@ def test_the_table_lists_the_providers_customers(admin_client, book):
     assert "none (direct)" in html
 
 
-def test_filter_by_indirect_reseller(admin_client, book, fabrikam):
-    html = get(admin_client, f"?reseller={fabrikam.pk}")
+def test_filter_by_indirect_reseller(contoso_admin_client, book, fabrikam_partnered):
+    html = get(contoso_admin_client, f"?reseller={fabrikam_partnered.pk}")
     assert names(html) == ["Margie&#x27;s Travel", "Proseware"]
-    assert f'<option value="{fabrikam.pk}" selected>Fabrikam Solutions</option>' in html
+    assert f'<option value="{fabrikam_partnered.pk}" selected>Fabrikam Solutions</option>' in html
     assert '<option value="none">No reseller (direct customers)</option>' in html
-    html = get(admin_client, "?reseller=none")
+    html = get(contoso_admin_client, "?reseller=none")
     assert names(html) == ["Wide World Importers"]
 
 
-def test_the_filter_lists_partners_and_resellers_still_delegated(admin_client, book, provider,
-                                                                 fabrikam):
+def test_the_filter_lists_partners_and_resellers_still_delegated(contoso_admin_client, book,
+                                                                 provider, fabrikam_partnered):
     from apps.partnerships.models import Partnership
 
-    Partnership.objects.filter(reseller=fabrikam).update(status="ended")
-    html = get(admin_client)
+    Partnership.objects.filter(reseller=fabrikam_partnered).update(status="ended")
+    html = get(contoso_admin_client)
     assert "Fabrikam Solutions</option>" in html  # still delegated Margie's Travel
     assert "Northwind Traders</option>" in html
     stranger = factories.ResellerFactory(name="Stranger Resale")
-    assert "Stranger Resale" not in get(admin_client)
+    assert "Stranger Resale" not in get(contoso_admin_client)
     # A reseller that is not on the list: an error next to the field, the whole list.
-    html = get(admin_client, f"?reseller={stranger.pk}")
+    html = get(contoso_admin_client, f"?reseller={stranger.pk}")
     assert "Choose a reseller from the list." in html
     assert len(names(html)) == 4
 
 
-def test_search_by_company_or_domain(admin_client, book):
-    assert names(get(admin_client, "?q=travel")) == ["Margie&#x27;s Travel"]
-    assert names(get(admin_client, "?q=WIDEWORLD")) == ["Wide World Importers"]
-    assert names(get(admin_client, "?q=nothing-like-it")) == []
-    html = get(admin_client, "?q=nothing-like-it")
+def test_search_by_company_or_domain(contoso_admin_client, book):
+    assert names(get(contoso_admin_client, "?q=travel")) == ["Margie&#x27;s Travel"]
+    assert names(get(contoso_admin_client, "?q=WIDEWORLD")) == ["Wide World Importers"]
+    assert names(get(contoso_admin_client, "?q=nothing-like-it")) == []
+    html = get(contoso_admin_client, "?q=nothing-like-it")
     assert "No customers match." in html
 
 
@@ -120,13 +107,13 @@ def test_search_by_company_or_domain(admin_client, book):
     "?sort=expand", "?page=junk", "?page=-1", "?page=0", "?page=99999999999999999999999",
     "?page=%00", "?per_page=100000", "?q=%ff%fe", "?reseller=none&reseller=junk",
 ])
-def test_junk_never_fails(admin_client, book, query):
-    html = get(admin_client, query)
+def test_junk_never_fails(contoso_admin_client, book, query):
+    html = get(contoso_admin_client, query)
     assert re.search(r"<h1[^>]*>Customers</h1>", html)
 
 
-def test_oversized_search_is_an_error_next_to_the_field(admin_client, book):
-    html = get(admin_client, "?q=" + "x" * 101)
+def test_oversized_search_is_an_error_next_to_the_field(contoso_admin_client, book):
+    html = get(contoso_admin_client, "?q=" + "x" * 101)
     assert 'id="id_q_error"' in html
     assert len(names(html)) == 4
 
@@ -145,32 +132,34 @@ def test_oversized_search_is_an_error_next_to_the_field(admin_client, book):
     ("reseller", ["Margie&#x27;s Travel", "Proseware", "Adatum Corporation",
                   "Wide World Importers"]),
 ])
-def test_sortable_columns(admin_client, book, sort, expected):
-    html = get(admin_client, f"?sort={sort}")
+def test_sortable_columns(contoso_admin_client, book, sort, expected):
+    html = get(contoso_admin_client, f"?sort={sort}")
     assert names(html) == expected
     assert 'aria-sort="' in html
 
 
-def test_sort_links_keep_the_filter_and_drop_the_page(admin_client, book, fabrikam):
-    html = get(admin_client, f"?reseller={fabrikam.pk}&page=1")
-    assert f'href="?reseller={fabrikam.pk}&amp;sort=domain_prefix"' in html
+def test_sort_links_keep_the_filter_and_drop_the_page(contoso_admin_client, book,
+                                                      fabrikam_partnered):
+    html = get(contoso_admin_client, f"?reseller={fabrikam_partnered.pk}&page=1")
+    assert f'href="?reseller={fabrikam_partnered.pk}&amp;sort=domain_prefix"' in html
 
 
-def test_pages_of_25(admin_client, provider):
+def test_pages_of_25(contoso_admin_client, provider):
     for n in range(30):
         factories.CustomerFactory(provider=provider, organization__name=f"Company {n:02}")
-    first = get(admin_client)
+    first = get(contoso_admin_client)
     assert len(names(first)) == 25
     assert "Page 1 of 2" in first
     assert 'href="?page=2"' in first
-    second = get(admin_client, "?page=2")
+    second = get(contoso_admin_client, "?page=2")
     assert names(second) == [f"Company {n:02}" for n in range(25, 30)]
-    assert get(admin_client, "?page=9999").count("Page 2 of 2") == 1
+    assert get(contoso_admin_client, "?page=9999").count("Page 2 of 2") == 1
 
 
-def test_htmx_gets_the_region_only_and_the_url_keeps_the_filter(admin_client, book, fabrikam):
-    response = admin_client.get(f"/o/contoso/customers/?reseller={fabrikam.pk}&sort=-company",
-                                **HTMX)
+def test_htmx_gets_the_region_only_and_the_url_keeps_the_filter(contoso_admin_client, book,
+                                                                fabrikam_partnered):
+    response = contoso_admin_client.get(
+        f"/o/contoso/customers/?reseller={fabrikam_partnered.pk}&sort=-company", **HTMX)
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="customers-region"')
     assert "<html" not in html
@@ -181,14 +170,14 @@ def test_htmx_gets_the_region_only_and_the_url_keeps_the_filter(admin_client, bo
     assert '<span hx-swap-oob="innerHTML:#customers-count">2 customers</span>' in html
     assert "HX-Request" in response["Vary"]
     # A history restore (back button, htmx cache miss) gets the whole page.
-    page = admin_client.get(f"/o/contoso/customers/?reseller={fabrikam.pk}",
-                            HTTP_HX_HISTORY_RESTORE_REQUEST="true", **HTMX).content.decode()
+    page = contoso_admin_client.get(f"/o/contoso/customers/?reseller={fabrikam_partnered.pk}",
+                                    HTTP_HX_HISTORY_RESTORE_REQUEST="true", **HTMX).content.decode()
     assert "<html" in page
-    assert f'<option value="{fabrikam.pk}" selected>' in page
+    assert f'<option value="{fabrikam_partnered.pk}" selected>' in page
 
 
-def test_the_filter_form_reloads_the_region_with_htmx(admin_client, book):
-    html = get(admin_client)
+def test_the_filter_form_reloads_the_region_with_htmx(contoso_admin_client, book):
+    html = get(contoso_admin_client)
     form = html[html.index('<form method="get"'):]
     form = form[:form.index(">") + 1]
     assert 'hx-get="/o/contoso/customers/"' in form
@@ -199,8 +188,8 @@ def test_the_filter_form_reloads_the_region_with_htmx(admin_client, book):
     assert '<label class="form-label" for="id_q">Search by company or domain</label>' in html
 
 
-def test_each_record_has_a_down_arrow_and_a_link(admin_client, book):
-    html = get(admin_client)
+def test_each_record_has_a_down_arrow_and_a_link(contoso_admin_client, book):
+    html = get(contoso_admin_client)
     margie = book["margie"]
     button = re.search(rf'<button type="button"[^>]*aria-controls="customer-{margie.pk}-details"'
                        r'[^>]*>', html).group(0)
@@ -212,9 +201,10 @@ def test_each_record_has_a_down_arrow_and_a_link(admin_client, book):
     assert f'<a href="/o/contoso/customers/{margie.pk}/">Margie&#x27;s Travel</a>' in html
 
 
-def test_the_expanded_record(admin_client, book, provider):
+def test_the_expanded_record(contoso_admin_client, book, provider):
     margie = book["margie"]
-    html = admin_client.get(f"/o/contoso/customers/{margie.pk}/summary/", **HTMX).content.decode()
+    html = contoso_admin_client.get(f"/o/contoso/customers/{margie.pk}/summary/",
+                                    **HTMX).content.decode()
     assert "Fabrikam Solutions" in html
     assert html.count("<tr>") == 4  # header + three open subscriptions (one suspended)
     assert "Suspended" in html
@@ -260,28 +250,30 @@ def _query_count(client, path):
     return len(queries)
 
 
-def test_the_query_count_does_not_grow_with_rows(admin_client, provider, reseller, fabrikam):
+def test_the_query_count_does_not_grow_with_rows(contoso_admin_client, provider, reseller,
+                                                 fabrikam_partnered):
     def add(n):
         for i in range(n):
-            customer = factories.CustomerFactory(provider=provider,
-                                                 reseller=(reseller, fabrikam, None)[i % 3])
+            customer = factories.CustomerFactory(
+                provider=provider, reseller=(reseller, fabrikam_partnered, None)[i % 3])
             factories.SubscriptionFactory(customer=customer, support_contact=provider)
 
     add(3)
-    admin_client.get("/o/contoso/customers/")  # the first visit remembers the workspace
-    paths = ["/o/contoso/customers/", f"/o/contoso/customers/?reseller={fabrikam.pk}",
+    contoso_admin_client.get("/o/contoso/customers/")  # the first visit remembers the workspace
+    paths = ["/o/contoso/customers/", f"/o/contoso/customers/?reseller={fabrikam_partnered.pk}",
              "/o/contoso/customers/?sort=-license_count", "/o/contoso/customers/?q=customer"]
-    few = [_query_count(admin_client, path) for path in paths]
+    few = [_query_count(contoso_admin_client, path) for path in paths]
     add(60)
-    many = [_query_count(admin_client, path) for path in paths]
+    many = [_query_count(contoso_admin_client, path) for path in paths]
     assert few == many
     assert max(many) <= 10
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the 20,000-customer case is "
                     "about PostgreSQL plans")
-def test_twenty_thousand_customers_page_fast(admin_client, provider, reseller, fabrikam,
-                                             django_assert_max_num_queries, capsys):
+def test_twenty_thousand_customers_page_fast(contoso_admin_client, provider, reseller,
+                                             fabrikam_partnered, django_assert_max_num_queries,
+                                             capsys):
     from apps.catalog.models import Offer
     from apps.customers.models import Customer
     from apps.organizations.models import Organization
@@ -293,7 +285,7 @@ def test_twenty_thousand_customers_page_fast(admin_client, provider, reseller, f
     organizations = Organization.objects.bulk_create(
         [Organization(kind="customer", name=f"Customer {n:05}", slug=f"bulk-{n}")
          for n in range(total)], batch_size=2000)
-    resellers = (reseller, fabrikam, None, fabrikam)
+    resellers = (reseller, fabrikam_partnered, None, fabrikam_partnered)
     customers = Customer.objects.bulk_create(
         [Customer(organization=org, provider=provider, reseller=resellers[n % 4],
                   domain_prefix=f"bulk{n}") for n, org in enumerate(organizations)],
@@ -309,8 +301,8 @@ def test_twenty_thousand_customers_page_fast(admin_client, provider, reseller, f
 
     pages = {
         "first page": "/o/contoso/customers/",
-        "filtered first page": f"/o/contoso/customers/?reseller={fabrikam.pk}",
-        "filtered deep page": f"/o/contoso/customers/?reseller={fabrikam.pk}&page=399",
+        "filtered first page": f"/o/contoso/customers/?reseller={fabrikam_partnered.pk}",
+        "filtered deep page": f"/o/contoso/customers/?reseller={fabrikam_partnered.pk}&page=399",
         "deep page": "/o/contoso/customers/?page=790",
         "search": "/o/contoso/customers/?q=Customer%201999",
         "sorted by licenses, deep": "/o/contoso/customers/?sort=-license_count&page=500",
@@ -318,14 +310,14 @@ def test_twenty_thousand_customers_page_fast(admin_client, provider, reseller, f
     }
     timings = {}
     for label, path in pages.items():
-        admin_client.get(path)  # warm-up: template compilation
+        contoso_admin_client.get(path)  # warm-up: template compilation
         with django_assert_max_num_queries(10):
             began = time.perf_counter()
-            response = admin_client.get(path)
+            response = contoso_admin_client.get(path)
             timings[label] = (time.perf_counter() - began) * 1000
         assert response.status_code == 200
         assert len(names(response.content.decode())) >= 1, label
-    filtered = admin_client.get(pages["filtered deep page"]).content.decode()
+    filtered = contoso_admin_client.get(pages["filtered deep page"]).content.decode()
     assert "Page 399 of 400" in filtered
     assert "10,000 customers" in filtered or "10000 customers" in filtered
     with capsys.disabled():
@@ -333,21 +325,22 @@ def test_twenty_thousand_customers_page_fast(admin_client, provider, reseller, f
               + ", ".join(f"{label} {ms:.0f}" for label, ms in timings.items()))
 
 
-def test_the_subscriptions_page_and_expanded_record_keep_fixed_queries(admin_client, provider,
-                                                                       customer, fabrikam):
+def test_the_subscriptions_page_and_expanded_record_keep_fixed_queries(contoso_admin_client,
+                                                                       provider, customer,
+                                                                       fabrikam_partnered):
     def subscribe(n):
         for i in range(n):
             factories.SubscriptionFactory(customer=customer, support_contact=provider,
-                                          reseller_of_record=(fabrikam, None)[i % 2])
+                                          reseller_of_record=(fabrikam_partnered, None)[i % 2])
 
     paths = [f"/o/contoso/customers/{customer.pk}/subscriptions/",
              f"/o/contoso/customers/{customer.pk}/summary/",
              f"/o/contoso/customers/{customer.pk}/"]
     subscribe(2)
-    admin_client.get(paths[0])
-    few = [_query_count(admin_client, path) for path in paths]
+    contoso_admin_client.get(paths[0])
+    few = [_query_count(contoso_admin_client, path) for path in paths]
     subscribe(40)
-    assert [_query_count(admin_client, path) for path in paths] == few
+    assert [_query_count(contoso_admin_client, path) for path in paths] == few
     assert max(few) <= 10
 
 

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def page(browser, live_server):
+def chinese_page(browser, live_server):
     """A Chinese browser (Accept-Language: zh-CN); each first sign-in saves 简体中文."""
     context = browser.new_context(locale="zh-CN")
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
@@ -36,14 +36,14 @@ def dashboard_menu(page, entry):
     expect(page.get_by_role("heading", level=1)).to_have_text(entry)
 
 
-def test_request_a_partnership_then_accept(live_server, page, demo):
+def test_request_a_partnership_then_accept(live_server, chinese_page, demo):
     from apps.partnerships.models import PartnershipInvitation
     from apps.partnerships.tokens import invitation_link
 
-    sign_in(page, live_server, "provider@contoso.test", demo)
-    dashboard_menu(page, "间接经销商")
-    page.get_by_role("link", name="请求建立合作关系").click()
-    dialog = page.get_by_role("dialog")
+    sign_in(chinese_page, live_server, "provider@contoso.test", demo)
+    dashboard_menu(chinese_page, "间接经销商")
+    chinese_page.get_by_role("link", name="请求建立合作关系").click()
+    dialog = chinese_page.get_by_role("dialog")
     dialog.get_by_label("经销商的电子邮件").fill("reseller@fabrikam.test")
     dialog.get_by_role("button", name="下一步：电子邮件草稿").click()
     # The draft is in the language the mail goes out in: the provider's, for a new address.
@@ -56,67 +56,69 @@ def test_request_a_partnership_then_accept(live_server, page, demo):
     dialog.get_by_role("link", name="完成").click()
 
     invitation = PartnershipInvitation.objects.get(email="reseller@fabrikam.test")
-    sign_in(page, live_server, "reseller@fabrikam.test", demo)
-    page.goto(live_server.url + invitation_link(invitation).split("127.0.0.1:8000", 1)[1])
-    expect(page.get_by_role("heading", level=1)).to_have_text(
+    sign_in(chinese_page, live_server, "reseller@fabrikam.test", demo)
+    chinese_page.goto(live_server.url + invitation_link(invitation).split("127.0.0.1:8000", 1)[1])
+    expect(chinese_page.get_by_role("heading", level=1)).to_have_text(
         "Contoso Distribution 邀请你成为其间接经销商")
-    page.get_by_role("button", name="接受").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("提供商")
-    expect(page.get_by_text("Fabrikam Solutions 和 Contoso Distribution 现在是合作伙伴。")
+    chinese_page.get_by_role("button", name="接受").click()
+    expect(chinese_page.get_by_role("heading", level=1)).to_have_text("提供商")
+    expect(chinese_page.get_by_text("Fabrikam Solutions 和 Contoso Distribution 现在是合作伙伴。")
            ).to_be_visible()
 
 
 def test_add_new_customer_to_setup_info_then_add_subscription_and_support_contact(
-        live_server, page, demo):
-    sign_in(page, live_server, "provider@contoso.test", demo)
-    dashboard_menu(page, "间接经销商")
-    page.get_by_role("link", name="添加新客户 为 Northwind Traders").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("新建客户")
-    page.get_by_label("公司名称").fill("北京云科技有限公司")
-    page.get_by_label("域前缀").fill("beijingcloud")
-    page.get_by_label("联系人名字").fill("伟")
-    page.get_by_label("联系人姓氏").fill("王")
-    page.get_by_label("联系人电子邮件").fill("wang@beijingcloud.example")
-    page.get_by_label("国家/地区").select_option("CN")
-    page.get_by_label("城市").fill("北京")
-    page.get_by_label("街道地址").fill("朝阳区建国路 1 号")
-    expect(page.get_by_role("combobox", name="语言")).to_have_value("zh-hans")
-    page.get_by_role("button", name="下一步：订阅").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("新订阅")
-    box = page.get_by_label("Microsoft 365 Business Basic", exact=True)
+        live_server, chinese_page, demo):
+    sign_in(chinese_page, live_server, "provider@contoso.test", demo)
+    dashboard_menu(chinese_page, "间接经销商")
+    chinese_page.get_by_role("link", name="添加新客户 为 Northwind Traders").click()
+    expect(chinese_page.get_by_role("heading", level=1)).to_have_text("新建客户")
+    chinese_page.get_by_label("公司名称").fill("北京云科技有限公司")
+    chinese_page.get_by_label("域前缀").fill("beijingcloud")
+    chinese_page.get_by_label("联系人名字").fill("伟")
+    chinese_page.get_by_label("联系人姓氏").fill("王")
+    chinese_page.get_by_label("联系人电子邮件").fill("wang@beijingcloud.example")
+    chinese_page.get_by_label("国家/地区").select_option("CN")
+    chinese_page.get_by_label("城市").fill("北京")
+    chinese_page.get_by_label("街道地址").fill("朝阳区建国路 1 号")
+    expect(chinese_page.get_by_role("combobox", name="语言")).to_have_value("zh-hans")
+    chinese_page.get_by_role("button", name="下一步：订阅").click()
+    expect(chinese_page.get_by_role("heading", level=1)).to_have_text("新订阅")
+    box = chinese_page.get_by_label("Microsoft 365 Business Basic", exact=True)
     box.check()
-    page.locator("tr", has=box).get_by_label("许可证").fill("5")
-    page.get_by_role("button", name="下一步：审阅").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("审阅")
-    expect(page.get_by_role("row", name=re.compile("订单合计"))).to_contain_text("30.00 USD")
-    page.get_by_role("button", name="提交").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("确认")
-    expect(page.get_by_role("heading", name="设置信息")).to_be_visible()
-    page.get_by_role("link", name="完成").click()
+    chinese_page.locator("tr", has=box).get_by_label("许可证").fill("5")
+    chinese_page.get_by_role("button", name="下一步：审阅").click()
+    expect(chinese_page.get_by_role("heading", level=1)).to_have_text("审阅")
+    expect(chinese_page.get_by_role("row", name=re.compile("订单合计"))
+           ).to_contain_text("30.00 USD")
+    chinese_page.get_by_role("button", name="提交").click()
+    expect(chinese_page.get_by_role("heading", level=1)).to_have_text("确认")
+    expect(chinese_page.get_by_role("heading", name="设置信息")).to_be_visible()
+    chinese_page.get_by_role("link", name="完成").click()
 
     # 客户 → filter by the reseller → expand the record → 添加订阅.
-    expect(page.get_by_role("heading", level=1)).to_have_text("客户")
-    page.wait_for_load_state("load")  # htmx is set up: the filter reloads the table
-    expect(page.locator("#customers-count")).to_have_text("4 个客户")
-    page.get_by_label("间接经销商").select_option(label="Northwind Traders")
-    expect(page.locator("#customers-count")).to_have_text("3 个客户")
-    arrow = page.get_by_role("button", name="展开 北京云科技有限公司")
+    expect(chinese_page.get_by_role("heading", level=1)).to_have_text("客户")
+    chinese_page.wait_for_load_state("load")  # htmx is set up: the filter reloads the table
+    expect(chinese_page.locator("#customers-count")).to_have_text("4 个客户")
+    chinese_page.get_by_label("间接经销商").select_option(label="Northwind Traders")
+    expect(chinese_page.locator("#customers-count")).to_have_text("3 个客户")
+    arrow = chinese_page.get_by_role("button", name="展开 北京云科技有限公司")
     arrow.click()
-    details = page.locator(f"#{arrow.get_attribute('aria-controls')}")
+    details = chinese_page.locator(f"#{arrow.get_attribute('aria-controls')}")
     details.get_by_role("link", name="添加订阅").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("新订阅")
-    box = page.get_by_label("Microsoft Teams Essentials", exact=True)
+    expect(chinese_page.get_by_role("heading", level=1)).to_have_text("新订阅")
+    box = chinese_page.get_by_label("Microsoft Teams Essentials", exact=True)
     box.check()
-    page.locator("tr", has=box).get_by_label("许可证").fill("3")
-    page.get_by_role("button", name="提交").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("北京云科技有限公司")
-    expect(page).to_have_url(re.compile(r"/o/contoso/customers/"))
-    page.get_by_role("row", name=re.compile("Microsoft Teams Essentials")).get_by_role(
+    chinese_page.locator("tr", has=box).get_by_label("许可证").fill("3")
+    chinese_page.get_by_role("button", name="提交").click()
+    expect(chinese_page.get_by_role("heading", level=1)).to_have_text("北京云科技有限公司")
+    expect(chinese_page).to_have_url(re.compile(r"/o/contoso/customers/"))
+    chinese_page.get_by_role("row", name=re.compile("Microsoft Teams Essentials")).get_by_role(
         "link", name="Microsoft Teams Essentials").click()
 
     # 指定支持联系人 → the other organization → 提交.
-    current = page.locator("#subscription-support-contact").inner_text().strip()
+    current = chinese_page.locator("#subscription-support-contact").inner_text().strip()
     other = "Northwind Traders" if current == "Contoso Distribution" else "Contoso Distribution"
-    page.get_by_role("combobox", name="指定支持联系人").select_option(label=other)
-    page.get_by_role("region", name="指定支持联系人").get_by_role("button", name="提交").click()
-    expect(page.get_by_text(f"{other} 现在是指定支持联系人。")).to_be_visible()
+    chinese_page.get_by_role("combobox", name="指定支持联系人").select_option(label=other)
+    chinese_page.get_by_role("region", name="指定支持联系人").get_by_role(
+        "button", name="提交").click()
+    expect(chinese_page.get_by_text(f"{other} 现在是指定支持联系人。")).to_be_visible()

@@ -10,7 +10,8 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def fabrikam(demo):
+def demo_fabrikam_partnered(demo):
+    """The demo data's Fabrikam, partnered with Contoso here."""
     from apps.organizations.models import Organization
     from apps.partnerships.services import partnership_create
 
@@ -54,8 +55,8 @@ def choose(page, offer, licenses):
     page.locator("tr", has=box).get_by_label("Licenses").fill(str(licenses))
 
 
-def test_add_a_new_customer_for_fabrikam_end_to_end(live_server, page, fabrikam, demo,
-                                                    sign_in):
+def test_add_a_new_customer_for_fabrikam_end_to_end(live_server, page, demo_fabrikam_partnered,
+                                                    demo, sign_in):
     from apps.customers.models import Customer
 
     page.context.grant_permissions(["clipboard-read", "clipboard-write"],
@@ -65,7 +66,7 @@ def test_add_a_new_customer_for_fabrikam_end_to_end(live_server, page, fabrikam,
             if "Content Security Policy" in m.text else None)
     sign_in("provider@contoso.test", demo)
     open_wizard_from_fabrikam_row(page)
-    expect(page.get_by_label("Indirect reseller")).to_have_value(str(fabrikam.pk))
+    expect(page.get_by_label("Indirect reseller")).to_have_value(str(demo_fabrikam_partnered.pk))
     fill_details(page, "margiestravel")
 
     # Errors stay at their step: no offer, then too many licenses.
@@ -141,7 +142,8 @@ def test_add_a_new_customer_for_fabrikam_end_to_end(live_server, page, fabrikam,
     assert not csp_errors, csp_errors
 
 
-def test_cancel_at_review_creates_nothing(live_server, page, fabrikam, demo, sign_in):
+def test_cancel_at_review_creates_nothing(live_server, page, demo_fabrikam_partnered, demo,
+                                          sign_in):
     from django.contrib.auth import get_user_model
 
     from apps.customers.models import Customer

@@ -5,11 +5,11 @@ import uuid
 import pytest
 
 from apps.customers.services import customer_submit
-from tests.customers.conftest import DETAILS, offers, wizard  # noqa: F401  (fixtures)
+from tests.customers.conftest import DETAILS, wizard  # noqa: F401  (a fixture)
 
 
 @pytest.fixture
-def submit(provider, provider_admin, reseller, offers, django_capture_on_commit_callbacks):  # noqa: F811
+def submit(provider, provider_admin, reseller, offers, django_capture_on_commit_callbacks):
     """Submit a new customer's order; `execute=False` leaves the provisioning task unrun."""
 
     def _submit(*, execute=True, prefix="margiestravel", reseller=reseller, user=provider_admin):

@@ -87,6 +87,7 @@ def test_already_partners_is_said_plainly(client, provider, fabrikam, fabrikam_a
     assert Partnership.objects.count() == 1
 
 
+@pytest.mark.usefixtures("fabrikam_admin")  # Fabrikam has its admin, as in the demo
 def test_only_reseller_admins_may_answer(client, link_path, fabrikam, provider_admin):
     sales = factories.member(fabrikam, Role.SALES)
     for user in (sales, provider_admin):

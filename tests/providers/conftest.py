@@ -1,4 +1,4 @@
-"""Fixtures for the directory: a published Contoso, an operator, and on-commit execution."""
+"""Fixtures for the directory: a published Contoso, and the forms' POST data."""
 
 import pytest
 
@@ -12,12 +12,6 @@ DIRECTORY = "/directory/"
 
 
 @pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    """Run what a request queued on commit (mail tasks, the cache bump), as a commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def published(provider):
     """Contoso in the directory: its name, a blue logo and a US location."""
     logo = logo_store(logo=logo_from_bytes(png_bytes(colour=(11, 61, 110, 255))))
@@ -25,12 +19,6 @@ def published(provider):
                       locations=[("US", "https://contoso.example/us")], logo=logo)
     provider.provider.refresh_from_db()
     return provider.provider
-
-
-@pytest.fixture
-def operator(django_user_model):
-    return django_user_model.objects.create_superuser("ops@partnercenter.test",
-                                                      "Ops-pass-2026!")
 
 
 def form_data(company_name="Contoso Distribution", locations=(("US",

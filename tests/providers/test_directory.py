@@ -27,14 +27,16 @@ def names(response):
 
 
 @pytest.fixture
-def world(db):
+def listed_providers(db):
+    """Three published listings (Contoso Distribution in the US and Germany, Tailspin Cloud,
+    Litware Distribution) and one provider never published."""
     publish("Contoso Distribution", ["US", "DE"], colour=(11, 61, 110, 255))
     publish("Tailspin Cloud", ["GB", "IE"])
     publish("Litware Distribution", ["DE"])
     factories.ProviderFactory(name="Unlisted Provider")  # never published
 
 
-def test_the_page_is_public_titled_described_and_cacheable(client, world, settings):
+def test_the_page_is_public_titled_described_and_cacheable(client, listed_providers, settings):
     settings.PORTAL_DIRECTORY_MAX_AGE = 60
     response = client.get(DIRECTORY)
     assert response.status_code == 200
@@ -54,7 +56,7 @@ def test_the_page_is_public_titled_described_and_cacheable(client, world, settin
     assert "Unlisted Provider" not in content
 
 
-def test_signed_in_visitors_get_a_private_copy(client, world, provider_admin):
+def test_signed_in_visitors_get_a_private_copy(client, listed_providers, provider_admin):
     client.force_login(provider_admin)
     response = client.get(DIRECTORY)
     assert response.status_code == 200
@@ -62,7 +64,7 @@ def test_signed_in_visitors_get_a_private_copy(client, world, provider_admin):
     assert "public" not in response["Cache-Control"]
 
 
-def test_filter_by_country_offers_only_countries_with_listings(client, world):
+def test_filter_by_country_offers_only_countries_with_listings(client, listed_providers):
     response = client.get(DIRECTORY + "?country=DE")
     assert names(response) == ["Contoso Distribution", "Litware Distribution"]
     content = response.content.decode()
@@ -76,14 +78,14 @@ def test_filter_by_country_offers_only_countries_with_listings(client, world):
     assert names(lower) == names(response)
 
 
-def test_a_country_without_listings_says_so(client, world):
+def test_a_country_without_listings_says_so(client, listed_providers):
     response = client.get(DIRECTORY + "?country=FR")
     assert response.status_code == 200
     assert names(response) == []
     assert "No indirect provider is listed for France yet." in response.content.decode()
 
 
-def test_search_by_name(client, world):
+def test_search_by_name(client, listed_providers):
     assert names(client.get(DIRECTORY + "?q=tailspin")) == ["Tailspin Cloud"] * 2
     assert names(client.get(DIRECTORY + "?q=DISTRIBUTION&country=DE")) == [
         "Contoso Distribution", "Litware Distribution"]
@@ -100,7 +102,7 @@ def test_search_by_name(client, world):
     "?page=99999999999999999999", "?page=1.5", "?country=DE&page=999", "?sort=password",
     "?country=DE&country=US", "?q=<b>bold</b>",
 ])
-def test_junk_parameters_never_fail(client, world, query):
+def test_junk_parameters_never_fail(client, listed_providers, query):
     response = client.get(DIRECTORY + query)
     assert response.status_code == 200, query
     assert "<b>bold</b>" not in response.content.decode()
@@ -123,7 +125,7 @@ def test_pages(client, db):
     assert names(client.get(DIRECTORY + "?country=NL&page=zz")) == names(first)
 
 
-def test_inactive_and_unpublished_providers_are_hidden(client, world):
+def test_inactive_and_unpublished_providers_are_hidden(client, listed_providers):
     Organization.objects.filter(name="Tailspin Cloud (org)").update(is_active=False)
     assert "Tailspin Cloud" not in names(client.get(DIRECTORY))
     assert "GB" not in dict(client.get(DIRECTORY).context["form"].fields["country"].choices)
@@ -145,7 +147,7 @@ def test_query_count_does_not_grow_with_listings(client, db, count,
     assert names(warm) == names(cold)
 
 
-def test_a_publish_shows_at_once_despite_the_cache(client, world,
+def test_a_publish_shows_at_once_despite_the_cache(client, listed_providers,
                                                    django_capture_on_commit_callbacks):
     assert names(client.get(DIRECTORY + "?country=FR")) == []
     with django_capture_on_commit_callbacks(execute=True):
@@ -161,7 +163,7 @@ def logo_url(response):
                      ).group(1)
 
 
-def test_a_logo_is_served_with_long_lived_caching_and_etag(client, world):
+def test_a_logo_is_served_with_long_lived_caching_and_etag(client, listed_providers):
     url = logo_url(client.get(DIRECTORY + "?country=US"))
     response = client.get(url)
     assert response.status_code == 200
@@ -180,7 +182,7 @@ def test_a_logo_is_served_with_long_lived_caching_and_etag(client, world):
     assert client.post(url).status_code == 405
 
 
-def test_logos_that_are_not_public_are_not_found(client, world):
+def test_logos_that_are_not_public_are_not_found(client, listed_providers):
     unpublished = logo_store(logo=logo_from_bytes(png_bytes(colour=(1, 2, 3, 255))))
     assert client.get(f"/directory/logos/{unpublished.pk}.png").status_code == 404
     assert client.get("/directory/logos/" + "0" * 64 + ".png").status_code == 404

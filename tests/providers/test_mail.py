@@ -12,7 +12,8 @@ from tests import factories
 
 
 @pytest.fixture
-def change_request(published, provider_admin, operator):
+def submitted_change(published, provider_admin, operator):
+    """Contoso asks, through the service, to be Contoso Cloud and listed in Germany too."""
     return services.profile_change_submit(
         provider=published, submitted_by=provider_admin, company_name="Contoso Cloud",
         locations=[("US", "https://contoso.example/us"), ("DE", "https://contoso.example/de")])
@@ -35,28 +36,28 @@ def test_tasks_are_queued_with_the_id_only(published, provider_admin, operator, 
                       ("send_profile_change_decision", (pk,), {})]
 
 
-def test_running_a_task_again_sends_nothing_more(change_request, operator):
-    pk = str(change_request.pk)
+def test_running_a_task_again_sends_nothing_more(submitted_change, operator):
+    pk = str(submitted_change.pk)
     assert tasks.send_profile_change_submitted.apply(args=[pk]).get() == "sent"
     assert tasks.send_profile_change_submitted.apply(args=[pk]).get() == "skipped"
     assert len(mail.outbox) == 1
     # No decision yet: nothing to tell the provider.
     assert tasks.send_profile_change_decision.apply(args=[pk]).get() == "skipped"
-    services.profile_change_reject(change_request=change_request, reason="No.", actor=operator)
+    services.profile_change_reject(change_request=submitted_change, reason="No.", actor=operator)
     assert tasks.send_profile_change_decision.apply(args=[pk]).get() == "sent"
     assert tasks.send_profile_change_decision.apply(args=[pk]).get() == "skipped"
     assert len(mail.outbox) == 2
 
 
 def test_only_active_staff_and_the_providers_active_admins_are_mailed(
-        change_request, operator, provider, provider_sales, django_user_model):
+        submitted_change, operator, provider, provider_sales, django_user_model):
     django_user_model.objects.create_user("former-ops@partnercenter.test", "x" * 12,
                                           is_staff=True, is_active=False)
     factories.member(provider, email="former-admin@contoso.test", is_active=False)
-    tasks.send_profile_change_submitted.apply(args=[str(change_request.pk)])
+    tasks.send_profile_change_submitted.apply(args=[str(submitted_change.pk)])
     assert mail.outbox[-1].to == ["ops@partnercenter.test"]
-    services.profile_change_approve(change_request=change_request, actor=operator)
-    tasks.send_profile_change_decision.apply(args=[str(change_request.pk)])
+    services.profile_change_approve(change_request=submitted_change, actor=operator)
+    tasks.send_profile_change_decision.apply(args=[str(submitted_change.pk)])
     assert mail.outbox[-1].to == ["admin@contoso.test"]
     assert "<a href=" in mail.outbox[-1].alternatives[0][0]
 
@@ -71,8 +72,8 @@ def test_nobody_to_tell_is_logged_not_failed(published, provider_admin, caplog):
     assert not mail.outbox
 
 
-def test_smtp_failures_are_retried_and_the_claim_given_back(change_request, monkeypatch):
-    pk = str(change_request.pk)
+def test_smtp_failures_are_retried_and_the_claim_given_back(submitted_change, monkeypatch):
+    pk = str(submitted_change.pk)
     calls = []
 
     def broken(*args, **kwargs):

@@ -24,22 +24,17 @@ def litware_admin(direct_customer):
     return direct_customer.organization.memberships.get().user
 
 
-@pytest.fixture
-def run_on_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-def ask(client, customer, reseller, run_on_commit, message="Northwind knows your sector."):
-    with run_on_commit():
+def ask(client, customer, reseller, on_commit, message="Northwind knows your sector."):
+    with on_commit():
         return client.post(f"/o/contoso/customers/{customer.pk}/reseller-request/",
                            {"reseller": str(reseller.pk), "message": message})
 
 
 def test_customer_approves_and_the_reseller_gains_access(client, provider_admin, reseller,
                                                          reseller_admin, direct_customer,
-                                                         litware_admin, run_on_commit):
+                                                         litware_admin, on_commit):
     client.force_login(provider_admin)
-    response = ask(client, direct_customer, reseller, run_on_commit)
+    response = ask(client, direct_customer, reseller, on_commit)
     assert response.status_code == 302
     relationship = ResellerRelationshipRequest.objects.get()
     assert relationship.status == "pending"
@@ -53,7 +48,7 @@ def test_customer_approves_and_the_reseller_gains_access(client, provider_admin,
     page = client.get("/o/litware/partners/").content.decode()
     assert "Requests waiting for your answer" in page
     assert "Northwind knows your sector." in page
-    with run_on_commit():
+    with on_commit():
         client.post(f"/o/litware/partners/requests/{relationship.pk}/", {"action": "approve"})
     direct_customer.refresh_from_db()
     assert direct_customer.reseller == reseller
@@ -70,12 +65,12 @@ def test_customer_approves_and_the_reseller_gains_access(client, provider_admin,
 
 
 def test_a_declined_request_changes_nothing(client, provider_admin, reseller, direct_customer,
-                                            litware_admin, run_on_commit):
+                                            litware_admin, on_commit):
     client.force_login(provider_admin)
-    ask(client, direct_customer, reseller, run_on_commit)
+    ask(client, direct_customer, reseller, on_commit)
     relationship = ResellerRelationshipRequest.objects.get()
     client.force_login(litware_admin)
-    with run_on_commit():
+    with on_commit():
         client.post(f"/o/litware/partners/requests/{relationship.pk}/", {"action": "decline"})
     direct_customer.refresh_from_db()
     assert direct_customer.reseller is None
@@ -91,15 +86,15 @@ def test_a_declined_request_changes_nothing(client, provider_admin, reseller, di
 
 
 def test_only_partnered_resellers_and_one_request_at_a_time(client, provider_admin, reseller,
-                                                            direct_customer, run_on_commit):
+                                                            direct_customer, on_commit):
     stranger = factories.ResellerFactory(name="Unpartnered IT")
     client.force_login(provider_admin)
-    response = ask(client, direct_customer, stranger, run_on_commit)
+    response = ask(client, direct_customer, stranger, on_commit)
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert not ResellerRelationshipRequest.objects.exists()
 
-    ask(client, direct_customer, reseller, run_on_commit)
+    ask(client, direct_customer, reseller, on_commit)
     page = client.get(f"/o/contoso/customers/{direct_customer.pk}/reseller-request/")
     assert "Waiting for the customer" in page.content.decode()
     assert ResellerRelationshipRequest.objects.count() == 1
@@ -109,16 +104,16 @@ def test_only_partnered_resellers_and_one_request_at_a_time(client, provider_adm
                 f"{relationship.pk}/withdraw/")
     relationship.refresh_from_db()
     assert relationship.status == "withdrawn"
-    assert ask(client, direct_customer, reseller, run_on_commit).status_code == 302
+    assert ask(client, direct_customer, reseller, on_commit).status_code == 302
 
 
 def test_approval_is_refused_when_the_partnership_ended_meanwhile(client, provider_admin,
                                                                   reseller, direct_customer,
-                                                                  litware_admin, run_on_commit):
+                                                                  litware_admin, on_commit):
     from apps.partnerships.models import Partnership
 
     client.force_login(provider_admin)
-    ask(client, direct_customer, reseller, run_on_commit)
+    ask(client, direct_customer, reseller, on_commit)
     Partnership.objects.filter(reseller=reseller).update(status="ended")
     relationship = ResellerRelationshipRequest.objects.get()
     client.force_login(litware_admin)
@@ -147,7 +142,7 @@ def test_the_customer_admin_removes_the_resellers_access(client, customer, custo
 
 
 def test_customer_users_see_partners_but_do_not_answer(client, customer, reseller,
-                                                       provider_admin, run_on_commit):
+                                                       provider_admin, on_commit):
     user = factories.member(customer.organization, Role.USER)
     relationship = ResellerRelationshipRequest.objects.create(
         provider=customer.provider, customer=customer.organization,
@@ -162,9 +157,9 @@ def test_customer_users_see_partners_but_do_not_answer(client, customer, reselle
 
 
 def test_other_tenants_get_404(client, outsider, customer_admin, direct_customer, reseller,
-                               provider_admin, run_on_commit):
+                               provider_admin, on_commit):
     client.force_login(provider_admin)
-    ask(client, direct_customer, reseller, run_on_commit)
+    ask(client, direct_customer, reseller, on_commit)
     relationship = ResellerRelationshipRequest.objects.get()
     client.force_login(outsider)
     assert client.get(f"/o/tailspin/customers/{direct_customer.pk}/reseller-request/"

@@ -20,13 +20,8 @@ ACCOUNT = {"email": "wim@wingtip.test", "password1": "Wingtip-pass-2026",
            "password2": "Wingtip-pass-2026"}
 
 
-@pytest.fixture
-def run_on_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-def test_a_newcomer_enrols_and_verifies_the_email(client, db, run_on_commit):
-    with run_on_commit():
+def test_a_newcomer_enrols_and_verifies_the_email(client, db, on_commit):
+    with on_commit():
         response = client.post(ENROL, {**COMPANY, **ACCOUNT, "next": "/invitations/x/"})
     assert response.status_code == 302
     assert response.url == "/accounts/confirm-email/"
@@ -45,12 +40,12 @@ def test_a_newcomer_enrols_and_verifies_the_email(client, db, run_on_commit):
     assert client.session["portal_next"] == "/invitations/x/"
 
 
-def test_a_signed_in_user_enrols_with_their_account(client, db, run_on_commit):
+def test_a_signed_in_user_enrols_with_their_account(client, db, on_commit):
     user = factories.UserFactory(email="ann@adventure.test")
     client.force_login(user)
     form = client.get(ENROL).content.decode()
     assert 'name="password1"' not in form
-    with run_on_commit():
+    with on_commit():
         response = client.post(ENROL, COMPANY)
     org = Organization.objects.get(name="Wingtip Toys IT")
     assert response.url == f"/o/{org.slug}/"
@@ -110,15 +105,8 @@ def test_an_unapproved_workspace_shows_the_status_and_nothing_else(client, db):
         assert "Enrolment status" in response.content.decode()
 
 
-@pytest.fixture
-def operator(client, django_user_model):
-    user = django_user_model.objects.create_superuser("ops@example.test", "Ops-pass-2026!")
-    client.force_login(user)
-    return user
-
-
-def test_operator_rejects_with_a_reason_and_the_applicant_is_told(client, operator,
-                                                                   run_on_commit):
+def test_operator_rejects_with_a_reason_and_the_applicant_is_told(client, signed_in_operator,
+                                                                  on_commit):
     org = factories.ResellerFactory(extension__enrollment_status="applied")
     applicant = factories.member(org, email="applicant@example.test")
     changelist = "/admin/resellers/reseller/"
@@ -130,7 +118,7 @@ def test_operator_rejects_with_a_reason_and_the_applicant_is_told(client, operat
                                      "_selected_action": [str(org.pk)]})
     assert "This field is required." in empty.content.decode()
     assert Reseller.objects.get(pk=org.pk).enrollment_status == "applied"
-    with run_on_commit():
+    with on_commit():
         client.post(changelist, {"action": "reject_enrollments",
                                  "reason": "Partner id not found in the program.",
                                  "_selected_action": [str(org.pk)]})
@@ -144,19 +132,19 @@ def test_operator_rejects_with_a_reason_and_the_applicant_is_told(client, operat
     assert "Partner id not found" in client.get(f"/o/{org.slug}/").content.decode()
 
 
-def test_operator_approves_and_the_applicant_is_told(client, operator, run_on_commit):
+def test_operator_approves_and_the_applicant_is_told(client, signed_in_operator, on_commit):
     org = factories.ResellerFactory(extension__enrollment_status="applied")
     factories.member(org, email="applicant@example.test")
-    with run_on_commit():
+    with on_commit():
         client.post("/admin/resellers/reseller/", {"action": "approve_enrollments",
-                                                    "_selected_action": [str(org.pk)]})
+                                                   "_selected_action": [str(org.pk)]})
     assert Reseller.objects.get(pk=org.pk).is_approved
     assert "is approved" in mail.outbox[-1].subject
     assert AuditEvent.objects.filter(organization=org, action="reseller.approved").exists()
 
 
-def test_after_verification_the_applicant_returns_to_the_link(client, db, run_on_commit):
-    with run_on_commit():
+def test_after_verification_the_applicant_returns_to_the_link(client, db, on_commit):
+    with on_commit():
         client.post(ENROL, {**COMPANY, **ACCOUNT, "next": "/invitations/partnership/abc/"})
     confirmation = next(m for m in mail.outbox if "Confirm" in m.subject)
     import re

@@ -1,33 +1,11 @@
-"""Offers with an upgrade path, a partnered Fabrikam, and Adatum's subscription to change."""
+"""Adatum's subscription to change, its page's URLs, and a reseller that is no one's partner."""
 
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from apps.organizations.roles import Role
 from tests import factories
-
-
-@pytest.fixture
-def offers(db):
-    premium = factories.OfferFactory(code="premium", name="Business Premium", unit_price="22.00",
-                                     min_licenses=1, max_licenses=25)
-    standard = factories.OfferFactory(code="standard", name="Business Standard",
-                                      unit_price="12.50", min_licenses=1, max_licenses=300)
-    basic = factories.OfferFactory(code="basic", name="Business Basic", unit_price="6.00",
-                                   min_licenses=1, max_licenses=300)
-    basic.upgrades_to.set([standard])
-    standard.upgrades_to.set([premium])
-    return {"basic": basic, "standard": standard, "premium": premium}
-
-
-@pytest.fixture
-def fabrikam(provider):
-    """Fabrikam, partnered with Contoso (unlike in the demo data)."""
-    org = factories.ResellerFactory(name="Fabrikam Solutions", slug="fabrikam")
-    factories.PartnershipFactory(provider=provider, reseller=org)
-    return org
 
 
 @pytest.fixture
@@ -60,18 +38,7 @@ def url(provider, customer, subscription):
 
 
 @pytest.fixture
-def admin_client(client, provider_admin):
-    client.force_login(provider_admin)
-    return client
-
-
-@pytest.fixture
 def key():
     import uuid
 
     return lambda: str(uuid.uuid4())
-
-
-@pytest.fixture
-def reseller_sales(reseller):
-    return factories.member(reseller, Role.SALES, email="sales@northwind.test")

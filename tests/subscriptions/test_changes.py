@@ -32,11 +32,12 @@ def change_lines(subscription):
 # ------------------------------------------------------------------ licenses
 
 
-def test_more_licenses_any_time(admin_client, url, subscription, key, provider_admin):
+def test_more_licenses_any_time(contoso_admin_client, url, subscription, key, provider_admin):
     subscription.term_start = day(200)
     subscription.save()
-    response = admin_client.post(url("licenses"), {"quantity": "12", "idempotency_key": key()},
-                                 follow=True)
+    response = contoso_admin_client.post(url("licenses"),
+                                         {"quantity": "12", "idempotency_key": key()},
+                                         follow=True)
     assert "The subscription now has 12 licenses." in html_of(response)
     subscription.refresh_from_db()
     assert subscription.quantity == 12
@@ -50,14 +51,14 @@ def test_more_licenses_any_time(admin_client, url, subscription, key, provider_a
     event = AuditEvent.objects.get(action="subscription.licenses_changed")
     assert (event.data["from"], event.data["to"]) == (5, 12)
     assert event.data["order"] == str(line.order.pk)
-    assert "Licenses added: 5 → 12." in html_of(admin_client.get(url()))
+    assert "Licenses added: 5 → 12." in html_of(contoso_admin_client.get(url()))
 
 
-def test_up_to_the_offers_maximum_only(admin_client, url, subscription, key):
+def test_up_to_the_offers_maximum_only(contoso_admin_client, url, subscription, key):
     for value in ("301", "100000", "99999999999999999999999", "0", "-3", "2.5", "ten", "\x00",
                   ""):
-        response = admin_client.post(url("licenses"), {"quantity": value,
-                                                       "idempotency_key": key()})
+        response = contoso_admin_client.post(url("licenses"), {"quantity": value,
+                                                               "idempotency_key": key()})
         assert response.status_code == 400, value
         html = html_of(response)
         assert 'id="licenses-quantity_error"' in html, value
@@ -69,10 +70,11 @@ def test_up_to_the_offers_maximum_only(admin_client, url, subscription, key):
     assert not Order.objects.filter(kind="change").exists()
 
 
-def test_reducing_on_day_2_works(admin_client, url, subscription, key):
+def test_reducing_on_day_2_works(contoso_admin_client, url, subscription, key):
     assert subscription.term_start == day(2)
-    response = admin_client.post(url("licenses"), {"quantity": "3", "idempotency_key": key()},
-                                 follow=True)
+    response = contoso_admin_client.post(url("licenses"),
+                                         {"quantity": "3", "idempotency_key": key()},
+                                         follow=True)
     assert "The subscription now has 3 licenses." in html_of(response)
     subscription.refresh_from_db()
     assert subscription.quantity == 3
@@ -80,12 +82,13 @@ def test_reducing_on_day_2_works(admin_client, url, subscription, key):
     assert line.action == OrderLine.Action.REMOVE_LICENSES
 
 
-def test_reducing_on_day_8_is_refused_with_the_reason(admin_client, url, subscription, key):
+def test_reducing_on_day_8_is_refused_with_the_reason(contoso_admin_client, url, subscription, key):
     subscription.term_start = day(8)
     subscription.save()
-    html = html_of(admin_client.get(url()))
+    html = html_of(contoso_admin_client.get(url()))
     assert "Licenses can no longer be removed" in html
-    response = admin_client.post(url("licenses"), {"quantity": "3", "idempotency_key": key()})
+    response = contoso_admin_client.post(url("licenses"),
+                                         {"quantity": "3", "idempotency_key": key()})
     assert response.status_code == 400
     html = html_of(response)
     assert "Licenses can be removed only within 7 days of the purchase or the last renewal" in html
@@ -123,11 +126,11 @@ def test_a_renewal_opens_the_window_again(subscription, provider_admin, provider
     assert changed.quantity == 2
 
 
-def test_the_countdown_on_the_page(admin_client, url, subscription):
+def test_the_countdown_on_the_page(contoso_admin_client, url, subscription):
     for n, text in [(1, "<strong>7 more days</strong>"), (7, "<strong>1 more day</strong>")]:
         subscription.term_start = day(n)
         subscription.save()
-        assert text in html_of(admin_client.get(url()))
+        assert text in html_of(contoso_admin_client.get(url()))
 
 
 def test_no_licenses_below_the_minimum(subscription, provider_admin, provider, offers):
@@ -147,19 +150,19 @@ def test_a_retired_offer_gets_no_more_licenses(subscription, provider_admin, pro
     assert refused.value.code == "retired"
 
 
-def test_the_same_form_twice_changes_once(admin_client, url, subscription):
+def test_the_same_form_twice_changes_once(contoso_admin_client, url, subscription):
     data = {"quantity": "9", "idempotency_key": str(uuid.uuid4())}
-    admin_client.post(url("licenses"), data)
-    response = admin_client.post(url("licenses"), data)
+    contoso_admin_client.post(url("licenses"), data)
+    response = contoso_admin_client.post(url("licenses"), data)
     assert response.status_code == 302
     subscription.refresh_from_db()
     assert subscription.quantity == 9
     assert Order.objects.filter(kind="change").count() == 1
 
 
-def test_a_junk_or_missing_key_is_refused(admin_client, url, subscription):
+def test_a_junk_or_missing_key_is_refused(contoso_admin_client, url, subscription):
     for data in ({"quantity": "9"}, {"quantity": "9", "idempotency_key": "junk"}):
-        response = admin_client.post(url("licenses"), data)
+        response = contoso_admin_client.post(url("licenses"), data)
         assert response.status_code == 400
         assert "This form is out of date. Open the subscription again." in html_of(response)
     subscription.refresh_from_db()
@@ -169,10 +172,10 @@ def test_a_junk_or_missing_key_is_refused(admin_client, url, subscription):
 # ------------------------------------------------------------------ upgrade
 
 
-def test_upgrading_keeps_the_license_count(admin_client, url, subscription, offers, key,
+def test_upgrading_keeps_the_license_count(contoso_admin_client, url, subscription, offers, key,
                                            provider, reseller):
-    response = admin_client.post(url("upgrade"), {"offer": str(offers["standard"].pk),
-                                                  "idempotency_key": key()}, follow=True)
+    response = contoso_admin_client.post(url("upgrade"), {"offer": str(offers["standard"].pk),
+                                                          "idempotency_key": key()}, follow=True)
     html = html_of(response)
     assert "Upgraded to Business Standard with 5 licenses." in html
     subscription.refresh_from_db()
@@ -192,20 +195,21 @@ def test_upgrading_keeps_the_license_count(admin_client, url, subscription, offe
     assert line.previous_offer == offers["basic"]
     assert line.offer == offers["standard"]
     assert line.quantity == 5
-    old_page = html_of(admin_client.get(url(sub=subscription)))
+    old_page = html_of(contoso_admin_client.get(url(sub=subscription)))
     assert "This subscription was upgraded to Business Standard" in old_page
     assert "Change licenses" not in old_page
-    listing = html_of(admin_client.get(f"/o/contoso/customers/{subscription.customer_id}/"
-                                       "subscriptions/"))
+    listing = html_of(contoso_admin_client.get(f"/o/contoso/customers/{subscription.customer_id}/"
+                                               "subscriptions/"))
     assert "Upgraded" in listing
     assert "to Business Standard" in listing
 
 
-def test_only_offers_on_the_upgrade_path(admin_client, url, subscription, offers, key):
+def test_only_offers_on_the_upgrade_path(contoso_admin_client, url, subscription, offers, key):
     elsewhere = factories.OfferFactory(name="Teams Essentials")
     for value in (str(offers["premium"].pk), str(elsewhere.pk), str(offers["basic"].pk),
                   "junk", ""):
-        response = admin_client.post(url("upgrade"), {"offer": value, "idempotency_key": key()})
+        response = contoso_admin_client.post(url("upgrade"),
+                                             {"offer": value, "idempotency_key": key()})
         assert response.status_code == 400, value
         html = html_of(response)
         assert ("Choose an offer on this subscription&#x27;s upgrade path." in html
@@ -230,7 +234,7 @@ def test_an_upgrade_that_cannot_hold_the_licenses_is_refused(subscription, offer
 
 
 def test_an_upgraded_subscription_changes_no_more(subscription, offers, provider_admin,
-                                                  provider, fabrikam):
+                                                  provider, fabrikam_partnered):
     services.subscription_upgrade(subscription=subscription, offer=offers["standard"],
                                   actor=provider_admin, organization=provider)
     for call in (
@@ -243,7 +247,7 @@ def test_an_upgraded_subscription_changes_no_more(subscription, offers, provider
         lambda: services.subscription_suspend(subscription=subscription, actor=provider_admin,
                                               organization=provider),
         lambda: services.subscription_set_support_contact(
-            subscription=subscription, contact=fabrikam, actor=provider_admin,
+            subscription=subscription, contact=fabrikam_partnered, actor=provider_admin,
             organization=provider),
     ):
         with pytest.raises(DomainError):
@@ -253,8 +257,8 @@ def test_an_upgraded_subscription_changes_no_more(subscription, offers, provider
 # ------------------------------------------------------------------ status and renewal
 
 
-def test_suspend_and_reactivate(admin_client, url, subscription, key):
-    response = admin_client.post(url("suspend"), {"idempotency_key": key()}, follow=True)
+def test_suspend_and_reactivate(contoso_admin_client, url, subscription, key):
+    response = contoso_admin_client.post(url("suspend"), {"idempotency_key": key()}, follow=True)
     assert "The subscription is suspended." in html_of(response)
     subscription.refresh_from_db()
     assert subscription.status == Subscription.Status.SUSPENDED
@@ -262,10 +266,10 @@ def test_suspend_and_reactivate(admin_client, url, subscription, key):
     assert "Reactivate" in html
     assert "Change licenses" not in html
     # Suspending again: refused with the reason.
-    response = admin_client.post(url("suspend"), {"idempotency_key": key()})
+    response = contoso_admin_client.post(url("suspend"), {"idempotency_key": key()})
     assert response.status_code == 400
     assert "Only an active subscription can be suspended." in html_of(response)
-    admin_client.post(url("reactivate"), {"idempotency_key": key()})
+    contoso_admin_client.post(url("reactivate"), {"idempotency_key": key()})
     subscription.refresh_from_db()
     assert subscription.status == Subscription.Status.ACTIVE
     actions = [line.action for line in change_lines(subscription)]
@@ -275,25 +279,25 @@ def test_suspend_and_reactivate(admin_client, url, subscription, key):
                                                       "subscription.reactivated"}
 
 
-def test_turn_auto_renew_off_and_on(admin_client, url, subscription, key):
-    response = admin_client.post(url("auto-renew"), {"auto_renew": "off",
-                                                     "idempotency_key": key()}, follow=True)
+def test_turn_auto_renew_off_and_on(contoso_admin_client, url, subscription, key):
+    response = contoso_admin_client.post(url("auto-renew"), {"auto_renew": "off",
+                                                             "idempotency_key": key()}, follow=True)
     html = html_of(response)
     assert "Auto-renew is off: the subscription ends on" in html
     assert "Turn auto-renew on" in html
     subscription.refresh_from_db()
     assert subscription.auto_renew is False
-    response = admin_client.post(url("auto-renew"), {"auto_renew": "off",
-                                                     "idempotency_key": key()})
+    response = contoso_admin_client.post(url("auto-renew"), {"auto_renew": "off",
+                                                             "idempotency_key": key()})
     assert response.status_code == 400
     assert "Auto-renew is already off." in html_of(response)
-    admin_client.post(url("auto-renew"), {"auto_renew": "on", "idempotency_key": key()})
+    contoso_admin_client.post(url("auto-renew"), {"auto_renew": "on", "idempotency_key": key()})
     subscription.refresh_from_db()
     assert subscription.auto_renew is True
     assert [line.action for line in change_lines(subscription)] == [
         OrderLine.Action.AUTO_RENEW_OFF, OrderLine.Action.AUTO_RENEW_ON]
-    response = admin_client.post(url("auto-renew"), {"auto_renew": "maybe",
-                                                     "idempotency_key": key()})
+    response = contoso_admin_client.post(url("auto-renew"), {"auto_renew": "maybe",
+                                                             "idempotency_key": key()})
     assert response.status_code == 400
     assert "Choose whether the subscription renews." in html_of(response)
 
@@ -311,9 +315,9 @@ def test_a_delegated_reseller_can_use_the_services(subscription, reseller, resel
     assert {e.actor for e in events} == {reseller_sales}
 
 
-def test_other_organizations_cannot(subscription, fabrikam, other_provider, offers):
-    intruder = factories.member(fabrikam, Role.ADMIN)
-    for organization in (fabrikam, other_provider):
+def test_other_organizations_cannot(subscription, fabrikam_partnered, other_provider, offers):
+    intruder = factories.member(fabrikam_partnered, Role.ADMIN)
+    for organization in (fabrikam_partnered, other_provider):
         with pytest.raises(DomainError) as refused:
             services.subscription_change_quantity(subscription=subscription, quantity=8,
                                                   actor=intruder, organization=organization)

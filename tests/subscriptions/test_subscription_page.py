@@ -13,8 +13,8 @@ def html_of(response):
     return response.content.decode()
 
 
-def test_the_page_shows_the_subscription(admin_client, url, subscription):
-    response = admin_client.get(url())
+def test_the_page_shows_the_subscription(contoso_admin_client, url, subscription):
+    response = contoso_admin_client.get(url())
     assert response.status_code == 200
     html = html_of(response)
     assert html.count("<h1") == 1
@@ -35,8 +35,8 @@ def test_the_page_shows_the_subscription(admin_client, url, subscription):
     assert 'id="licenses-quantity"' in html
 
 
-def test_the_customers_subscriptions_page_links_to_it(admin_client, subscription, customer):
-    html = html_of(admin_client.get(f"/o/contoso/customers/{customer.pk}/subscriptions/"))
+def test_the_customers_subscriptions_page_links_to_it(contoso_admin_client, subscription, customer):
+    html = html_of(contoso_admin_client.get(f"/o/contoso/customers/{customer.pk}/subscriptions/"))
     assert html.count("<h1") == 1
     assert (f'href="/o/contoso/customers/{customer.pk}/subscriptions/{subscription.pk}/"'
             in html)
@@ -58,9 +58,10 @@ def test_the_delegated_reseller_changes_licenses_and_renewal_only(client, resell
     assert response.status_code == 404
 
 
-def test_the_reseller_sees_who_changed_things_by_organization(client, admin_client, url,
-                                                            reseller_admin, fabrikam):
-    admin_client.post(url("support-contact"), {"support_contact": str(fabrikam.pk)})
+def test_the_reseller_sees_who_changed_things_by_organization(client, contoso_admin_client, url,
+                                                              reseller_admin, fabrikam_partnered):
+    contoso_admin_client.post(url("support-contact"),
+                              {"support_contact": str(fabrikam_partnered.pk)})
     client.force_login(reseller_admin)
     html = html_of(client.get(url(slug="northwind")))
     history = html[html.index('id="subscription-history"'):]
@@ -70,14 +71,14 @@ def test_the_reseller_sees_who_changed_things_by_organization(client, admin_clie
 
 
 def test_helpdesk_reads_it_but_changes_nothing(client, provider_helpdesk, url, subscription,
-                                               fabrikam, key):
+                                               fabrikam_partnered, key):
     client.force_login(provider_helpdesk)
     html = html_of(client.get(url()))
     assert "Change licenses" not in html
     assert 'name="support_contact"' not in html
     posts = {
-        "support-contact": {"support_contact": str(fabrikam.pk)},
-        "reseller-of-record": {"reseller_of_record": str(fabrikam.pk)},
+        "support-contact": {"support_contact": str(fabrikam_partnered.pk)},
+        "reseller-of-record": {"reseller_of_record": str(fabrikam_partnered.pk)},
         "licenses": {"quantity": "6", "idempotency_key": key()},
         "upgrade": {"offer": str(subscription.offer.upgrades_to.get().pk),
                     "idempotency_key": key()},
@@ -105,39 +106,42 @@ def test_another_providers_subscription_is_not_found(client, outsider, url, subs
                        {"support_contact": str(provider.pk)}).status_code == 404
 
 
-def test_a_subscription_of_another_customer_is_not_found(admin_client, subscription, provider):
+def test_a_subscription_of_another_customer_is_not_found(contoso_admin_client, subscription,
+                                                         provider):
     other = factories.CustomerFactory(provider=provider)
     path = f"/o/contoso/customers/{other.pk}/subscriptions/{subscription.pk}/"
-    assert admin_client.get(path).status_code == 404
-    assert admin_client.post(path + "licenses/", {"quantity": "9"}).status_code == 404
+    assert contoso_admin_client.get(path).status_code == 404
+    assert contoso_admin_client.post(path + "licenses/", {"quantity": "9"}).status_code == 404
     subscription.refresh_from_db()
     assert subscription.quantity == 5
 
 
-def test_junk_ids_are_not_found(admin_client, customer):
+def test_junk_ids_are_not_found(contoso_admin_client, customer):
     for path in (f"/o/contoso/customers/{customer.pk}/subscriptions/not-a-uuid/",
                  f"/o/contoso/customers/{customer.pk}/subscriptions/{uuid.uuid4()}/",
                  f"/o/contoso/customers/{uuid.uuid4()}/subscriptions/{uuid.uuid4()}/"):
-        assert admin_client.get(path).status_code == 404, path
+        assert contoso_admin_client.get(path).status_code == 404, path
     path = f"/o/contoso/customers/{customer.pk}/subscriptions/{uuid.uuid4()}/licenses/"
-    assert admin_client.post(path, {"quantity": "3"}).status_code == 404
+    assert contoso_admin_client.post(path, {"quantity": "3"}).status_code == 404
 
 
-def test_get_on_a_change_url_is_not_allowed(admin_client, url):
-    assert admin_client.get(url("licenses")).status_code == 405
+def test_get_on_a_change_url_is_not_allowed(contoso_admin_client, url):
+    assert contoso_admin_client.get(url("licenses")).status_code == 405
 
 
 # ------------------------------------------------------------------ support contact
 
 
-def test_fabrikam_becomes_the_designated_support_contact(admin_client, url, subscription,
-                                                         fabrikam, provider_admin, provider):
-    html = html_of(admin_client.get(url()))
+def test_fabrikam_becomes_the_designated_support_contact(contoso_admin_client, url, subscription,
+                                                         fabrikam_partnered, provider_admin,
+                                                         provider):
+    html = html_of(contoso_admin_client.get(url()))
     assert f'<option value="{provider.pk}" selected>Contoso Distribution</option>' in html
-    assert f'<option value="{fabrikam.pk}">Fabrikam Solutions</option>' in html
+    assert f'<option value="{fabrikam_partnered.pk}">Fabrikam Solutions</option>' in html
 
-    response = admin_client.post(url("support-contact"), {"support_contact": str(fabrikam.pk)},
-                                 follow=True)
+    response = contoso_admin_client.post(url("support-contact"),
+                                         {"support_contact": str(fabrikam_partnered.pk)},
+                                         follow=True)
     html = html_of(response)
     assert response.redirect_chain[-1][0] == url()
     assert "Fabrikam Solutions is now the designated support contact." in html
@@ -145,7 +149,7 @@ def test_fabrikam_becomes_the_designated_support_contact(admin_client, url, subs
     assert "Designated support contact: Contoso Distribution → Fabrikam Solutions." in html
     assert "admin@contoso.test" in html  # who did it, in the page's history
     subscription.refresh_from_db()
-    assert subscription.support_contact == fabrikam
+    assert subscription.support_contact == fabrikam_partnered
     event = AuditEvent.objects.get(action="subscription.support_contact_changed")
     assert event.organization == provider
     assert event.actor == provider_admin
@@ -153,26 +157,26 @@ def test_fabrikam_becomes_the_designated_support_contact(admin_client, url, subs
     assert event.data["from"] == "Contoso Distribution"
     assert event.data["to"] == "Fabrikam Solutions"
     # ... and in the provider's audit log.
-    log = html_of(admin_client.get("/o/contoso/audit/"))
+    log = html_of(contoso_admin_client.get("/o/contoso/audit/"))
     assert "subscription.support_contact_changed" in log
 
 
-def test_the_provider_can_take_support_back(admin_client, url, subscription, fabrikam,
-                                            provider):
-    subscription.support_contact = fabrikam
+def test_the_provider_can_take_support_back(contoso_admin_client, url, subscription,
+                                            fabrikam_partnered, provider):
+    subscription.support_contact = fabrikam_partnered
     subscription.save()
-    admin_client.post(url("support-contact"), {"support_contact": str(provider.pk)})
+    contoso_admin_client.post(url("support-contact"), {"support_contact": str(provider.pk)})
     subscription.refresh_from_db()
     assert subscription.support_contact == provider
 
 
-def test_a_support_contact_that_is_not_a_partner_is_refused(admin_client, url, subscription,
+def test_a_support_contact_that_is_not_a_partner_is_refused(contoso_admin_client, url, subscription,
                                                             stranger_reseller, other_provider,
                                                             customer):
     for value in (str(stranger_reseller.pk), str(other_provider.pk),
                   str(customer.organization.pk), str(uuid.uuid4()), "junk", "\x00", "",
                   "x" * 5000):
-        response = admin_client.post(url("support-contact"), {"support_contact": value})
+        response = contoso_admin_client.post(url("support-contact"), {"support_contact": value})
         assert response.status_code == 400, value
         html = html_of(response)
         assert "is-invalid" in html
@@ -183,19 +187,21 @@ def test_a_support_contact_that_is_not_a_partner_is_refused(admin_client, url, s
     assert not AuditEvent.objects.filter(action="subscription.support_contact_changed").exists()
 
 
-def test_a_reseller_whose_partnership_ended_is_refused(admin_client, url, subscription,
-                                                       fabrikam):
+def test_a_reseller_whose_partnership_ended_is_refused(contoso_admin_client, url, subscription,
+                                                       fabrikam_partnered):
     from apps.partnerships.models import Partnership
 
-    Partnership.objects.filter(reseller=fabrikam).update(status="ended")
-    response = admin_client.post(url("support-contact"), {"support_contact": str(fabrikam.pk)})
+    Partnership.objects.filter(reseller=fabrikam_partnered).update(status="ended")
+    response = contoso_admin_client.post(url("support-contact"),
+                                         {"support_contact": str(fabrikam_partnered.pk)})
     assert response.status_code == 400
     subscription.refresh_from_db()
     assert subscription.support_contact.name == "Contoso Distribution"
 
 
-def test_choosing_the_current_contact_again_says_so(admin_client, url, provider):
-    response = admin_client.post(url("support-contact"), {"support_contact": str(provider.pk)})
+def test_choosing_the_current_contact_again_says_so(contoso_admin_client, url, provider):
+    response = contoso_admin_client.post(url("support-contact"),
+                                         {"support_contact": str(provider.pk)})
     assert response.status_code == 400
     assert "Contoso Distribution is already the designated support contact." in html_of(response)
 
@@ -203,46 +209,48 @@ def test_choosing_the_current_contact_again_says_so(admin_client, url, provider)
 # ------------------------------------------------------------------ reseller of record
 
 
-def test_the_reseller_of_record_changes_to_fabrikam_then_to_none(admin_client, url,
-                                                                 subscription, fabrikam):
-    response = admin_client.post(url("reseller-of-record"),
-                                 {"reseller_of_record": str(fabrikam.pk)}, follow=True)
+def test_the_reseller_of_record_changes_to_fabrikam_then_to_none(contoso_admin_client, url,
+                                                                 subscription, fabrikam_partnered):
+    response = contoso_admin_client.post(url("reseller-of-record"),
+                                         {"reseller_of_record": str(fabrikam_partnered.pk)},
+                                         follow=True)
     assert "Fabrikam Solutions is now the reseller of record." in html_of(response)
     subscription.refresh_from_db()
-    assert subscription.reseller_of_record == fabrikam
-    admin_client.post(url("reseller-of-record"), {"reseller_of_record": ""})
+    assert subscription.reseller_of_record == fabrikam_partnered
+    contoso_admin_client.post(url("reseller-of-record"), {"reseller_of_record": ""})
     subscription.refresh_from_db()
     assert subscription.reseller_of_record is None
-    html = html_of(admin_client.get(url()))
+    html = html_of(contoso_admin_client.get(url()))
     assert "Reseller of record: Northwind Traders → Fabrikam Solutions." in html
     assert "Reseller of record: Fabrikam Solutions → none." in html
     assert AuditEvent.objects.filter(action="subscription.reseller_of_record_changed").count() == 2
 
 
-def test_a_reseller_of_record_that_is_not_a_partner_is_refused(admin_client, url, subscription,
-                                                               stranger_reseller):
-    response = admin_client.post(url("reseller-of-record"),
-                                 {"reseller_of_record": str(stranger_reseller.pk)})
+def test_a_reseller_of_record_that_is_not_a_partner_is_refused(contoso_admin_client, url,
+                                                               subscription, stranger_reseller):
+    response = contoso_admin_client.post(url("reseller-of-record"),
+                                         {"reseller_of_record": str(stranger_reseller.pk)})
     assert response.status_code == 400
     assert "Choose one of your partnered indirect resellers." in html_of(response)
     subscription.refresh_from_db()
     assert subscription.reseller_of_record.name == "Northwind Traders"
 
 
-def test_sales_agents_change_things_too(client, provider, url, subscription, fabrikam):
+def test_sales_agents_change_things_too(client, provider, url, subscription, fabrikam_partnered):
     client.force_login(factories.member(provider, Role.SALES))
-    client.post(url("support-contact"), {"support_contact": str(fabrikam.pk)})
+    client.post(url("support-contact"), {"support_contact": str(fabrikam_partnered.pk)})
     subscription.refresh_from_db()
-    assert subscription.support_contact == fabrikam
+    assert subscription.support_contact == fabrikam_partnered
 
 
-def test_the_page_keeps_a_fixed_number_of_queries(admin_client, url, subscription, fabrikam,
-                                                  provider, django_assert_max_num_queries):
+def test_the_page_keeps_a_fixed_number_of_queries(contoso_admin_client, url, subscription,
+                                                  fabrikam_partnered, provider,
+                                                  django_assert_max_num_queries):
     for _ in range(20):
         factories.PartnershipFactory(provider=provider)
     for n in range(30):
-        admin_client.post(url("reseller-of-record"),
-                          {"reseller_of_record": str(fabrikam.pk) if n % 2 else ""})
+        contoso_admin_client.post(url("reseller-of-record"), {
+            "reseller_of_record": str(fabrikam_partnered.pk) if n % 2 else ""})
     with django_assert_max_num_queries(14):
-        response = admin_client.get(url())
+        response = contoso_admin_client.get(url())
     assert html_of(response).count("Reseller of record: ") == 30

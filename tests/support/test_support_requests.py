@@ -4,47 +4,30 @@ import pytest
 from django.core import mail
 
 from apps.audit.models import AuditEvent
-from apps.organizations.roles import Role
 from apps.support.models import SupportMessage, SupportRequest
 from tests import factories
 
 
 @pytest.fixture
-def fabrikam(provider):
-    org = factories.ResellerFactory(name="Fabrikam Solutions", slug="fabrikam")
-    factories.PartnershipFactory(provider=provider, reseller=org)
-    return org
-
-
-@pytest.fixture
-def fabrikam_helpdesk(fabrikam):
-    return factories.member(fabrikam, Role.HELPDESK, email="helpdesk@fabrikam.test")
-
-
-@pytest.fixture
-def subscription(customer, fabrikam):
+def supported_by_fabrikam(customer, fabrikam_partnered):
     """Adatum (Northwind's customer) has a subscription Fabrikam supports."""
-    return factories.SubscriptionFactory(customer=customer, support_contact=fabrikam,
+    return factories.SubscriptionFactory(customer=customer, support_contact=fabrikam_partnered,
                                          offer__name="Microsoft 365 Business Standard")
 
 
-@pytest.fixture
-def run_on_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-def open_request(client, subscription, run_on_commit, changes=None):
+def open_request(client, subscription, on_commit, changes=None):
     data = {"subscription": str(subscription.pk) if subscription else "",
             "title": "Mailboxes do not sync", "severity": "high",
             "description": "Since this morning no mail arrives.", **(changes or {})}
-    with run_on_commit():
+    with on_commit():
         return client.post("/o/adatum/support/new/", data)
 
 
 def test_request_reaches_the_designated_contact_and_the_reply_comes_back(
-        client, customer_admin, subscription, fabrikam_helpdesk, reseller_admin, run_on_commit):
+        client, customer_admin, supported_by_fabrikam, fabrikam_helpdesk, reseller_admin,
+        on_commit):
     client.force_login(customer_admin)
-    response = open_request(client, subscription, run_on_commit)
+    response = open_request(client, supported_by_fabrikam, on_commit)
     support_request = SupportRequest.objects.get()
     assert response.url == f"/o/adatum/support/{support_request.pk}/"
     assert support_request.handled_by.slug == "fabrikam"
@@ -60,7 +43,7 @@ def test_request_reaches_the_designated_contact_and_the_reply_comes_back(
 
     # Fabrikam replies: the work starts and the customer is told.
     client.force_login(fabrikam_helpdesk)
-    with run_on_commit():
+    with on_commit():
         client.post(f"/o/fabrikam/support/{support_request.pk}/reply/",
                     {"body": "We are on it: the connector needed a restart."})
     support_request.refresh_from_db()
@@ -76,17 +59,18 @@ def test_request_reaches_the_designated_contact_and_the_reply_comes_back(
                                      organization=support_request.handled_by).exists()
 
 
-def test_status_changes_are_the_handlers_and_are_mailed(client, customer_admin, subscription,
-                                                        fabrikam_helpdesk, run_on_commit):
+def test_status_changes_are_the_handlers_and_are_mailed(client, customer_admin,
+                                                        supported_by_fabrikam, fabrikam_helpdesk,
+                                                        on_commit):
     client.force_login(customer_admin)
-    open_request(client, subscription, run_on_commit)
+    open_request(client, supported_by_fabrikam, on_commit)
     support_request = SupportRequest.objects.get()
     # The customer cannot set the status.
     assert client.post(f"/o/adatum/support/{support_request.pk}/status/",
                        {"status": "resolved"}).status_code == 404
 
     client.force_login(fabrikam_helpdesk)
-    with run_on_commit():
+    with on_commit():
         client.post(f"/o/fabrikam/support/{support_request.pk}/status/", {"status": "resolved"})
     support_request.refresh_from_db()
     assert support_request.status == "resolved"
@@ -98,7 +82,7 @@ def test_status_changes_are_the_handlers_and_are_mailed(client, customer_admin, 
 
     # The customer writes again: the request opens again.
     client.force_login(customer_admin)
-    with run_on_commit():
+    with on_commit():
         client.post(f"/o/adatum/support/{support_request.pk}/reply/", {"body": "Back again."})
     support_request.refresh_from_db()
     assert support_request.status == "open"
@@ -106,19 +90,19 @@ def test_status_changes_are_the_handlers_and_are_mailed(client, customer_admin, 
 
 
 def test_without_a_designated_contact_the_request_goes_to_the_provider(
-        client, customer_admin, customer, provider_helpdesk, run_on_commit):
+        client, customer_admin, customer, provider_helpdesk, on_commit):
     plain = factories.SubscriptionFactory(customer=customer, support_contact=None)
     client.force_login(customer_admin)
-    open_request(client, plain, run_on_commit)
+    open_request(client, plain, on_commit)
     assert SupportRequest.objects.get().handled_by.slug == "contoso"
     client.force_login(provider_helpdesk)
     assert "Mailboxes do not sync" in client.get("/o/contoso/support/").content.decode()
 
 
 def test_a_request_about_no_subscription_goes_to_the_delegated_reseller(
-        client, customer_admin, run_on_commit):
+        client, customer_admin, on_commit):
     client.force_login(customer_admin)
-    open_request(client, None, run_on_commit)
+    open_request(client, None, on_commit)
     assert SupportRequest.objects.get().handled_by.slug == "northwind"
 
 
@@ -130,10 +114,10 @@ def test_a_request_about_no_subscription_goes_to_the_delegated_reseller(
     ({"description": "nul\x00"}, "Null characters are not allowed."),
     ({"subscription": "not-a-uuid"}, "is not a valid UUID."),
 ])
-def test_bad_requests_are_refused_next_to_the_field(client, customer_admin, subscription,
-                                                    run_on_commit, changes, message):
+def test_bad_requests_are_refused_next_to_the_field(client, customer_admin, supported_by_fabrikam,
+                                                    on_commit, changes, message):
     client.force_login(customer_admin)
-    response = open_request(client, subscription, run_on_commit, changes)
+    response = open_request(client, supported_by_fabrikam, on_commit, changes)
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not SupportRequest.objects.exists()
@@ -141,29 +125,29 @@ def test_bad_requests_are_refused_next_to_the_field(client, customer_admin, subs
 
 
 def test_another_customers_subscription_is_refused(client, customer_admin, provider,
-                                                   run_on_commit):
+                                                   on_commit):
     foreign = factories.SubscriptionFactory(customer=factories.CustomerFactory(provider=provider))
     client.force_login(customer_admin)
-    response = open_request(client, foreign, run_on_commit)
+    response = open_request(client, foreign, on_commit)
     assert "Select a valid choice" in response.content.decode()
     assert not SupportRequest.objects.exists()
 
 
-def test_notifications_are_sent_once_per_entry(client, customer_admin, subscription,
-                                               fabrikam_helpdesk, run_on_commit):
+def test_notifications_are_sent_once_per_entry(client, customer_admin, supported_by_fabrikam,
+                                               fabrikam_helpdesk, on_commit):
     from apps.support.tasks import send_support_notification
 
     client.force_login(customer_admin)
-    open_request(client, subscription, run_on_commit)
+    open_request(client, supported_by_fabrikam, on_commit)
     entry = SupportMessage.objects.get()
     assert send_support_notification.apply(args=[str(entry.pk)]).get() == "skipped"
     assert len(mail.outbox) == 1
 
 
-def test_queue_filters_pages_and_junk(client, fabrikam_helpdesk, fabrikam, customer,
+def test_queue_filters_pages_and_junk(client, fabrikam_helpdesk, fabrikam_partnered, customer,
                                       django_assert_max_num_queries):
     for n in range(30):
-        SupportRequest.objects.create(customer=customer.organization, handled_by=fabrikam,
+        SupportRequest.objects.create(customer=customer.organization, handled_by=fabrikam_partnered,
                                       title=f"Issue {n:02d}",
                                       status="resolved" if n % 2 else "open")
     client.force_login(fabrikam_helpdesk)
@@ -175,6 +159,7 @@ def test_queue_filters_pages_and_junk(client, fabrikam_helpdesk, fabrikam, custo
         assert client.get("/o/fabrikam/support/" + junk).status_code == 200
 
 
+@pytest.mark.usefixtures("fabrikam_partnered")
 def test_empty_states(client, customer_admin, fabrikam_helpdesk):
     client.force_login(customer_admin)
     assert "No support requests yet." in client.get("/o/adatum/support/").content.decode()
