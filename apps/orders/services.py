@@ -12,7 +12,6 @@ audited, mailed or passed to a task.
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -87,8 +86,9 @@ def _submit(*, kind, provider, customer, reseller, lines, idempotency_key, submi
     for organization in audiences:
         record(actor=submitted_by, organization=organization, action="order.submitted",
                target=order, data=data, request=request)
-    # Provisioning (registered by an app above this one) starts once the order is committed.
-    transaction.on_commit(partial(hooks.order_submitted, str(order.pk)))
+    # Provisioning (registered by an app above this one) queues its work in this transaction
+    # (an outbox row, relayed once the order is committed).
+    hooks.order_submitted(str(order.pk))
     return order
 
 

@@ -14,6 +14,7 @@ from apps.audit.services import record
 from apps.errors import DomainError
 from apps.organizations.roles import Kind
 from apps.organizations.services import organization_create
+from apps.outbox.services import enqueue
 
 from .cache import directory_bump
 from .logos import placeholder_logo
@@ -190,7 +191,7 @@ def profile_change_submit(*, provider, submitted_by, company_name, locations, ne
                  "logo": logo.sha256 if logo else None,
                  "due_at": change_request.due_at.isoformat()},
            request=request)
-    send_profile_change_submitted.delay_on_commit(str(change_request.pk))
+    enqueue(send_profile_change_submitted, change_request_id=str(change_request.pk))
     return change_request
 
 
@@ -244,7 +245,7 @@ def profile_change_approve(*, change_request, actor, request=None):
                  "countries": [code for code, _url in locations],
                  "logo": change_request.logo_id, "overdue": now > change_request.due_at},
            request=request)
-    send_profile_change_decision.delay_on_commit(str(change_request.pk))
+    enqueue(send_profile_change_decision, change_request_id=str(change_request.pk))
     return change_request
 
 
@@ -272,5 +273,5 @@ def profile_change_reject(*, change_request, reason, actor, request=None):
     record(actor=actor, organization=change_request.provider.organization,
            action="profile.change_rejected", target=change_request, data={"reason": reason},
            request=request)
-    send_profile_change_decision.delay_on_commit(str(change_request.pk))
+    enqueue(send_profile_change_decision, change_request_id=str(change_request.pk))
     return change_request

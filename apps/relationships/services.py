@@ -10,6 +10,7 @@ from apps.audit.services import record
 from apps.customers.services import customer_delegate, customer_undelegate
 from apps.errors import DomainError
 from apps.organizations.roles import Kind
+from apps.outbox.services import enqueue
 from apps.partnerships.selectors import partnership_is_active
 from apps.subscriptions.services import support_contacts_reassign
 
@@ -40,7 +41,7 @@ def relationship_request_create(*, provider, customer, reseller, message="", act
     for organization in (provider, customer.organization):
         record(actor=actor, organization=organization, action="relationship.requested",
                target=relationship, data={"reseller": reseller.name}, request=request)
-    send_relationship_notice.delay_on_commit(str(relationship.pk))
+    enqueue(send_relationship_notice, relationship_id=str(relationship.pk))
     return relationship
 
 
@@ -77,7 +78,7 @@ def relationship_request_answer(*, relationship, approve, actor, request=None):
     for organization in organizations:
         record(actor=actor, organization=organization, action=action, target=relationship,
                data={"reseller": relationship.reseller.name}, request=request)
-    send_relationship_notice.delay_on_commit(str(relationship.pk))
+    enqueue(send_relationship_notice, relationship_id=str(relationship.pk))
     return relationship
 
 

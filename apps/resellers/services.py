@@ -12,6 +12,7 @@ from apps.errors import DomainError
 from apps.i18n import portal_language
 from apps.organizations.roles import Kind, Role
 from apps.organizations.services import membership_add, organization_create
+from apps.outbox.services import enqueue
 
 from .models import Reseller
 from .tasks import send_enrollment_decision, send_enrollment_received
@@ -54,7 +55,7 @@ def reseller_enrol(*, user=None, email=None, password=None, company_name, countr
     membership_add(organization=organization, user=user, role=Role.ADMIN, audit=False)
     record(actor=user, organization=organization, action="reseller.enrolled",
            target=organization, data={"partner_id": partner_id}, request=request)
-    send_enrollment_received.delay_on_commit(str(organization.pk))
+    enqueue(send_enrollment_received, reseller_id=str(organization.pk))
     return organization
 
 
@@ -77,7 +78,7 @@ def reseller_approve(*, reseller, actor, request=None):
                                  "rejection_reason"])
     record(actor=actor, organization=reseller.organization, action="reseller.approved",
            target=reseller.organization, request=request)
-    send_enrollment_decision.delay_on_commit(str(reseller.pk))
+    enqueue(send_enrollment_decision, reseller_id=str(reseller.pk))
     return reseller
 
 
@@ -96,5 +97,5 @@ def reseller_reject(*, reseller, reason, actor, request=None):
                                  "rejection_reason"])
     record(actor=actor, organization=reseller.organization, action="reseller.rejected",
            target=reseller.organization, data={"reason": reason}, request=request)
-    send_enrollment_decision.delay_on_commit(str(reseller.pk))
+    enqueue(send_enrollment_decision, reseller_id=str(reseller.pk))
     return reseller
