@@ -61,6 +61,7 @@ LOCAL_APPS = [
     "apps.organizations",
     "apps.audit",
     "apps.catalog",
+    "apps.outbox",
     "apps.providers",
     "apps.resellers",
     "apps.partnerships",
@@ -153,7 +154,25 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+# A publish that cannot reach the broker fails at once instead of retrying the connection
+# for seconds inside a request: the outbox keeps the message and its relay tries later.
+# (Workers reconnect by their own policy, broker_connection_max_retries.)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0}
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
 CELERY_BEAT_SCHEDULE: dict = {}
+
+# The outbox (apps.outbox): tasks are rows written with the change they follow, relayed to
+# the broker after commit; the relay sends what the broker could not take, every this many
+# seconds, backing off (doubling, up to the ceiling) and giving up after the last attempt.
+PORTAL_OUTBOX_RELAY_SECONDS = env.int("PORTAL_OUTBOX_RELAY_SECONDS", default=5)
+PORTAL_OUTBOX_MAX_ATTEMPTS = env.int("PORTAL_OUTBOX_MAX_ATTEMPTS", default=10)
+PORTAL_OUTBOX_MAX_BACKOFF_SECONDS = env.int("PORTAL_OUTBOX_MAX_BACKOFF_SECONDS", default=600)
+CELERY_BEAT_SCHEDULE["outbox-relay"] = {
+    "task": "apps.outbox.tasks.relay_outbox",
+    "schedule": float(PORTAL_OUTBOX_RELAY_SECONDS),
+    # A relay not picked up before the next one is due is dropped: the next one does it.
+    "options": {"expires": float(PORTAL_OUTBOX_RELAY_SECONDS)},
+}
 
 # ---------------------------------------------------------------- email
 

@@ -21,6 +21,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("audit",),
     ("accounts",),
     ("catalog",),
+    ("outbox",),                                      # every enqueue: written, then relayed
     ("organizations",),
     ("providers", "resellers"),
     ("partnerships",),

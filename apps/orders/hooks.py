@@ -3,8 +3,8 @@
 
 from collections.abc import Callable
 
-# Called with the order's id (a string) once the transaction that submitted the order has
-# committed: provisioning registers the task that fulfils it.
+# Called with the order's id (a string) inside the transaction that submits the order:
+# provisioning enqueues (through the outbox) the task that fulfils it.
 on_order_submitted: list[Callable[[str], None]] = []
 
 

@@ -15,7 +15,6 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.conf import settings
@@ -112,8 +111,9 @@ def _submit(*, kind: str, provider: Organization, customer: Customer,
     for organization in audiences:
         record(actor=submitted_by, organization=organization, action="order.submitted",
                target=order, data=data, request=request)
-    # Provisioning (registered by an app above this one) starts once the order is committed.
-    transaction.on_commit(partial(hooks.order_submitted, str(order.pk)))
+    # Provisioning (registered by an app above this one) queues its work in this transaction
+    # (an outbox row, relayed once the order is committed).
+    hooks.order_submitted(str(order.pk))
     return order
 
 

@@ -15,6 +15,7 @@ from pypinyin import lazy_pinyin
 
 from apps.audit.services import record
 from apps.errors import DomainError
+from apps.outbox.services import enqueue
 
 from .models import Membership, Organization, TeamInvitation
 from .roles import ROLES_BY_KIND, Kind, Role
@@ -144,7 +145,7 @@ def team_invitation_create(*, organization: Organization, email: str, role: str,
     )
     record(actor=invited_by, organization=organization, action="team.invitation_created",
            target=invitation, data={"email": email, "role": role}, request=request)
-    send_team_invitation.delay_on_commit(str(invitation.pk))
+    enqueue(send_team_invitation, invitation_id=str(invitation.pk))
     return invitation
 
 

@@ -18,6 +18,7 @@ from apps.i18n import recipient_languages
 from apps.organizations.roles import Kind, Role
 from apps.organizations.selectors import membership_role
 from apps.organizations.services import organization_lock
+from apps.outbox.services import enqueue
 from apps.resellers.selectors import reseller_get
 
 from .hooks import partnership_ended
@@ -117,7 +118,7 @@ def _queue_send(invitation: PartnershipInvitation, actor: User, request: HttpReq
     record(actor=actor, organization=invitation.provider, action=action, target=invitation,
            data={"email": invitation.email, "send_count": invitation.send_count},
            request=request)
-    send_partnership_invitation.delay_on_commit(str(invitation.pk))
+    enqueue(send_partnership_invitation, invitation_id=str(invitation.pk))
 
 
 def validate_draft(invitation: PartnershipInvitation, message: str | None) -> None:

@@ -18,6 +18,7 @@ from apps.audit.services import record
 from apps.errors import DomainError
 from apps.organizations.roles import Kind
 from apps.organizations.services import organization_create
+from apps.outbox.services import enqueue
 
 from .cache import directory_bump
 from .logos import placeholder_logo
@@ -216,7 +217,7 @@ def profile_change_submit(*, provider: Provider, submitted_by: User, company_nam
                  "logo": logo.sha256 if logo else None,
                  "due_at": change_request.due_at.isoformat()},
            request=request)
-    send_profile_change_submitted.delay_on_commit(str(change_request.pk))
+    enqueue(send_profile_change_submitted, change_request_id=str(change_request.pk))
     return change_request
 
 
@@ -272,7 +273,7 @@ def profile_change_approve(*, change_request: ProfileChangeRequest, actor: User,
                  "countries": [code for code, _url in locations],
                  "logo": change_request.logo_id, "overdue": now > change_request.due_at},
            request=request)
-    send_profile_change_decision.delay_on_commit(str(change_request.pk))
+    enqueue(send_profile_change_decision, change_request_id=str(change_request.pk))
     return change_request
 
 
@@ -301,5 +302,5 @@ def profile_change_reject(*, change_request: ProfileChangeRequest, reason: str, 
     record(actor=actor, organization=change_request.provider.organization,
            action="profile.change_rejected", target=change_request, data={"reason": reason},
            request=request)
-    send_profile_change_decision.delay_on_commit(str(change_request.pk))
+    enqueue(send_profile_change_decision, change_request_id=str(change_request.pk))
     return change_request

@@ -47,6 +47,7 @@ from apps.orders.services import (
 from apps.organizations.roles import Role
 from apps.organizations.selectors import membership_list
 from apps.organizations.services import membership_add, organization_lock
+from apps.outbox.services import enqueue
 from apps.partnerships.selectors import partnership_is_active
 from apps.subscriptions.services import subscription_create
 
@@ -68,8 +69,9 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 
 
 def provisioning_enqueue(order_id: str) -> None:
-    """Registered with apps.orders.hooks: a submitted order (committed) goes to the worker."""
-    tasks.provision_order.delay(order_id)
+    """Registered with apps.orders.hooks: a submitted order goes to the worker once committed
+    (an outbox row of the submitting transaction)."""
+    enqueue(tasks.provision_order, order_id=order_id)
 
 
 # ------------------------------------------------------------------ provision
@@ -199,7 +201,7 @@ def order_retry(*, order: Order, actor: User, request: HttpRequest | None = None
     """Send a failed order to provisioning again."""
     order = order_resubmit(order=order, actor=actor, request=request)
     customer_mark_provisioning(customer_id=order.customer_id)
-    tasks.provision_order.delay_on_commit(str(order.pk))
+    enqueue(tasks.provision_order, order_id=str(order.pk))
     return order
 
 
@@ -207,5 +209,5 @@ def orders_requeue_stuck(*, now: datetime | None = None) -> int:
     """Enqueue provisioning again for orders nobody is working on; returns how many."""
     stuck = order_stuck_ids(now=now)
     for pk in stuck:
-        tasks.provision_order.delay(str(pk))
+        enqueue(tasks.provision_order, order_id=str(pk))
     return len(stuck)

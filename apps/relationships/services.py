@@ -15,6 +15,7 @@ from apps.customers.services import customer_delegate, customer_undelegate
 from apps.errors import DomainError
 from apps.organizations.roles import Kind
 from apps.organizations.services import organization_lock
+from apps.outbox.services import enqueue
 from apps.partnerships.selectors import partnership_is_active
 from apps.subscriptions.services import support_contacts_reassign
 
@@ -54,7 +55,7 @@ def relationship_request_create(*, provider: Organization, customer: Customer,
     for organization in (provider, customer.organization):
         record(actor=actor, organization=organization, action="relationship.requested",
                target=relationship, data={"reseller": reseller.name}, request=request)
-    send_relationship_notice.delay_on_commit(str(relationship.pk))
+    enqueue(send_relationship_notice, relationship_id=str(relationship.pk))
     return relationship
 
 
@@ -97,7 +98,7 @@ def relationship_request_answer(*, relationship: ResellerRelationshipRequest, ap
     for organization in organizations:
         record(actor=actor, organization=organization, action=action, target=relationship,
                data={"reseller": relationship.reseller.name}, request=request)
-    send_relationship_notice.delay_on_commit(str(relationship.pk))
+    enqueue(send_relationship_notice, relationship_id=str(relationship.pk))
     return relationship
 
 

@@ -16,6 +16,7 @@ from apps.errors import DomainError
 from apps.i18n import portal_language
 from apps.organizations.roles import Kind, Role
 from apps.organizations.services import membership_add, organization_create
+from apps.outbox.services import enqueue
 
 from .models import Reseller
 from .tasks import send_enrollment_decision, send_enrollment_received
@@ -69,7 +70,7 @@ def reseller_enrol(*, user: User | None = None, email: str | None = None,
     membership_add(organization=organization, user=user, role=Role.ADMIN, audit=False)
     record(actor=user, organization=organization, action="reseller.enrolled",
            target=organization, data={"partner_id": partner_id}, request=request)
-    send_enrollment_received.delay_on_commit(str(organization.pk))
+    enqueue(send_enrollment_received, reseller_id=str(organization.pk))
     return organization
 
 
@@ -93,7 +94,7 @@ def reseller_approve(*, reseller: Reseller, actor: User,
                                  "rejection_reason"])
     record(actor=actor, organization=reseller.organization, action="reseller.approved",
            target=reseller.organization, request=request)
-    send_enrollment_decision.delay_on_commit(str(reseller.pk))
+    enqueue(send_enrollment_decision, reseller_id=str(reseller.pk))
     return reseller
 
 
@@ -113,5 +114,5 @@ def reseller_reject(*, reseller: Reseller, reason: str, actor: User,
                                  "rejection_reason"])
     record(actor=actor, organization=reseller.organization, action="reseller.rejected",
            target=reseller.organization, data={"reason": reason}, request=request)
-    send_enrollment_decision.delay_on_commit(str(reseller.pk))
+    enqueue(send_enrollment_decision, reseller_id=str(reseller.pk))
     return reseller

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from apps.errors import DomainError
 from apps.organizations.roles import Kind
+from apps.outbox.services import enqueue
 
 from . import services
 from .forms import EnrollmentForm
@@ -59,8 +60,8 @@ def enrol(request):
                 error.add_to_form(form)
             else:
                 # Answer as a new sign-up would, and tell the address's owner by mail.
-                send_enrollment_account_exists.delay(data["email"].strip().lower(),
-                                                     get_language())
+                enqueue(send_enrollment_account_exists, email=data["email"].strip().lower(),
+                        language=get_language())
                 return redirect("account_email_verification_sent")
         else:
             if next_url:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from apps.audit.services import record
 from apps.errors import DomainError
+from apps.outbox.services import enqueue
 
 from .models import SupportMessage, SupportRequest
 from .selectors import support_routing
@@ -28,7 +29,7 @@ Status = SupportRequest.Status
 def _notify(message: SupportMessage) -> None:
     from .tasks import send_support_notification
 
-    send_support_notification.delay_on_commit(str(message.pk))
+    enqueue(send_support_notification, message_id=str(message.pk))
 
 
 @transaction.atomic

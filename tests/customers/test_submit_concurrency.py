@@ -35,7 +35,7 @@ def test_concurrent_submits_with_one_key_make_one_order(transactional_db, provid
         finally:
             connections.close_all()
 
-    with mock.patch.object(provision_order, "delay") as queued:
+    with mock.patch.object(provision_order, "apply_async") as queued:
         threads = [threading.Thread(target=submit) for _ in range(4)]
         for thread in threads:
             thread.start()

@@ -9,6 +9,7 @@ from django.core import mail
 from apps.audit.models import AuditEvent
 from apps.orders.models import CredentialHandover, Order
 from apps.organizations.roles import Role
+from apps.outbox.models import OutboxMessage
 from apps.provisioning.tasks import provision_order
 from tests import factories
 
@@ -109,8 +110,8 @@ def test_the_password_is_in_no_log_task_argument_email_audit_event_or_session(
     password = password_in(page)
     assert password
     assert len(sent) == 1
-    assert sent[0][0] == (str(order.pk),)
-    assert not sent[0][1]
+    assert sent[0] == (None, {"order_id": str(order.pk)})
+    assert [m.kwargs for m in OutboxMessage.objects.all()] == [{"order_id": str(order.pk)}]
     logged = "\n".join(record.getMessage() + repr(record.args) for record in caplog.records)
     assert logged  # the task's own log lines are there
     assert password not in logged

@@ -41,7 +41,8 @@ def test_resellers_registers_the_enrolment_gate():
 
 def test_customers_and_subscriptions_act_when_a_partnership_ends():
     assert [key for key, _handler in partnership_ended_handlers] == [
-        "customers_undelegated", "support_moved_to_provider"]
+        "customers_undelegated", "support_moved_to_provider",
+        "support_requests_moved_to_provider"]
 
 
 @pytest.mark.parametrize(("package", "above"), [

@@ -27,12 +27,12 @@ def test_running_the_task_again_sends_nothing_more(invitation, provider_admin, o
 def test_the_task_takes_only_the_id(invitation, provider_admin, monkeypatch,
                                     django_capture_on_commit_callbacks):
     queued = []
-    monkeypatch.setattr(tasks.send_partnership_invitation, "delay",
+    monkeypatch.setattr(tasks.send_partnership_invitation, "apply_async",
                         lambda *args, **kwargs: queued.append((args, kwargs)))
     with django_capture_on_commit_callbacks(execute=True):
         invitation_send(invitation=invitation, subject="Hello",
                         message="Link: " + invitation_link(invitation), actor=provider_admin)
-    assert queued == [((str(invitation.pk),), {})]
+    assert queued == [((), {"kwargs": {"invitation_id": str(invitation.pk)}})]
 
 
 def test_smtp_failures_are_retried_then_shown_on_the_row(invitation, provider_admin,

@@ -23,7 +23,7 @@ def test_tasks_are_queued_with_the_id_only(published, provider_admin, operator, 
                                            django_capture_on_commit_callbacks):
     queued = []
     for task in (tasks.send_profile_change_submitted, tasks.send_profile_change_decision):
-        monkeypatch.setattr(task, "delay", lambda *a, _t=task, **k: queued.append(
+        monkeypatch.setattr(task, "apply_async", lambda *a, _t=task, **k: queued.append(
             (_t.name.rsplit(".", 1)[1], a, k)))
     with django_capture_on_commit_callbacks(execute=True):
         change_request = services.profile_change_submit(
@@ -32,8 +32,8 @@ def test_tasks_are_queued_with_the_id_only(published, provider_admin, operator, 
     with django_capture_on_commit_callbacks(execute=True):
         services.profile_change_approve(change_request=change_request, actor=operator)
     pk = str(change_request.pk)
-    assert queued == [("send_profile_change_submitted", (pk,), {}),
-                      ("send_profile_change_decision", (pk,), {})]
+    assert queued == [("send_profile_change_submitted", (), {"kwargs": {"change_request_id": pk}}),
+                      ("send_profile_change_decision", (), {"kwargs": {"change_request_id": pk}})]
 
 
 def test_running_a_task_again_sends_nothing_more(submitted_change, operator):

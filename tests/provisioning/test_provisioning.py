@@ -40,8 +40,8 @@ def test_submit_queues_the_task_with_the_order_id_only(submit):
     with mock.patch.object(provision_order, "apply_async") as queued:
         order = submit()
     queued.assert_called_once()
-    assert queued.call_args.args[0] == (str(order.pk),)
-    assert not queued.call_args.args[1]  # no keyword arguments
+    # Through the outbox: the order's id is the only argument.
+    assert queued.call_args.kwargs == {"kwargs": {"order_id": str(order.pk)}}
     order.refresh_from_db()
     assert order.status == Order.Status.SUBMITTED
     assert order.customer.status == Customer.Status.PROVISIONING
@@ -101,7 +101,8 @@ def test_a_second_run_after_completion_reuses_what_exists(submit):
     assert CredentialHandover.objects.get().secret == secret
 
 
-def test_a_worker_that_died_half_way_leaves_nothing_and_the_order_is_taken_up_again(submit):
+def test_a_worker_that_died_half_way_leaves_nothing_and_the_order_is_taken_up_again(
+        submit, django_capture_on_commit_callbacks):
     order = submit(execute=False)
     # The run claimed the order, then died inside its transaction: nothing of it committed.
     with mock.patch.object(services, "_delegate", side_effect=SystemExit("killed")), \
@@ -116,20 +117,22 @@ def test_a_worker_that_died_half_way_leaves_nothing_and_the_order_is_taken_up_ag
     assert requeue_stuck_orders.delay().get() == 0
     # Past the lease, the beat task enqueues it and a new run completes it, once.
     Order.objects.filter(pk=order.pk).update(claimed_at=timezone.now() - timedelta(minutes=6))
-    assert requeue_stuck_orders.delay().get() == 1
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox relays on commit
+        assert requeue_stuck_orders.delay().get() == 1
     order.refresh_from_db()
     assert order.status == Order.Status.COMPLETED
     assert order.attempts == 2
     assert provisioned(order) == ONCE
 
 
-def test_orders_left_submitted_are_enqueued_again(submit):
+def test_orders_left_submitted_are_enqueued_again(submit, django_capture_on_commit_callbacks):
     order = submit(execute=False)
     assert services.orders_requeue_stuck() == 0  # just submitted: its task is on its way
     later = timezone.now() + timedelta(minutes=3)
-    with mock.patch.object(provision_order, "delay") as delay:
+    with mock.patch.object(provision_order, "apply_async") as queued, \
+            django_capture_on_commit_callbacks(execute=True):
         assert services.orders_requeue_stuck(now=later) == 1
-    delay.assert_called_once_with(str(order.pk))
+    queued.assert_called_once_with(kwargs={"order_id": str(order.pk)})
 
 
 def test_a_transient_error_rolls_back_and_is_retried_with_backoff(submit):

@@ -13,13 +13,6 @@ from tests import factories
 
 
 @pytest.fixture
-def fabrikam(provider):
-    org = factories.ResellerFactory(name="Fabrikam Solutions", slug="fabrikam")
-    factories.PartnershipFactory(provider=provider, reseller=org)
-    return org
-
-
-@pytest.fixture
 def northwind_supported(customer, reseller):
     """Adatum's subscription whose designated support contact is Northwind."""
     return factories.SubscriptionFactory(customer=customer, support_contact=reseller,
@@ -128,11 +121,11 @@ def test_remove_access_moves_northwinds_requests_to_the_provider(
     assert "This request moved from Northwind Traders to Contoso Distribution" in page
 
 
-@pytest.mark.parametrize("new_contact", ["provider", "fabrikam"])
+@pytest.mark.parametrize("new_contact", ["provider", "fabrikam_partnered"])
 def test_a_support_contact_changed_away_moves_the_requests_about_that_subscription(
-        client, provider, provider_admin, reseller, reseller_admin, fabrikam,
+        client, provider, provider_admin, reseller, reseller_admin, fabrikam_partnered,
         northwind_supported, northwind_requests, new_contact):
-    contact = provider if new_contact == "provider" else fabrikam
+    contact = provider if new_contact == "provider" else fabrikam_partnered
     general, about, resolved = northwind_requests
     client.force_login(provider_admin)
     response = client.post(
@@ -142,7 +135,7 @@ def test_a_support_contact_changed_away_moves_the_requests_about_that_subscripti
     northwind_supported.refresh_from_db()
     assert northwind_supported.support_contact == contact
     to_user = provider_admin if contact == provider else factories.member(
-        fabrikam, Role.HELPDESK, email="helpdesk@fabrikam.test")
+        fabrikam_partnered, Role.HELPDESK, email="helpdesk@fabrikam.test")
     assert_moved(client, [about], to=contact, former=reseller, former_admin=reseller_admin,
                  to_user=to_user, slug=contact.slug)
     # Northwind still manages Adatum: its other requests stay with it.
@@ -153,13 +146,13 @@ def test_a_support_contact_changed_away_moves_the_requests_about_that_subscripti
 
 
 def test_a_contact_changed_away_from_the_provider_moves_nothing(
-        client, customer, provider, provider_admin, fabrikam, open_request):
+        client, customer, provider, provider_admin, fabrikam_partnered, open_request):
     subscription = factories.SubscriptionFactory(customer=customer, support_contact=provider)
     mine = open_request("Provider's request", subscription)
     client.force_login(provider_admin)
     client.post(f"/o/contoso/customers/{customer.pk}/subscriptions/{subscription.pk}/"
-                "support-contact/", {"support_contact": str(fabrikam.pk)})
+                "support-contact/", {"support_contact": str(fabrikam_partnered.pk)})
     subscription.refresh_from_db()
-    assert subscription.support_contact == fabrikam
+    assert subscription.support_contact == fabrikam_partnered
     mine.refresh_from_db()
     assert mine.handled_by == provider

@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def relay_outbox():
+    """Beat, every PORTAL_OUTBOX_RELAY_SECONDS: send what the broker could not take before."""
+    return services.outbox_relay()
