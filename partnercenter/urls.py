@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.urls import include, path
 from django.views.decorators.http import require_GET
 
+from apps.health import readyz
 from apps.organizations import views as organization_views
 from apps.resellers import views as reseller_views
 
@@ -17,6 +18,7 @@ admin.site.site_title = "Partner Center operations"
 
 @require_GET
 def healthz(request):
+    """Liveness: the process answers. /readyz says whether what it depends on does too."""
     return HttpResponse("ok", content_type="text/plain")
 
 
@@ -34,6 +36,7 @@ workspace_patterns = [
 urlpatterns = [
     path("", organization_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("apps.accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -131,6 +131,7 @@ WORKSPACE = {
 PUBLIC = {
     "home": (None, OK, REDIRECT),
     "healthz": (None, OK, OK),
+    "readyz": (None, OK, OK),
     "team_invitation": ("token", LOGIN, OK),
     # Anyone may read who invites; only a reseller admin may answer (a provider admin: 403).
     "partnership_invitation": ("partnership_token", OK, FORBIDDEN),

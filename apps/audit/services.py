@@ -1,15 +1,11 @@
 """record(): the one way to write an audit event. Every write service calls it."""
 
+from apps.http import client_ip
+
 from .models import AuditEvent
 
 # Keys whose values never reach the log, whatever a caller passes.
 _SECRET_KEYS = {"password", "secret", "token", "temporary_password", "key"}
-
-
-def _client_ip(request):
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _mask(data):
@@ -28,5 +24,5 @@ def record(*, actor, organization, action, target=None, data=None, request=None)
         target_id=str(target.pk) if target is not None else "",
         target_repr=str(target)[:255] if target is not None else "",
         data=_mask(data),
-        ip=_client_ip(request),
+        ip=client_ip(request) if request is not None else None,
     )
