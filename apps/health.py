@@ -9,11 +9,13 @@ import logging
 import uuid
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from kombu import Connection
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +44,6 @@ def check_cache():
 def check_broker():
     if settings.CELERY_TASK_ALWAYS_EAGER or settings.CELERY_BROKER_URL.startswith("memory://"):
         return SKIPPED  # tasks run in the request: there is no broker to reach
-    from kombu import Connection
-
     with Connection(settings.CELERY_BROKER_URL, connect_timeout=BROKER_TIMEOUT,
                     transport_options={"socket_timeout": BROKER_TIMEOUT,
                                        "socket_connect_timeout": BROKER_TIMEOUT,
@@ -56,10 +56,9 @@ def check_broker():
 def check_static():
     if settings.DEBUG:
         return SKIPPED  # served from the source folders
-    from django.contrib.staticfiles.storage import staticfiles_storage
-
     manifest = getattr(staticfiles_storage, "manifest_name", None)
-    if manifest and not staticfiles_storage.exists(manifest):
+    storage = getattr(staticfiles_storage, "manifest_storage", staticfiles_storage)
+    if manifest and not storage.exists(manifest):
         raise FileNotFoundError(f"{manifest} is missing: run collectstatic")
     return OK
 
