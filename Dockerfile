@@ -65,8 +65,10 @@ USER app
 
 EXPOSE 8000
 
-# Loopback probe of /healthz. X-Forwarded-Proto keeps SECURE_SSL_REDIRECT from
-# answering with a redirect; "localhost" must be in ALLOWED_HOSTS.
+# Loopback probe of /healthz (liveness: the process answers; an orchestrator that restarts
+# unhealthy containers must not restart them because the database is down). Readiness,
+# /readyz, is what docker-compose.yml and load balancers ask. X-Forwarded-Proto keeps
+# SECURE_SSL_REDIRECT from answering with a redirect; "localhost" must be in ALLOWED_HOSTS.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import sys, urllib.request as u; r = u.urlopen(u.Request('http://127.0.0.1:8000/healthz', headers={'Host': 'localhost', 'X-Forwarded-Proto': 'https'}), timeout=4); sys.exit(0 if r.status == 200 and r.read() == b'ok' else 1)"]
 

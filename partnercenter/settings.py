@@ -37,7 +37,7 @@ PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rs
 # ---------------------------------------------------------------- apps
 
 DJANGO_APPS = [
-    "django.contrib.admin",
+    "apps.admin_site.PortalAdminConfig",  # django.contrib.admin, with a guarded site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -82,11 +82,13 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "apps.middleware.RequestGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After LocaleMiddleware (the visitor's cookie or Accept-Language) and authentication:
     # a signed-in user's saved language wins.
     "apps.accounts.middleware.UserLanguageMiddleware",
+    "apps.middleware.SignedInNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -159,6 +161,11 @@ CELERY_TIMEZONE = "UTC"
 # (Workers reconnect by their own policy, broker_connection_max_retries.)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0}
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+# Tasks acknowledge late, so a task that hangs holds its message and its worker: the soft
+# limit raises SoftTimeLimitExceeded inside the task (its transaction rolls back), the hard
+# limit kills the worker process. Keep PORTAL_ORDER_LEASE_SECONDS above the hard limit.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
 CELERY_BEAT_SCHEDULE: dict = {}
 
 # The outbox (apps.outbox): tasks are rows written with the change they follow, relayed to
@@ -180,6 +187,9 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL",
                              default="Partner Center <noreply@partnercenter.test>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds an SMTP connection may block (connect, send): a hung server fails the send, which
+# is retried, instead of holding a worker until the task's time limit.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 # ---------------------------------------------------------------- accounts
 
@@ -240,6 +250,14 @@ PORTAL_PARTNERSHIP_MAX_SENDS = env.int("PORTAL_PARTNERSHIP_MAX_SENDS", default=1
 # Reseller enrolment attempts allowed per client address and hour.
 PORTAL_ENROL_PER_HOUR = env.int("PORTAL_ENROL_PER_HOUR", default=10)
 
+# How many reverse proxies of ours stand in front of the portal; each appends the address it
+# was reached from to X-Forwarded-For. 0: REMOTE_ADDR is the client (apps.http.client_ip,
+# used by every rate limit and the audit log). allauth's own rate limits count the same.
+PORTAL_TRUSTED_PROXY_COUNT = env.int("PORTAL_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = PORTAL_TRUSTED_PROXY_COUNT
+
+# Database sessions that ignore cookies Django could not have issued (a NUL byte, ...).
+SESSION_ENGINE = "apps.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
@@ -285,6 +303,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
+CSRF_FAILURE_VIEW = "apps.http.csrf_failure"  # our layout: "reload the page and try again"
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -319,9 +338,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # A refused request (403, 400) is one line: status, reason and path, no traceback.
+    "filters": {"client_errors_on_one_line": {"()": "apps.logs.ClientErrorsOnOneLine"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
+                             "filters": ["client_errors_on_one_line"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own handlers would print its records a second time (with the traceback
+        # of a 403 under DEBUG): everything goes through the root's console handler once.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 
 FORM_RENDERER = "apps.forms.PortalFormRenderer"

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from django.views.i18n import JavaScriptCatalog
 
 from apps.accounts import views as account_views
+from apps.health import readyz
 from apps.organizations import views as organization_views
 from apps.partnerships import views as partnership_views
 from apps.resellers import views as reseller_views
@@ -21,6 +22,7 @@ admin.site.site_title = _("Partner Center operations")
 
 @require_GET
 def healthz(request):
+    """Liveness: the process answers. /readyz says whether what it depends on does too."""
     return HttpResponse("ok", content_type="text/plain")
 
 
@@ -41,6 +43,7 @@ workspace_patterns = [
 urlpatterns = [
     path("", organization_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
     # Under /i18n/, which the sign-in gates leave open: the language switch, and the
     # JavaScript strings of static/js (a script of our own origin, as the CSP wants).

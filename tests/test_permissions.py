@@ -131,6 +131,7 @@ PUBLIC = {
     # The language switch is POST only; the JavaScript strings are public.
     "set_language": (None, NOT_ALLOWED, NOT_ALLOWED),
     "javascript-catalog": (None, OK, OK),
+    "readyz": (None, OK, OK),
     "team_invitation": ("token", LOGIN, OK),
     # Anyone may read who invites; only a reseller admin may answer (a provider admin: 403).
     "partnership_invitation": ("partnership_token", OK, FORBIDDEN),

@@ -7,11 +7,13 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+
+from apps.http import client_ip
 
 from .services import user_set_language
 
@@ -32,6 +34,14 @@ class AccountAdapter(DefaultAccountAdapter):
                                     "accounts the portal creates.")
                                   % {"domain": settings.CUSTOMER_DOMAIN_SUFFIX})
         return email
+
+    def get_client_ip(self, request):
+        # allauth's rate limits count by the same address as ours (PORTAL_TRUSTED_PROXY_COUNT);
+        # a short X-Forwarded-For falls back to the peer's address, not allauth's error (a 500).
+        address = client_ip(request)
+        if not address:
+            raise PermissionDenied("Unable to determine the client's address")
+        return address
 
     def get_login_redirect_url(self, request):
         # A page that asked the visitor to enrol first (a partnership link) is where they

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 # Paths a gated user may still reach: the gate itself, signing out, assets.
-_ALWAYS_OPEN = ("/static/", "/media/", "/accounts/logout/", "/i18n/", "/healthz")
+_ALWAYS_OPEN = ("/static/", "/media/", "/accounts/logout/", "/i18n/", "/healthz", "/readyz")
 
 
 def _is_open(path, *prefixes):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from apps.http import client_ip
+
 from .models import AuditEvent
 
 if TYPE_CHECKING:
@@ -20,12 +22,6 @@ if TYPE_CHECKING:
 
 # Keys whose values never reach the log, whatever a caller passes.
 _SECRET_KEYS = {"password", "secret", "token", "temporary_password", "key"}
-
-
-def _client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _mask(data: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -46,5 +42,5 @@ def record(*, actor: User | AnonymousUser | None, organization: Organization | N
         target_id=str(target.pk) if target is not None else "",
         target_repr=str(target)[:255] if target is not None else "",
         data=_mask(data),
-        ip=_client_ip(request),
+        ip=client_ip(request) if request is not None else None,
     )

@@ -120,7 +120,8 @@ class BaseLocationFormSet(forms.BaseFormSet):
 # formset_factory makes a subclass of `formset`; the stubs type it as a plain BaseFormSet.
 LocationFormSet = cast("type[BaseLocationFormSet]", forms.formset_factory(
     LocationForm, formset=BaseLocationFormSet, extra=2, can_delete=True, can_delete_extra=False,
-    min_num=1, validate_min=True, max_num=MAX_LOCATIONS, validate_max=True))
+    min_num=1, validate_min=True, max_num=MAX_LOCATIONS, validate_max=True,
+    absolute_max=MAX_LOCATIONS))  # never build more forms than can be saved
 
 
 class DirectorySearchForm(forms.Form):

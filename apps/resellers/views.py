@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from apps.errors import DomainError
+from apps.http import client_ip
 from apps.organizations.roles import Kind
 from apps.outbox.services import enqueue
 
@@ -20,7 +21,7 @@ from .tasks import send_enrollment_account_exists
 def _enrolment_rate_limited(request):
     """At most PORTAL_ENROL_PER_HOUR enrolment attempts per address and hour (the cache is
     Redis when configured, so every web process shares the count)."""
-    key = f"enrol-attempts:{request.META.get('REMOTE_ADDR', '')}"
+    key = f"enrol-attempts:{client_ip(request) or ''}"
     cache.add(key, 0, timeout=3600)
     try:
         return cache.incr(key) > settings.PORTAL_ENROL_PER_HOUR
@@ -39,7 +40,9 @@ def _safe_next(request):
 @require_http_methods(["GET", "POST"])
 def enrol(request):
     """Become an indirect reseller: the company, and the applicant's account if new."""
-    form = EnrollmentForm(request.POST or None, user=request.user)
+    # Bound on every POST, even an empty one (the rate-limit message is added to it).
+    form = EnrollmentForm(request.POST if request.method == "POST" else None,
+                          user=request.user)
     next_url = _safe_next(request)
     if request.method == "POST" and _enrolment_rate_limited(request):
         form.add_error(None, _("Too many enrolments from your address. Try again in an hour."))
