@@ -4,9 +4,11 @@ Templates get `html_lang` and `portal_languages` from the context processor here
 filters `html_lang` and `native_language_name` everywhere (a builtin library, see settings).
 """
 
+from datetime import datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo, available_timezones
 
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 from django import template
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -85,6 +87,74 @@ def format_money(amount, currency, language=None):
 def money(amount, currency):
     """{{ amount|money:currency }}: see format_money."""
     return format_money(amount, currency)
+
+
+def format_number(value, language=None):
+    """A count or other number in the language's style, with its grouping: '12,345'."""
+    if value is None or value == "":
+        return ""
+    locale = translation.to_locale(language or translation.get_language()
+                                   or settings.LANGUAGE_CODE)
+    return format_decimal(Decimal(value), locale=locale)
+
+
+@register.filter
+def number(value):
+    """{{ count|number }}: see format_number."""
+    return format_number(value)
+
+
+# -- Time zones ------------------------------------------------------------------------------
+
+# The zones the account page offers (IANA names, which both languages read the same way).
+COMMON_TIME_ZONES = [
+    "UTC",
+    "Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Singapore", "Asia/Tokyo",
+    "Asia/Seoul", "Asia/Kolkata", "Asia/Dubai", "Australia/Sydney", "Pacific/Auckland",
+    "Europe/London", "Europe/Dublin", "Europe/Paris", "Europe/Berlin", "Europe/Amsterdam",
+    "Europe/Madrid", "Europe/Rome", "Europe/Stockholm", "Europe/Warsaw", "Europe/Moscow",
+    "Africa/Johannesburg", "America/Sao_Paulo", "America/Mexico_City", "America/New_York",
+    "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Toronto",
+    "America/Vancouver",
+]
+
+# An organization's country → the zone its people most likely work in (the capital's or
+# the most populous region's). Countries not listed fall back to UTC.
+COUNTRY_TIME_ZONES = {
+    "CN": "Asia/Shanghai", "HK": "Asia/Hong_Kong", "TW": "Asia/Taipei", "SG": "Asia/Singapore",
+    "JP": "Asia/Tokyo", "KR": "Asia/Seoul", "IN": "Asia/Kolkata", "AE": "Asia/Dubai",
+    "AU": "Australia/Sydney", "NZ": "Pacific/Auckland", "GB": "Europe/London",
+    "IE": "Europe/Dublin", "FR": "Europe/Paris", "DE": "Europe/Berlin",
+    "NL": "Europe/Amsterdam", "ES": "Europe/Madrid", "IT": "Europe/Rome",
+    "SE": "Europe/Stockholm", "PL": "Europe/Warsaw", "RU": "Europe/Moscow",
+    "ZA": "Africa/Johannesburg", "BR": "America/Sao_Paulo", "MX": "America/Mexico_City",
+    "US": "America/New_York", "CA": "America/Toronto",
+}
+
+
+def is_time_zone(name):
+    """True for an IANA zone name this machine knows."""
+    return bool(name) and (name == "UTC" or name in available_timezones())
+
+
+def time_zone_for_country(country):
+    """The default zone for an organization's country code ('CN' → 'Asia/Shanghai')."""
+    return COUNTRY_TIME_ZONES.get(str(country or "").upper(), "UTC")
+
+
+def time_zone_choices():
+    """(name, label) pairs for the account page: '(UTC+08:00) Asia/Shanghai', by offset."""
+    now = datetime.now(tz=ZoneInfo("UTC"))
+    offsets = {name: now.astimezone(ZoneInfo(name)).utcoffset() or timedelta(0)
+               for name in COMMON_TIME_ZONES}
+
+    def label(name):
+        minutes = int(offsets[name].total_seconds() // 60)
+        sign = "+" if minutes >= 0 else "-"
+        return f"(UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}) {name}"
+
+    return [(name, label(name)) for name in sorted(COMMON_TIME_ZONES,
+                                                   key=lambda n: (offsets[n], n))]
 
 
 def user_language(user):

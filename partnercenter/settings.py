@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "apps.accounts.middleware.ForcePasswordChangeMiddleware",
     "apps.accounts.middleware.RequireMFAMiddleware",
     "apps.organizations.middleware.ActiveOrganizationMiddleware",
+    "apps.organizations.middleware.UserTimeZoneMiddleware",
 ]
 
 ROOT_URLCONF = "partnercenter.urls"

@@ -6,7 +6,8 @@ from decimal import Decimal
 from django.template import Context, Template
 from django.utils import timezone, translation
 
-from apps.i18n import format_money
+from apps.i18n import format_money, format_number
+from apps.portal import views
 
 
 def test_money_carries_its_currency_in_each_language():
@@ -34,3 +35,29 @@ def test_one_date_and_one_datetime_style_per_language():
     with translation.override("zh-hans"):
         assert template.render(context) == ("2026年11月30日|2026年11月30日|"
                                             "2026年11月30日 16:03|2026年11月30日 16:03")
+
+
+def test_numbers_have_the_language_s_separators():
+    assert format_number(12345, "en") == "12,345"
+    assert format_number(12345, "zh-hans") == "12,345"
+    assert format_number(Decimal("1234.5"), "en") == "1,234.5"
+    assert format_number(7, "zh-hans") == "7"
+    assert format_number(None) == ""
+
+
+def test_the_number_filter_uses_the_active_language():
+    template = Template("{{ n|number }}")
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            assert template.render(Context({"n": 1234567})) == "1,234,567"
+
+
+def test_dashboard_counts_are_grouped(client, provider_admin, monkeypatch):
+    real = views.dashboard_context
+
+    def many(organization):
+        return {**real(organization), "customer_count": 12345}
+
+    monkeypatch.setattr(views, "dashboard_context", many)
+    client.force_login(provider_admin)
+    assert ">12,345</p>" in client.get("/o/contoso/").content.decode()

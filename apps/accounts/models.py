@@ -58,6 +58,12 @@ class User(AbstractUser):
         _("language"), max_length=10, blank=True,
         help_text=_("The portal and its e-mails speak to the user in this language."),
     )
+    # An IANA zone name: dates and times on pages are shown in it. Empty: the zone of the
+    # organization's country (apps.i18n.time_zone_for_country), else UTC.
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, blank=True,
+        help_text=_("Dates and times in the portal are shown in this time zone."),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from apps.audit.services import record
 from apps.errors import DomainError
+from apps.i18n import is_time_zone
 
 from .models import User
 from .passwords import temporary_password
@@ -95,4 +96,15 @@ def user_set_language(*, user: User, language: str | None,
         return user
     user.language = language
     user.save(update_fields=["language"])
+    return user
+
+
+def user_set_time_zone(*, user: User, time_zone: str) -> User:
+    """Save the user's time zone (an IANA name; empty: the organization's default)."""
+    time_zone = (time_zone or "").strip()
+    if time_zone and not is_time_zone(time_zone):
+        raise DomainError(_("Choose a time zone from the list."))
+    if time_zone != user.time_zone:
+        user.time_zone = time_zone
+        user.save(update_fields=["time_zone"])
     return user

@@ -10,8 +10,10 @@ from django.views import i18n
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .forms import SetNewPasswordForm
-from .services import user_set_language, user_set_new_password
+from apps.i18n import time_zone_for_country
+
+from .forms import SetNewPasswordForm, TimeZoneForm
+from .services import user_set_language, user_set_new_password, user_set_time_zone
 
 
 @login_required
@@ -28,6 +30,22 @@ def set_new_password(request):
         messages.success(request, _("Your new password is set."))
         return redirect("home")
     return render(request, "accounts/set_new_password.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def time_zone(request):
+    """The account's time zone: one of the common zones, or the organization's default."""
+    organization = request.user.last_organization
+    default = time_zone_for_country(organization.country if organization else "")
+    form = TimeZoneForm(request.POST or None, initial={"time_zone": request.user.time_zone},
+                        default_label=_("Default for your organization (%(zone)s)")
+                        % {"zone": default})
+    if request.method == "POST" and form.is_valid():
+        user_set_time_zone(user=request.user, time_zone=form.cleaned_data["time_zone"])
+        messages.success(request, _("Your time zone is saved."))
+        return redirect("accounts:time_zone")
+    return render(request, "accounts/time_zone.html", {"form": form})
 
 
 @csrf_exempt

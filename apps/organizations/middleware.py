@@ -1,7 +1,12 @@
 """Resolves the organization named in a workspace URL, only through the user's memberships."""
 
+from zoneinfo import ZoneInfo
+
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
+from django.utils import timezone
+
+from apps.i18n import is_time_zone, time_zone_for_country
 
 from .models import Membership
 
@@ -39,3 +44,36 @@ class ActiveOrganizationMiddleware:
             request.user.last_organization = membership.organization
             request.user.save(update_fields=["last_organization"])
         return None
+
+
+class UserTimeZoneMiddleware:
+    """Dates and times on a signed-in user's pages are in the user's time zone.
+
+    The zone saved on the account; without one, that of the workspace's country (or of the
+    organization last used), else UTC. After ActiveOrganizationMiddleware, whose
+    process_view names the workspace.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()  # the zone is per request, never the thread's
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if user.is_authenticated:
+            timezone.activate(ZoneInfo(user_time_zone(user, getattr(request, "organization",
+                                                                    None))))
+        return None
+
+
+def user_time_zone(user, organization=None):
+    """The IANA name of the zone a user's pages are shown in."""
+    if is_time_zone(user.time_zone):
+        return user.time_zone
+    organization = organization or user.last_organization
+    return time_zone_for_country(organization.country if organization else "")
