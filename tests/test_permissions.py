@@ -139,6 +139,7 @@ PUBLIC = {
     "directory:index": (None, OK, OK),
     "directory:logo": ("logo", OK, OK),
     "accounts:set_new_password": (None, LOGIN, REDIRECT),
+    "accounts:time_zone": (None, LOGIN, OK),
     "account_login": (None, OK, REDIRECT),
     "account_logout": (None, REDIRECT, OK),
     "account_inactive": (None, OK, OK),

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from apps.i18n import name_order
 from apps.organizations.roles import Kind
 from apps.organizations.selectors import organization_list
 from apps.partnerships.selectors import active_partnerships
@@ -41,7 +42,7 @@ def customer_list(*, organization: Organization) -> QuerySet[Customer]:
         return Customer.objects.none()
     return (qs.select_related("organization", "reseller", "provider")
             .annotate(**subscription_totals(customer=OuterRef("pk")))
-            .order_by("organization__name", "pk"))
+            .order_by(name_order("organization__name"), "pk"))
 
 
 def customer_reseller_choices(*, provider: Organization) -> QuerySet[Organization]:

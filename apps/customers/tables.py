@@ -8,6 +8,8 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from apps.i18n import name_order
+
 from .models import Customer
 
 _END = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
@@ -44,7 +46,12 @@ class CustomerTable(tables.Table):
     def _then_by_company(queryset, field, is_descending):
         column = F(field)
         key = column.desc(nulls_last=True) if is_descending else column.asc(nulls_last=True)
-        return queryset.order_by(key, "organization__name", "pk"), True
+        return queryset.order_by(key, name_order("organization__name"), "pk"), True
+
+    def order_company(self, queryset, is_descending):
+        """Company names by pinyin where the database can (apps.i18n.name_order)."""
+        return queryset.order_by(name_order("organization__name", descending=is_descending),
+                                 "pk"), True
 
     def order_reseller(self, queryset, is_descending):
         return self._then_by_company(queryset, "reseller__name", is_descending)
@@ -82,7 +89,9 @@ class CustomerTable(tables.Table):
             _("Expand %(name)s") % {"name": record.organization.name})
 
     def render_company(self, record):
-        link = format_html('<a href="{}">{}</a>', self._url("customers:detail", record),
+        # A long name stays on one line, cut short; its title tells it in full.
+        link = format_html('<span class="name-cell" title="{}"><a href="{}">{}</a></span>',
+                           record.organization.name, self._url("customers:detail", record),
                            record.organization.name)
         if record.status == record.Status.ACTIVE:
             return link

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from apps.i18n import name_order
 from apps.organizations.roles import Kind
 from apps.organizations.selectors import organization_list
 
@@ -68,7 +69,7 @@ def partnership_list(*, provider: Organization | None = None,
     if search:
         qs = qs.filter(Q(reseller__name__icontains=search)
                        | Q(reseller__reseller__partner_id__icontains=search))
-    return qs.order_by("reseller__name")
+    return qs.order_by(name_order("reseller__name"))
 
 
 def credited_subscription_counts(*, provider: Organization,

@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from apps.i18n import name_order
+
 from .models import Partnership, PartnershipInvitation
 
 
@@ -39,6 +41,15 @@ class PartnershipTable(tables.Table):
         super().__init__(*args, **kwargs)
         self.can_manage = can_manage
         self.can_add_customer = can_add_customer
+
+    def order_name(self, queryset, is_descending):
+        """Reseller names by pinyin where the database can (apps.i18n.name_order)."""
+        return queryset.order_by(name_order("reseller__name", descending=is_descending),
+                                 "pk"), True
+
+    def render_name(self, value):
+        # A long name stays on one line, cut short; its title tells it in full.
+        return format_html('<span class="name-cell" title="{}">{}</span>', value, value)
 
     def render_country(self, value, record):
         return record.reseller.country.name or "—"
