@@ -35,6 +35,9 @@ class CustomerTable(tables.Table):
         sequence = ("expand", "company", "domain_prefix", "reseller", "provider",
                     "subscription_count", "license_count", "created_at")
         template_name = "customers/partials/table.html"
+        # Said outright: the selector's default order (pinyin collation) is an expression
+        # that django-tables2 cannot read back, and its header links start from it.
+        order_by = ("company",)
         attrs = {"class": "table table-striped align-middle customers-table",
                  "aria-label": _("Customers")}
         row_attrs = {"id": lambda record: f"customer-{record.pk}"}
