@@ -82,7 +82,7 @@ def english_runs(html, names):
 def demo_customers(db, settings):
     """The demo data of `make run`; returns Adatum and Wide World Importers."""
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
     return {
         "adatum": Customer.objects.get(domain_prefix="adatum"),
         "wwi": Customer.objects.get(domain_prefix="wideworldimporters"),

@@ -13,6 +13,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlSessionWizardView
 
 from apps.errors import DomainError
@@ -311,7 +312,26 @@ class NewCustomerWizard(NamedUrlSessionWizardView):
         if not self.storage.extra_data.get("idempotency_key"):
             messages.info(request, _("This form was closed. Start the new customer again."))
             return redirect("customers:new", org_slug=self.organization.slug)
+        if self.tampered_step():
+            return self.back_to_first_step()
         return super().post(request, *args, **kwargs)
+
+    def tampered_step(self):
+        """Whether the step posted, or the one kept in the session, is not a step of this
+        wizard. (A missing management form stays formtools' 400.)"""
+        steps = self.get_form_list()
+        management = ManagementForm(self.request.POST, prefix=self.prefix)
+        posted = management.cleaned_data["current_step"] if management.is_valid() else None
+        stored = self.storage.current_step
+        return (posted is not None and posted not in steps) or (
+            stored is not None and stored not in steps)
+
+    def back_to_first_step(self):
+        """The entered steps are kept; the user continues from the first one."""
+        self.storage.current_step = self.steps.first
+        messages.warning(self.request, _("This form is out of date. Check the customer "
+                                         "details and continue."))
+        return redirect(self.get_step_url(self.steps.first))
 
     def close(self):
         """Forget the wizard: its session entry goes."""

@@ -132,6 +132,9 @@ def team_invitation_create(*, organization: Organization, email: str, role: str,
     email = email.strip().lower()
     if role not in ROLES_BY_KIND[Kind(organization.kind)]:
         raise DomainError(_("This role does not exist for this organization."), field="role")
+    # One invitation at a time per organization: the same address sent twice at once (a
+    # double click) finds the first one below instead of breaking the unique constraint.
+    organization_lock(organization)
     if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
         raise DomainError(_("%(email)s is already a member of this team.") % {"email": email},
                           field="email")

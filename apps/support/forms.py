@@ -34,6 +34,8 @@ class OpenRequestForm(forms.Form):
 class ReplyForm(forms.Form):
     body = forms.CharField(label=_("Reply"), max_length=10000,
                            widget=forms.Textarea(attrs={"rows": 5}))
+    # Drawn when the page is drawn; a page opened before it existed sends none.
+    idempotency_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
 
 class StatusForm(forms.Form):

@@ -85,11 +85,18 @@ class SupportMessage(models.Model):
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
     # The notification task claims an entry by setting this, so it mails once.
     notified_at = models.DateTimeField(_("notified"), null=True, blank=True)
+    # Drawn when the reply form is shown: a reply sent twice (a double click) is saved once.
+    idempotency_key = models.UUIDField(_("idempotency key"), null=True, blank=True,
+                                       editable=False)
 
     class Meta:
         verbose_name = _("support message")
         verbose_name_plural = _("support messages")
         ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "idempotency_key"],
+                                    name="supportmessage_one_per_idempotency_key"),
+        ]
 
     def __str__(self):
         return f"{self.author_organization}: {self.body[:40]}"

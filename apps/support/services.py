@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -61,15 +62,24 @@ def _lock(support_request: SupportRequest) -> SupportRequest:
 
 @transaction.atomic
 def support_reply(*, support_request: SupportRequest, user: User, organization: Organization,
-                  body: str, request: HttpRequest | None = None) -> SupportMessage:
+                  body: str, idempotency_key: uuid.UUID | None = None,
+                  request: HttpRequest | None = None) -> SupportMessage:
     """A reply from either side. The handler's first reply starts the work; a customer's
-    reply to a resolved request opens it again."""
-    support_request = _lock(support_request)
+    reply to a resolved request opens it again. A reply sent again with the same
+    `idempotency_key` (a double click) is the reply saved the first time: nothing new is
+    written, logged or mailed."""
+    support_request = _lock(support_request)  # one reply at a time: the key check holds
     is_handler = organization.pk == support_request.handled_by_id
     if not is_handler and organization.pk != support_request.customer_id:
         raise DomainError(_("Only the customer and its support contact take part."))
+    if idempotency_key is not None:
+        existing = SupportMessage.objects.filter(request=support_request,
+                                                 idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
     message = SupportMessage.objects.create(request=support_request, author=user,
-                                            author_organization=organization, body=body)
+                                            author_organization=organization, body=body,
+                                            idempotency_key=idempotency_key)
     now = timezone.now()
     if is_handler and support_request.status == Status.OPEN:
         support_request.status = Status.IN_PROGRESS

@@ -1,5 +1,7 @@
 """Support pages: the customer's requests, the support queue, and one request's thread."""
 
+import uuid
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -78,7 +80,7 @@ def support_detail(request, request_id, reply_form=None, status_form=None):
     return render(request, "support/detail.html", {
         "support_request": support_request, "is_handler": is_handler, "can_reply": can_reply,
         "thread": selectors.support_thread(support_request=support_request),
-        "reply_form": reply_form or ReplyForm(),
+        "reply_form": reply_form or ReplyForm(initial={"idempotency_key": uuid.uuid4()}),
         "status_form": status_form or StatusForm(initial={"status": support_request.status}),
     }, status=400 if (reply_form or status_form) else 200)
 
@@ -93,7 +95,9 @@ def support_reply(request, request_id):
         try:
             services.support_reply(support_request=support_request, user=request.user,
                                    organization=request.organization,
-                                   body=form.cleaned_data["body"], request=request)
+                                   body=form.cleaned_data["body"],
+                                   idempotency_key=form.cleaned_data["idempotency_key"],
+                                   request=request)
         except DomainError as error:
             error.add_to_form(form)
         else:

@@ -478,3 +478,45 @@ def test_a_junk_idempotency_key_is_refused_at_review(wizard, offers, key):
     assert response.status_code == 200
     assert "This form is out of date" in response.content.decode()
     assert Order.objects.count() == 0
+
+
+@pytest.mark.parametrize("step", ["AAAA", "", "detailsx", "x" * 5000, "review\x00", "0"])
+@pytest.mark.parametrize("url_step", ["details", "subscriptions", "review"])
+def test_a_tampered_step_goes_back_to_the_first_step_with_a_message(wizard, offers, step,
+                                                                     url_step):
+    wizard.start()
+    wizard.details()
+    response = wizard.client.post(wizard.url(url_step), {
+        **{f"details-{k}": v for k, v in DETAILS.items()}, **wizard.management(step)})
+    assert response.status_code in (302, 400)
+    if response.status_code == 302:
+        assert response.url == wizard.url("details")
+        page = wizard.client.get(response.url)
+        assert page.status_code == 200
+        assert "This form is out of date. Check the customer details and continue." \
+            in page.content.decode()
+    assert Order.objects.count() == 0
+
+
+def test_a_tampered_step_in_the_session_goes_back_to_the_first_step(wizard, offers):
+    wizard.start()
+    session = wizard.client.session
+    session[f"wizard_new_customer_{wizard.provider.pk.hex}"]["step"] = "AAAA"
+    session.save()
+    response = wizard.details()
+    assert response.status_code == 302
+    assert wizard.client.get(wizard.url("details")).status_code == 200
+
+
+OVERSIZED = "x" * 100_000
+
+
+@pytest.mark.parametrize("field", [*DETAILS, "reseller"])
+@pytest.mark.parametrize("value", [OVERSIZED, "\x00", "9" * 400])
+def test_oversized_or_junk_details_are_errors_not_500s(wizard, offers, field, value):
+    wizard.start()
+    response = wizard.details(**{field: value})
+    assert response.status_code == 200
+    assert "<h1>New customer</h1>" in response.content.decode()
+    assert wizard.client.get(wizard.url("subscriptions")).url == wizard.url("details")
+    assert Customer.objects.count() == 0

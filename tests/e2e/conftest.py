@@ -49,7 +49,7 @@ def demo(transactional_db, settings):
     """The demo data of `make run`, loaded into the test database."""
     from django.core.management import call_command
 
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("seed_demo", "--force", stdout=open(os.devnull, "w"))  # noqa: SIM115
     return "Demo-pass-2026"
 
 

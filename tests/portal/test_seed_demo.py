@@ -1,10 +1,15 @@
 """`seed_demo` builds the demo world of the README and can run again without harm."""
 
+import os
+import subprocess
+import sys
 from collections import Counter
 from datetime import timedelta
+from pathlib import Path
 
+import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from apps.audit.models import AuditEvent
@@ -24,9 +29,9 @@ def counts():
 
 def test_seed_demo_is_idempotent_and_complete(db, monkeypatch, capsys):
     monkeypatch.setenv("DEMO_PASSWORD", "Another-demo-pass-1")
-    call_command("seed_demo")
+    call_command("seed_demo", force=True)
     first = counts()
-    call_command("seed_demo")
+    call_command("seed_demo", force=True)
     assert counts() == first
     out = capsys.readouterr().out
     assert "Another-demo-pass-1" in out
@@ -51,9 +56,9 @@ def test_seed_demo_is_idempotent_and_complete(db, monkeypatch, capsys):
 
 
 def test_seed_demo_logs_what_it_creates_once(db, capsys):
-    call_command("seed_demo")
+    call_command("seed_demo", force=True)
     first = Counter(AuditEvent.objects.values_list("action", flat=True))
-    call_command("seed_demo")
+    call_command("seed_demo", force=True)
     assert Counter(AuditEvent.objects.values_list("action", flat=True)) == first
     assert first == {"catalog.offer_created": 9, "directory.published": 2,
                      "partnership.created": 2, "customer.created": 4,
@@ -61,8 +66,51 @@ def test_seed_demo_logs_what_it_creates_once(db, capsys):
 
 
 def test_seed_demo_subscriptions_are_a_month_into_their_term(db, capsys):
-    call_command("seed_demo")
+    call_command("seed_demo", force=True)
     for subscription in Subscription.objects.select_related("offer"):
         assert subscription.term_start == timezone.localdate() - timedelta(days=30)
         assert subscription.term_end == term_end(subscription.offer, subscription.term_start)
         assert subscription.status == "active"
+
+
+def test_seed_demo_refuses_to_run_with_debug_off(db, settings):
+    settings.DEBUG = False
+    before = counts()
+    with pytest.raises(CommandError, match=r"DEBUG is off.*--force"):
+        call_command("seed_demo")
+    assert counts() == before
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    assert counts() != before
+
+
+def test_seed_demo_exits_non_zero_from_the_command_line_with_debug_off():
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "DEBUG": "False", "SECRET_KEY": "x" * 50,
+           "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none"}  # never reached
+    result = subprocess.run([sys.executable, "manage.py", "seed_demo"], cwd=root, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "DEBUG is off" in result.stderr
+    assert "--force" in result.stderr
+
+
+def test_seed_demo_never_changes_an_existing_users_password(db, monkeypatch, capsys):
+    User = get_user_model()
+    operator = User.objects.create_user(email="admin@partnercenter.test",
+                                        password="The-operators-own-1")
+    monkeypatch.setenv("DEMO_PASSWORD", "Demo-pass-first-1")
+    call_command("seed_demo", force=True)
+    operator.refresh_from_db()
+    assert operator.check_password("The-operators-own-1")
+    assert not operator.is_superuser  # an existing account is left as it is
+    assert User.objects.get(email="provider@contoso.test").check_password("Demo-pass-first-1")
+    out = capsys.readouterr().out
+    assert "keep their password: admin@partnercenter.test" in out
+
+    # A second run with another demo password changes no password either.
+    monkeypatch.setenv("DEMO_PASSWORD", "Demo-pass-second-1")
+    call_command("seed_demo", force=True)
+    assert User.objects.get(email="provider@contoso.test").check_password("Demo-pass-first-1")
+    operator.refresh_from_db()
+    assert operator.check_password("The-operators-own-1")

@@ -54,9 +54,9 @@ def test_other_kinds_of_organization_have_no_profile(client, reseller_admin, cus
 
 
 def test_seed_demo_lists_contoso_and_tailspin_once(client, db):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
     counts = (ProviderListing.objects.count(), ProviderLogo.objects.count())
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert (ProviderListing.objects.count(), ProviderLogo.objects.count()) == counts
     listings = set(ProviderListing.objects.values_list("provider__directory_name", "country",
                                                        "target_url"))

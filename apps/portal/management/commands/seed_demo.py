@@ -1,4 +1,7 @@
-"""Demo data for trying the portal: idempotent, safe to run again."""
+"""Demo data for trying the portal: idempotent, safe to run again.
+
+It refuses to run with DEBUG off unless given --force, and never changes the password of a
+user that exists already: only the demo users it creates get DEMO_PASSWORD."""
 
 import os
 from datetime import timedelta
@@ -8,7 +11,7 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -47,8 +50,19 @@ OFFERS = [
 class Command(BaseCommand):
     help = "Create demo organizations, users, offers, customers and subscriptions (idempotent)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true",
+            help="Run even with DEBUG off (a production configuration).")
+
     def handle(self, *args, **options):
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "seed_demo creates demo organizations and users with a known password, and "
+                "DEBUG is off (a production configuration). Run it with --force if this "
+                "really is a trial installation.")
         self.password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
+        self.kept: list[str] = []
         with transaction.atomic():
             self.seed()
         self.stdout.write(
@@ -64,17 +78,23 @@ class Command(BaseCommand):
              "Adatum Corporation, customer admin"),
         ]:
             self.stdout.write(f"  {email:<36} {what}")
-        self.stdout.write(f"Password for every demo user: {self.password}")
+        self.stdout.write(f"Password for every demo user created now: {self.password}")
+        if self.kept:
+            self.stdout.write("These users existed already and keep their password: "
+                              + ", ".join(self.kept))
 
     # ------------------------------------------------------------------ helpers
 
     def user(self, email, *, first="", last="", staff=False):
         User = get_user_model()
-        user, _ = User.objects.get_or_create(
+        user, created = User.objects.get_or_create(
             email=email, defaults={"first_name": first, "last_name": last})
-        user.is_staff = user.is_superuser = staff
-        user.set_password(self.password)
-        user.save()
+        if created:
+            user.is_staff = user.is_superuser = staff
+            user.set_password(self.password)
+            user.save()
+        elif email not in self.kept:
+            self.kept.append(email)  # an existing account is left as it is
         EmailAddress.objects.update_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True})
         return user
