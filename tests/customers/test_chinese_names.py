@@ -1,5 +1,5 @@
-"""Chinese names: sorted by pinyin on PostgreSQL (the zh_pinyin ICU collation), and long
-names cut short in table cells with the full name in a tooltip."""
+"""Chinese names: found by any part, sorted by pinyin on PostgreSQL (the zh_pinyin ICU
+collation), and long names cut short in table cells with the full name in a tooltip."""
 
 import pytest
 from django.db import connection
@@ -52,3 +52,24 @@ def test_long_names_are_cut_short_with_the_full_name_as_title(client, provider,
     assert f'class="name-cell" title="{long_name}"' in customers
     resellers = client.get("/o/contoso/resellers/").content.decode()
     assert f'class="name-cell" title="{long_name}（经销）"' in resellers
+
+
+@pytest.mark.parametrize("part", ["北京", "科技", "有限公司", "京科"])
+def test_the_customers_page_finds_a_chinese_name_by_any_part(client, provider, provider_admin,
+                                                           part):
+    _customers(provider, "北京科技有限公司", "上海贸易集团")
+    client.force_login(provider_admin)
+    html = client.get("/o/contoso/customers/", {"q": part}).content.decode()
+    assert "北京科技有限公司" in html
+    assert "上海贸易集团" not in html
+
+
+@pytest.mark.parametrize("part", ["上海", "云计算", "海云"])
+def test_the_indirect_resellers_page_finds_a_chinese_name_by_any_part(client, provider,
+                                                                      provider_admin, part):
+    for name in ("上海云计算", "北京数据"):
+        factories.PartnershipFactory(provider=provider,
+                                     reseller=factories.ResellerFactory(name=name))
+    client.force_login(provider_admin)
+    rows = client.get("/o/contoso/resellers/", {"q": part}).context["table"].page.object_list
+    assert [r.record.reseller.name for r in rows] == ["上海云计算"]
