@@ -181,6 +181,12 @@ CELERY_BEAT_SCHEDULE["outbox-relay"] = {
     # A relay not picked up before the next one is due is dropped: the next one does it.
     "options": {"expires": float(PORTAL_OUTBOX_RELAY_SECONDS)},
 }
+# Sent messages are kept this many days (to answer "was it sent?"), then purged hourly.
+PORTAL_OUTBOX_KEEP_DAYS = env.int("PORTAL_OUTBOX_KEEP_DAYS", default=7)
+CELERY_BEAT_SCHEDULE["outbox-purge"] = {
+    "task": "apps.outbox.tasks.purge_outbox",
+    "schedule": 3600.0,
+}
 
 # ---------------------------------------------------------------- email
 

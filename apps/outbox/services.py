@@ -141,6 +141,15 @@ def outbox_relay(*, now: datetime | None = None, batch: int = 100) -> int:
     return sum(1 for message in due if _deliver(message))
 
 
+def outbox_purge(*, now: datetime | None = None) -> int:
+    """Delete the messages sent more than PORTAL_OUTBOX_KEEP_DAYS ago (beat, hourly): the
+    table stays small. Pending and failed messages stay, for the relay and for operators."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.PORTAL_OUTBOX_KEEP_DAYS)
+    deleted, _by_model = OutboxMessage.objects.filter(status=Status.SENT,
+                                                      sent_at__lt=cutoff).delete()
+    return deleted
+
+
 @transaction.atomic
 def outbox_send_again(*, message: OutboxMessage, actor: User | None,
                       request: HttpRequest | None = None) -> OutboxMessage:

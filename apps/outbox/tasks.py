@@ -7,3 +7,9 @@ from . import services
 def relay_outbox():
     """Beat, every PORTAL_OUTBOX_RELAY_SECONDS: send what the broker could not take before."""
     return services.outbox_relay()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def purge_outbox():
+    """Beat, hourly: sent messages older than PORTAL_OUTBOX_KEEP_DAYS are deleted."""
+    return services.outbox_purge()

@@ -15,7 +15,13 @@ from apps.organizations.models import TeamInvitation
 from apps.organizations.roles import Role
 from apps.organizations.tasks import send_team_invitation
 from apps.outbox.models import OutboxMessage
-from apps.outbox.services import backoff, enqueue, outbox_relay, outbox_send_again
+from apps.outbox.services import (
+    backoff,
+    enqueue,
+    outbox_purge,
+    outbox_relay,
+    outbox_send_again,
+)
 from partnercenter.celery import app
 
 from .broker import broker_down
@@ -111,6 +117,30 @@ def test_the_relay_sends_due_rows_once(team_invitation, not_eager):
     queued.assert_called_once_with(kwargs={"invitation_id": str(team_invitation.pk)}, retry=False)
     message.refresh_from_db()
     assert message.status == "sent"
+
+
+def test_sent_messages_are_purged_after_the_keeping_days(settings, team_invitation):
+    settings.PORTAL_OUTBOX_KEEP_DAYS = 7
+    now = timezone.now()
+    kwargs = {"invitation_id": str(team_invitation.pk)}
+
+    def row(status, sent_days_ago=None):
+        return OutboxMessage.objects.create(
+            task=send_team_invitation.name, kwargs=kwargs, status=status,
+            sent_at=now - timedelta(days=sent_days_ago) if sent_days_ago is not None else None)
+
+    old_sent, recent_sent = row("sent", 8), row("sent", 6)
+    pending, failed = row("pending"), row("failed")
+    assert outbox_purge(now=now) == 1
+    assert not OutboxMessage.objects.filter(pk=old_sent.pk).exists()
+    assert set(OutboxMessage.objects.values_list("pk", flat=True)) == {
+        recent_sent.pk, pending.pk, failed.pk}
+    assert outbox_purge(now=now) == 0
+
+
+def test_the_purge_runs_hourly_on_beat(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["outbox-purge"]
+    assert (entry["task"], entry["schedule"]) == ("apps.outbox.tasks.purge_outbox", 3600.0)
 
 
 def test_an_operator_sends_a_failed_message_again(team_invitation, admin_user,
