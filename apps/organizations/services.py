@@ -19,6 +19,7 @@ from apps.outbox.services import enqueue
 
 from .models import Membership, Organization, TeamInvitation
 from .roles import ROLES_BY_KIND, Kind, Role
+from .selectors import organization_slug_taken
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -45,10 +46,10 @@ def _unique_slug(name: str) -> str:
         # No letters we can spell (Cyrillic, Arabic, …): a short stable id, never "org".
         while True:
             slug = "o-" + secrets.token_hex(3)
-            if not Organization.objects.filter(slug=slug).exists():
+            if not organization_slug_taken(slug):
                 return slug
     slug, n = base, 1
-    while Organization.objects.filter(slug=slug).exists():
+    while organization_slug_taken(slug):
         n += 1
         slug = f"{base}-{n}"
     return slug

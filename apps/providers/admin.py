@@ -9,7 +9,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
-from apps.admin_actions import ReadOnlyAdminMixin, reject_with_reason
+from apps.admin_actions import ReadOnlyAdmin, ReadOnlyAdminMixin, reject_with_reason
 from apps.errors import DomainError
 
 from .forms import RejectChangeRequestForm
@@ -21,9 +21,7 @@ from .templatetags.directory import png_data_uri
 Status = ProfileChangeRequest.Status
 
 
-class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Published data changes only through approved requests: the admin shows it."""
-
+# Published data changes only through approved requests: the admin shows it (read-only).
 class ListingInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ProviderListing
     fields = readonly_fields = ("country", "target_url", "published_at")
