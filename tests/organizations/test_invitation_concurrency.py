@@ -1,15 +1,14 @@
 """One team invitation sent 20 times at once (a double click, a retried request): one
 invitation, one mail, and no 500."""
 
-import threading
-
 import pytest
 from django.core import mail
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 
 from apps.organizations.models import TeamInvitation
 from apps.outbox.models import OutboxMessage
+from tests.concurrency import at_once
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
                                 reason="row locks need PostgreSQL")
@@ -22,27 +21,17 @@ def test_twenty_concurrent_invitations_of_one_address_make_one_invitation_and_on
         provider_admin):
     mail.outbox.clear()
     outbox_before = OutboxMessage.objects.count()
-    barrier = threading.Barrier(SENDERS)
-    statuses, errors = [], []
 
-    def invite():
-        try:
-            client = Client()
-            client.force_login(provider_admin)
-            barrier.wait(timeout=30)
-            response = client.post("/o/contoso/team/invite/",
-                                   {"email": "New.Colleague@contoso.test", "role": "sales"})
-            statuses.append(response.status_code)
-        except Exception as error:  # reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
+    def signed_in():
+        client = Client()
+        client.force_login(provider_admin)
+        return client
 
-    threads = [threading.Thread(target=invite) for _ in range(SENDERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    def invite(client):
+        return client.post("/o/contoso/team/invite/",
+                           {"email": "New.Colleague@contoso.test", "role": "sales"}).status_code
+
+    statuses, errors = at_once(invite, times=SENDERS, before=signed_in)
     assert not errors, errors
     # One is sent; the others are told the address has been invited already.
     assert sorted(statuses) == [200] * (SENDERS - 1) + [302]

@@ -1,17 +1,17 @@
 """The same support reply sent 20 times at once (a double click, a retried request): one
 entry in the thread, one notification, one mail."""
 
-import threading
 import uuid
 
 import pytest
 from django.core import mail
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 
 from apps.outbox.models import OutboxMessage
 from apps.support.models import SupportMessage, SupportRequest
 from apps.support.services import support_reply, support_request_open
+from tests.concurrency import at_once
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
                                 reason="row locks need PostgreSQL")
@@ -67,27 +67,17 @@ def test_twenty_concurrent_submits_of_one_reply_make_one_message_and_one_mail(
     key = reply_key(page, support_request)
     mail.outbox.clear()
     outbox_before = OutboxMessage.objects.count()
-    barrier = threading.Barrier(SENDERS)
-    statuses, errors = [], []
 
-    def send():
-        try:
-            client = Client()
-            client.force_login(customer_admin)
-            barrier.wait(timeout=30)
-            response = client.post(f"/o/adatum/support/{support_request.pk}/reply/",
-                                   {"body": "Any news?", "idempotency_key": key})
-            statuses.append(response.status_code)
-        except Exception as error:  # reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
+    def signed_in():
+        client = Client()
+        client.force_login(customer_admin)
+        return client
 
-    threads = [threading.Thread(target=send) for _ in range(SENDERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    def send(client):
+        return client.post(f"/o/adatum/support/{support_request.pk}/reply/",
+                           {"body": "Any news?", "idempotency_key": key}).status_code
+
+    statuses, errors = at_once(send, times=SENDERS, before=signed_in)
     assert not errors, errors
     assert statuses == [302] * SENDERS
     replies = SupportMessage.objects.filter(kind=SupportMessage.Kind.REPLY)
