@@ -181,7 +181,14 @@ CELERY_BEAT_SCHEDULE["outbox-relay"] = {
     # A relay not picked up before the next one is due is dropped: the next one does it.
     "options": {"expires": float(PORTAL_OUTBOX_RELAY_SECONDS)},
 }
-# Sent messages are kept this many days (to answer "was it sent?"), then purged hourly.
+# Mails (apps.outbox.services.send_mail) whose send failed are tried again on the same
+# policy: backoff from PORTAL_OUTBOX_RELAY_SECONDS up to the ceiling, PORTAL_OUTBOX_MAX_ATTEMPTS.
+CELERY_BEAT_SCHEDULE["outbox-mail-relay"] = {
+    "task": "apps.outbox.tasks.relay_mail",
+    "schedule": float(PORTAL_OUTBOX_RELAY_SECONDS),
+    "options": {"expires": float(PORTAL_OUTBOX_RELAY_SECONDS)},
+}
+# Sent messages and mails are kept this many days (to answer "was it sent?"), then purged hourly.
 PORTAL_OUTBOX_KEEP_DAYS = env.int("PORTAL_OUTBOX_KEEP_DAYS", default=7)
 CELERY_BEAT_SCHEDULE["outbox-purge"] = {
     "task": "apps.outbox.tasks.purge_outbox",

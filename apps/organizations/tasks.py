@@ -7,7 +7,7 @@ from django.db.models import F
 from django.urls import reverse
 
 from apps.i18n import user_language
-from apps.mail import send_templated
+from apps.outbox.services import send_mail
 
 from .models import TeamInvitation
 from .selectors import team_invitation_token
@@ -37,5 +37,6 @@ def _send(invitation):
     link = settings.PORTAL_BASE_URL + reverse(
         "team_invitation", kwargs={"token": team_invitation_token(invitation)})
     # A new address reads it in the inviter's language.
-    send_templated("team_invitation", {"invitation": invitation, "link": link},
-                   to=[invitation.email], language=user_language(invitation.invited_by))
+    send_mail(f"team-invitation:{invitation.pk}:send:{invitation.mails_sent}",
+              "team_invitation", {"invitation": invitation, "link": link},
+              to=[invitation.email], language=user_language(invitation.invited_by))

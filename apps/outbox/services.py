@@ -8,6 +8,13 @@ every PORTAL_OUTBOX_RELAY_SECONDS) claims due rows and sends them, backing off
 exponentially up to a ceiling, and marks a row failed after PORTAL_OUTBOX_MAX_ATTEMPTS.
 Nothing in a request's path raises because of the broker.
 
+Mail has one path too: `send_mail()` writes one OutboundMail row per recipient (rendered in
+the recipient's language, keyed by event + template + recipient, so a task run twice
+writes nothing new), claims it and sends it once the caller's transaction commits. A
+failed send is recorded on the row (attempts, last error) and tried again by the mail relay
+(`mail_relay`, a beat task) with the same backoff and ceiling as the outbox's messages;
+after the last attempt the row is failed and an operator can send it again from the admin.
+
 In eager mode (CELERY_TASK_ALWAYS_EAGER, no broker) the task runs when the transaction
 commits, as `delay_on_commit` did, errors included.
 """
@@ -27,10 +34,15 @@ from django.utils.translation import gettext as _
 
 from apps.audit.services import record
 from apps.errors import DomainError
+from apps.i18n import recipient_languages
+from apps.mail import OnBehalfOf, build_message, render_templated
 
-from .models import OutboxMessage
+from . import hooks
+from .models import OutboundMail, OutboxMessage
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
     from celery import Task
     from django.http import HttpRequest
 
@@ -142,12 +154,15 @@ def outbox_relay(*, now: datetime | None = None, batch: int = 100) -> int:
 
 
 def outbox_purge(*, now: datetime | None = None) -> int:
-    """Delete the messages sent more than PORTAL_OUTBOX_KEEP_DAYS ago (beat, hourly): the
-    table stays small. Pending and failed messages stay, for the relay and for operators."""
+    """Delete the messages and mails sent more than PORTAL_OUTBOX_KEEP_DAYS ago (beat,
+    hourly): the tables stay small. Pending and failed ones stay, for the relays and for
+    operators."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.PORTAL_OUTBOX_KEEP_DAYS)
     deleted, _by_model = OutboxMessage.objects.filter(status=Status.SENT,
                                                       sent_at__lt=cutoff).delete()
-    return deleted
+    mails, _by_model = OutboundMail.objects.filter(status=Status.SENT,
+                                                   sent_at__lt=cutoff).delete()
+    return deleted + mails
 
 
 @transaction.atomic
@@ -166,3 +181,134 @@ def outbox_send_again(*, message: OutboxMessage, actor: User | None,
            request=request)
     transaction.on_commit(partial(_relay_now, message.pk))
     return message
+
+
+# ------------------------------------------------------------------------------- mail
+
+
+def mail_key(event: str, template: str, recipient: str) -> str:
+    """The idempotency key of one mail: what happened, which mail, to whom."""
+    return f"{event}:{template}:{recipient.lower()}"
+
+
+def send_mail(event: str, template: str, context: Mapping[str, Any], *, to: Sequence[str],
+              from_email: str | OnBehalfOf | None = None,
+              reply_to: Sequence[str] | None = None,
+              language: str | None = None) -> list[OutboundMail]:
+    """Mail `template` to each address of `to` because of `event`; returns the rows.
+
+    `event` names what happened (e.g. "support-message:<id>", "team-invitation:<id>:send:2"):
+    a mail already written for the same event, template and recipient is not written or
+    sent again. Each address reads its account's language; an address without an account
+    gets `language` (the sender's), else the default language. The new rows are sent once
+    the caller's transaction commits; a delivery error is recorded on the row (never
+    raised) and the mail relay tries again later.
+    """
+    addresses = list(dict.fromkeys(address.strip() for address in to if address.strip()))
+    keys = {address: mail_key(event, template, address) for address in addresses}
+    existing = {mail.idempotency_key: mail for mail in
+                OutboundMail.objects.filter(idempotency_key__in=keys.values())}
+    rendered: dict[str, Any] = {}
+    mails: list[OutboundMail] = []
+    for address, address_language in recipient_languages(
+            [a for a in addresses if keys[a] not in existing], fallback=language).items():
+        if address_language not in rendered:
+            rendered[address_language] = render_templated(
+                template, context, language=address_language, from_email=from_email)
+        content = rendered[address_language]
+        mail, created = _mail_create(
+            idempotency_key=keys[address], event=event[:200], template=template,
+            recipient=address, language=address_language, subject=content.subject[:998],
+            from_email=content.from_email, reply_to=list(reply_to or []),
+            body_text=content.body_text, body_html=content.body_html)
+        if created:
+            transaction.on_commit(partial(_send_now, mail.pk))
+        mails.append(mail)
+    return [*existing.values(), *mails]
+
+
+def _mail_create(*, idempotency_key: str, **fields: Any) -> tuple[OutboundMail, bool]:
+    try:
+        with transaction.atomic():
+            return OutboundMail.objects.create(idempotency_key=idempotency_key, **fields), True
+    except IntegrityError:  # the same mail, written by a concurrent run of the same event
+        return OutboundMail.objects.get(idempotency_key=idempotency_key), False
+
+
+def _send_now(pk: Any) -> None:
+    """After commit: claim the new row (the relay may not have it too) and send it."""
+    now = timezone.now()
+    claimed = (OutboundMail.objects
+               .filter(pk=pk, status=Status.PENDING, attempts=0)
+               .update(attempts=1, next_attempt_at=now + timedelta(seconds=backoff(1))))
+    if claimed:
+        _deliver_mail(OutboundMail.objects.get(pk=pk))
+
+
+def _deliver_mail(mail: OutboundMail) -> bool:
+    """Send a claimed row; True when it went. Records the outcome; never raises."""
+    message = build_message(to=mail.recipient, subject=mail.subject, body_text=mail.body_text,
+                            body_html=mail.body_html, from_email=mail.from_email,
+                            reply_to=mail.reply_to)
+    try:
+        message.send()
+    except Exception as error:  # SMTP, socket and backend errors alike mean "try later"
+        error_text = f"{type(error).__name__}: {error}"[:2000]
+        status = (Status.FAILED if mail.attempts >= settings.PORTAL_OUTBOX_MAX_ATTEMPTS
+                  else Status.PENDING)
+        OutboundMail.objects.filter(pk=mail.pk, status=Status.PENDING).update(
+            status=status, last_error=error_text)
+        logger.warning("mail: %s %s to %s not sent (attempt %d): %s", mail.template, mail.pk,
+                       mail.recipient, mail.attempts, error_text)
+        _tell(mail.event, sent=False, error=error_text)
+        return False
+    # Sent: the bodies (one-time links) are not kept.
+    OutboundMail.objects.filter(pk=mail.pk).update(
+        status=Status.SENT, sent_at=timezone.now(), last_error="", body_text="", body_html="")
+    _tell(mail.event, sent=True, error="")
+    return True
+
+
+def _tell(event: str, *, sent: bool, error: str) -> None:
+    try:
+        hooks.mail_outcome(event=event, sent=sent, error=error)
+    except Exception:  # the mail's own record is saved; a listener's error must not undo it
+        logger.exception("mail: a listener of %s failed", event)
+
+
+def mail_relay(*, now: datetime | None = None, batch: int = 20) -> int:
+    """Claim the due pending mails and send them; returns how many went.
+
+    The claim (rows locked by a concurrent relay are skipped, the next attempt moved forward
+    by `backoff()`) is committed before anything is sent, so no mail is sent twice at once.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = list(OutboundMail.objects.select_for_update(skip_locked=True)
+                   .filter(status=Status.PENDING, next_attempt_at__lte=now)
+                   .order_by("next_attempt_at")[:batch])
+        for mail in due:
+            mail.attempts += 1
+            mail.next_attempt_at = now + timedelta(seconds=backoff(mail.attempts))
+        OutboundMail.objects.bulk_update(due, ["attempts", "next_attempt_at"])
+    return sum(1 for mail in due if _deliver_mail(mail))
+
+
+@transaction.atomic
+def mail_send_again(*, mail: OutboundMail, actor: User | None,
+                    request: HttpRequest | None = None) -> OutboundMail:
+    """An operator's "send again" of a failed mail: back to pending, sent after commit."""
+    mail = OutboundMail.objects.select_for_update().get(pk=mail.pk)
+    if mail.status != Status.FAILED:
+        raise DomainError(_("Only a failed mail can be sent again."), code="not_failed")
+    last_error = mail.last_error
+    mail.status = Status.PENDING
+    mail.attempts = 0
+    mail.next_attempt_at = timezone.now()
+    mail.save(update_fields=["status", "attempts", "next_attempt_at"])
+    record(actor=actor, organization=None, action="outbox.mail_sent_again", target=mail,
+           data={"template": mail.template, "recipient": mail.recipient,
+                 "last_error": last_error[:200]},
+           request=request)
+    transaction.on_commit(partial(_send_now, mail.pk))
+    return mail

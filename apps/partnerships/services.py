@@ -118,7 +118,23 @@ def _queue_send(invitation: PartnershipInvitation, actor: User, request: HttpReq
     record(actor=actor, organization=invitation.provider, action=action, target=invitation,
            data={"email": invitation.email, "send_count": invitation.send_count},
            request=request)
-    enqueue(send_partnership_invitation, invitation_id=str(invitation.pk))
+    enqueue(send_partnership_invitation, invitation_id=str(invitation.pk),
+            key=f"{INVITATION_MAIL_EVENT}{invitation.pk}:send:{invitation.send_count}")
+
+
+# The mail event of a partnership request: "partnership-invitation:<id>:send:<n>".
+INVITATION_MAIL_EVENT = "partnership-invitation:"
+
+
+def invitation_mail_outcome(*, event: str, sent: bool, error: str) -> None:
+    """Registered with apps.outbox.hooks: the request shows its last delivery (sent, or the
+    error while the mail relay tries again)."""
+    invitation_id = event.removeprefix(INVITATION_MAIL_EVENT).split(":", 1)[0]
+    invitations = PartnershipInvitation.objects.filter(pk=invitation_id)
+    if sent:
+        invitations.update(last_sent_at=timezone.now(), last_error="")
+    else:
+        invitations.update(last_error=error[:500])
 
 
 def validate_draft(invitation: PartnershipInvitation, message: str | None) -> None:

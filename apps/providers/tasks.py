@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.mail import send_templated
+from apps.outbox.services import send_mail
 
 from .models import ProfileChangeRequest
 from .selectors import change_request_diff
@@ -57,7 +57,8 @@ def _send_claimed(task, change_request_id, claim_field, name, context_for, recip
                        name)
         return "no recipients"
     try:
-        send_templated(name, context_for(change_request), to=recipients)
+        send_mail(f"profile-change:{change_request_id}", name, context_for(change_request),
+                  to=recipients)
     except TRANSIENT as error:
         ProfileChangeRequest.objects.filter(pk=change_request_id).update(**{claim_field: None})
         logger.warning("profile change request %s: %s failed (%s), try %d", change_request_id,

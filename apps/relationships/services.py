@@ -55,7 +55,8 @@ def relationship_request_create(*, provider: Organization, customer: Customer,
     for organization in (provider, customer.organization):
         record(actor=actor, organization=organization, action="relationship.requested",
                target=relationship, data={"reseller": reseller.name}, request=request)
-    enqueue(send_relationship_notice, relationship_id=str(relationship.pk))
+    enqueue(send_relationship_notice, relationship_id=str(relationship.pk),
+            key=f"relationship:{relationship.pk}:request")
     return relationship
 
 
@@ -98,7 +99,8 @@ def relationship_request_answer(*, relationship: ResellerRelationshipRequest, ap
     for organization in organizations:
         record(actor=actor, organization=organization, action=action, target=relationship,
                data={"reseller": relationship.reseller.name}, request=request)
-    enqueue(send_relationship_notice, relationship_id=str(relationship.pk))
+    enqueue(send_relationship_notice, relationship_id=str(relationship.pk),
+            key=f"relationship:{relationship.pk}:answer")
     return relationship
 
 

@@ -7,7 +7,8 @@ from celery.contrib.django.task import DjangoTask
 from django.conf import settings
 from django.urls import reverse
 
-from apps.mail import send_templated, sender_on_behalf_of
+from apps.mail import sender_on_behalf_of
+from apps.outbox.services import send_mail
 
 from .models import ResellerRelationshipRequest as Relationship
 
@@ -47,7 +48,8 @@ def send_relationship_notice(relationship_id):
         url_name = "customers:list"
     link = settings.PORTAL_BASE_URL + reverse(url_name, kwargs={"org_slug": workspace.slug})
     if to:
-        send_templated(f"relationship_{stage}", {"relationship": relationship, "link": link},
-                       to=to, from_email=sender_on_behalf_of(relationship.provider.name)
-                       if stage == "request" else None)
+        send_mail(f"relationship:{relationship_id}:{stage}", f"relationship_{stage}",
+                  {"relationship": relationship, "link": link},
+                  to=to, from_email=sender_on_behalf_of(relationship.provider.name)
+                  if stage == "request" else None)
     return "sent"

@@ -70,7 +70,8 @@ def reseller_enrol(*, user: User | None = None, email: str | None = None,
     membership_add(organization=organization, user=user, role=Role.ADMIN, audit=False)
     record(actor=user, organization=organization, action="reseller.enrolled",
            target=organization, data={"partner_id": partner_id}, request=request)
-    enqueue(send_enrollment_received, reseller_id=str(organization.pk))
+    enqueue(send_enrollment_received, reseller_id=str(organization.pk),
+            key=f"reseller:{organization.pk}:enrolment-received")
     return organization
 
 
@@ -94,7 +95,8 @@ def reseller_approve(*, reseller: Reseller, actor: User,
                                  "rejection_reason"])
     record(actor=actor, organization=reseller.organization, action="reseller.approved",
            target=reseller.organization, request=request)
-    enqueue(send_enrollment_decision, reseller_id=str(reseller.pk))
+    enqueue(send_enrollment_decision, reseller_id=str(reseller.pk),
+            key=f"reseller:{reseller.pk}:enrolment-decision")
     return reseller
 
 
@@ -114,5 +116,6 @@ def reseller_reject(*, reseller: Reseller, reason: str, actor: User,
                                  "rejection_reason"])
     record(actor=actor, organization=reseller.organization, action="reseller.rejected",
            target=reseller.organization, data={"reason": reason}, request=request)
-    enqueue(send_enrollment_decision, reseller_id=str(reseller.pk))
+    enqueue(send_enrollment_decision, reseller_id=str(reseller.pk),
+            key=f"reseller:{reseller.pk}:enrolment-decision")
     return reseller

@@ -6,8 +6,9 @@ from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
-from apps.mail import send_templated
+from apps.outbox.services import send_mail
 
 from .models import Reseller
 
@@ -27,8 +28,8 @@ def send_enrollment_received(reseller_id):
     reseller = Reseller.objects.select_related("organization").filter(pk=reseller_id).first()
     if reseller is None:
         return "skipped"
-    send_templated("enrollment_received", {"reseller": reseller},
-                   to=_applicant_emails(reseller))
+    send_mail(f"reseller:{reseller_id}:enrolment-received", "enrollment_received",
+              {"reseller": reseller}, to=_applicant_emails(reseller))
     return "sent"
 
 
@@ -40,8 +41,8 @@ def send_enrollment_decision(reseller_id):
         return "skipped"
     link = settings.PORTAL_BASE_URL + reverse(
         "portal:dashboard", kwargs={"org_slug": reseller.organization.slug})
-    send_templated("enrollment_decision", {"reseller": reseller, "link": link},
-                   to=_applicant_emails(reseller))
+    send_mail(f"reseller:{reseller_id}:enrolment-decision", "enrollment_decision",
+              {"reseller": reseller, "link": link}, to=_applicant_emails(reseller))
     return "sent"
 
 
@@ -51,5 +52,7 @@ def send_enrollment_account_exists(email, language=None):
     """Someone enrolled with an address that has an account: tell its owner how to enrol
     (in the account's language, else that of the enrolment page)."""
     link = settings.PORTAL_BASE_URL + reverse("account_login") + "?next=" + reverse("enrol")
-    send_templated("enrollment_account_exists", {"link": link}, to=[email], language=language)
+    # One such mail an hour per address, however often the enrolment is tried.
+    send_mail(f"enrolment-account-exists:{timezone.now():%Y-%m-%dT%H}",
+              "enrollment_account_exists", {"link": link}, to=[email], language=language)
     return "sent"

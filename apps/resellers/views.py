@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -63,8 +64,10 @@ def enrol(request):
                 error.add_to_form(form)
             else:
                 # Answer as a new sign-up would, and tell the address's owner by mail.
-                enqueue(send_enrollment_account_exists, email=data["email"].strip().lower(),
-                        language=get_language())
+                # (once an hour per address, however often the form is sent).
+                email = data["email"].strip().lower()
+                enqueue(send_enrollment_account_exists, email=email, language=get_language(),
+                        key=f"enrolment-account-exists:{email}:{timezone.now():%Y-%m-%dT%H}")
                 return redirect("account_email_verification_sent")
         else:
             if next_url:

@@ -6,9 +6,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.mail import send_templated
 from apps.organizations.roles import Role
 from apps.organizations.selectors import member_emails
+from apps.outbox.services import send_mail
 
 from .models import SupportMessage
 
@@ -43,8 +43,8 @@ def send_support_notification(message_id):
     link = settings.PORTAL_BASE_URL + reverse(
         "support:detail", kwargs={"org_slug": workspace.slug, "request_id": support_request.pk})
     try:
-        send_templated("support_update", {"message": message, "request": support_request,
-                                          "link": link}, to=to)
+        send_mail(f"support-message:{message_id}", "support_update",
+                  {"message": message, "request": support_request, "link": link}, to=to)
     except OSError:
         SupportMessage.objects.filter(pk=message_id).update(notified_at=None)
         raise
