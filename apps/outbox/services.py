@@ -27,6 +27,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from celery import current_app
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -261,6 +262,8 @@ def _deliver_mail(mail: OutboundMail) -> bool:
         logger.warning("mail: %s %s to %s not sent (attempt %d): %s", mail.template, mail.pk,
                        mail.recipient, mail.attempts, error_text)
         _tell(mail.event, sent=False, error=error_text)
+        if isinstance(error, SoftTimeLimitExceeded):
+            raise  # the task's time is up: the next relay goes on
         return False
     # Sent: the bodies (one-time links) are not kept.
     OutboundMail.objects.filter(pk=mail.pk).update(
@@ -277,21 +280,32 @@ def _tell(event: str, *, sent: bool, error: str) -> None:
 
 
 def mail_relay(*, now: datetime | None = None, batch: int = 20) -> int:
-    """Claim the due pending mails and send them; returns how many went.
+    """Send up to `batch` due pending mails, claiming one at a time; returns how many went.
 
-    The claim (rows locked by a concurrent relay are skipped, the next attempt moved forward
-    by `backoff()`) is committed before anything is sent, so no mail is sent twice at once.
+    Each claim (rows locked by a concurrent relay are skipped, the next attempt moved
+    forward by `backoff()`) commits before the mail is sent, so no mail is sent twice at
+    once, and a relay stopped by its time limit leaves the rows it had not reached as they
+    were.
     """
-    now = now or timezone.now()
+    sent = 0
+    for _turn in range(batch):
+        mail = _claim_due_mail(now or timezone.now())
+        if mail is None:
+            break
+        sent += _deliver_mail(mail)
+    return sent
+
+
+def _claim_due_mail(now: datetime) -> OutboundMail | None:
     with transaction.atomic():
-        due = list(OutboundMail.objects.select_for_update(skip_locked=True)
-                   .filter(status=Status.PENDING, next_attempt_at__lte=now)
-                   .order_by("next_attempt_at")[:batch])
-        for mail in due:
+        mail = (OutboundMail.objects.select_for_update(skip_locked=True)
+                .filter(status=Status.PENDING, next_attempt_at__lte=now)
+                .order_by("next_attempt_at").first())
+        if mail is not None:
             mail.attempts += 1
             mail.next_attempt_at = now + timedelta(seconds=backoff(mail.attempts))
-        OutboundMail.objects.bulk_update(due, ["attempts", "next_attempt_at"])
-    return sum(1 for mail in due if _deliver_mail(mail))
+            mail.save(update_fields=["attempts", "next_attempt_at"])
+    return mail
 
 
 @transaction.atomic

@@ -3,8 +3,10 @@ sent, claimed so it goes once, recorded when the SMTP server fails, retried by t
 relay with the outbox's backoff until the ceiling, and sent again by an operator (audited).
 PostgreSQL throughout; the SMTP server is tests.mail_backend.FlakyBackend."""
 
+import ast
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -153,6 +155,20 @@ def test_two_workers_meeting_one_event_send_one_mail(transactional_db, smtp):
     assert OutboundMail.objects.count() == 1
     assert OutboundMail.objects.get().status == "sent"
     assert len(mail.outbox) == 1
+
+
+def test_relays_running_at_once_send_each_due_mail_once(transactional_db, smtp):
+    smtp.down = True
+    addresses = [f"user{n}@example.test" for n in range(8)]
+    send_mail("test-event:relays", "enrollment_account_exists", CONTEXT, to=addresses)
+    assert OutboundMail.objects.filter(status="pending", attempts=1).count() == 8
+    smtp.down = False
+    later = timezone.now() + timedelta(hours=1)
+    results, errors = at_once(lambda: mail_relay(now=later, batch=3), times=4)
+    assert not errors, errors
+    assert sum(results) == 8  # each relay takes at most 3; together they take all
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(addresses)
+    assert set(OutboundMail.objects.values_list("status", "attempts")) == {("sent", 2)}
 
 
 def test_sent_mails_are_purged_with_the_outbox(db, settings):
@@ -313,3 +329,32 @@ def test_replaying_a_service_queues_its_event_once(provider, provider_admin, cus
     assert sorted(OutboxMessage.objects.values_list("idempotency_key", flat=True)) == sorted([
         f"order:{order.pk}:provision", f"team-invitation:{invitation.pk}:send:1"])
     assert TeamInvitation.objects.count() == 1
+
+
+def test_every_enqueue_in_the_apps_names_its_event():
+    """Each `enqueue(...)` of the apps passes `key=`: no call relies on a random key."""
+    root = Path(__file__).resolve().parents[2] / "apps"
+    calls = []
+    for path in root.rglob("*.py"):
+        if path.parts[-2] == "outbox" or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id == "enqueue"):
+                calls.append((f"{path.relative_to(root)}:{node.lineno}",
+                              any(k.arg == "key" for k in node.keywords)))
+    assert len(calls) >= 15, calls
+    assert [where for where, keyed in calls if not keyed] == []
+
+
+def test_a_replayed_support_notification_queues_once(customer, customer_admin):
+    """The service's enqueue run again for the same message (a replay): one outbox row."""
+    support_request = support_request_open(
+        customer_organization=customer.organization, user=customer_admin,
+        title="Mailboxes do not sync", description="Since this morning.", severity="high")
+    message = SupportMessage.objects.get(request=support_request)
+    for _ in range(2):
+        enqueue(send_support_notification, message_id=str(message.pk),
+                key=f"support-message:{message.pk}:notify")
+    assert list(OutboxMessage.objects.values_list("idempotency_key", flat=True)) == [
+        f"support-message:{message.pk}:notify"]
