@@ -234,6 +234,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # The subject prefix of allauth's mails is "[Partner Center] " in the recipient's language
 # (apps.accounts.adapters.AccountAdapter.format_email_subject).
 ACCOUNT_ADAPTER = "apps.accounts.adapters.AccountAdapter"
+# Password reset by mail says whom to ask when the address is a customer-domain one.
+ACCOUNT_FORMS = {"reset_password": "apps.accounts.forms.ForgottenPasswordForm"}
 # Failed sign-ins are limited per address and per account; the sixth wrong password
 # inside the window is refused without being checked.
 ACCOUNT_RATE_LIMITS = {

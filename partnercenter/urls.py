@@ -34,6 +34,7 @@ workspace_patterns = [
     path("", include("apps.incentives.urls")),
     path("", include("apps.customers.urls")),
     path("", include("apps.customers.subscription_urls")),
+    path("", include("apps.customers.user_urls")),
     path("", include("apps.orders.urls")),
     path("", include("apps.provisioning.urls")),
     path("", include("apps.providers.urls")),
