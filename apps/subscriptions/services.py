@@ -210,6 +210,20 @@ def subscription_change_quantity(*, subscription: Subscription, quantity: int, a
     return subscription
 
 
+@transaction.atomic
+def subscription_add_licenses(*, subscription: Subscription, licenses: int, actor: Actor,
+                              organization: Organization, request: HttpRequest | None = None,
+                              idempotency_key: UUID | None = None) -> Subscription:
+    """Add `licenses` to the subscription (Add subscription for an offer the customer already
+    has): the count is read under the row's lock, so two additions at once both count."""
+    locked = _lock(subscription)
+    if isinstance(licenses, bool) or not isinstance(licenses, int) or licenses < 1:
+        raise DomainError(_("Enter a whole number of licenses."), field="quantity")
+    return subscription_change_quantity(
+        subscription=locked, quantity=locked.quantity + licenses, actor=actor,
+        organization=organization, request=request, idempotency_key=idempotency_key)
+
+
 def _date(day: date) -> str:
     return date_format(day, "DATE_FORMAT")
 
