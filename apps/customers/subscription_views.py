@@ -1,7 +1,8 @@
 """A customer's own subscriptions, and the subscription detail page of a provider (or of the
 customer's delegated reseller) with its changes: designated support contact, reseller of
-record, licenses, upgrade, suspension, auto-renew and cancellation. (The pages are the customers app's:
-every page under /customers/...; the rules and changes are apps.subscriptions'.)"""
+record, licenses, upgrade, suspension, auto-renew and cancellation. (The pages are the
+customers app's: every page under /customers/...; the rules and changes are
+apps.subscriptions'.)"""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
