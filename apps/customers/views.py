@@ -208,11 +208,10 @@ def add_subscription(request, customer_id):
 
 def _already_has(customer, lines):
     """{offer id: the customer's (oldest) active subscription of it} for the lines' offers."""
-    existing = {}
-    for subscription in active_subscriptions_of_offers(
-            customer=customer, offer_ids=[offer.pk for offer, _licenses in lines]):
-        existing.setdefault(subscription.offer_id, subscription)
-    return existing
+    subscriptions = list(active_subscriptions_of_offers(
+        customer=customer, offer_ids=[offer.pk for offer, _licenses in lines]))
+    # Oldest first: reversed, the oldest of each offer is the one a dict keeps.
+    return {subscription.offer_id: subscription for subscription in reversed(subscriptions)}
 
 
 def _uuid_or_none(value):

@@ -23,23 +23,23 @@ def basic(customer, offers, reseller, provider):
 
 
 @pytest.fixture
-def form_url(client, provider_admin, customer):
+def adatum_add_url(client, provider_admin, customer):
     client.force_login(provider_admin)
     return f"/o/contoso/customers/{customer.pk}/subscriptions/new/"
 
 
-def post(client, form_url, lines, key, **extra):
+def post(client, adatum_add_url, lines, key, **extra):
     data = {"offers": [str(offer.pk) for offer in lines], "idempotency_key": key,
             "reseller": ""}
     for offer, licenses in lines.items():
         data[f"licenses_{offer.pk}"] = str(licenses)
     data.update(extra)
-    return client.post(form_url, data)
+    return client.post(adatum_add_url, data)
 
 
-def test_the_warning_keeps_what_was_entered(client, form_url, offers, basic):
+def test_the_warning_keeps_what_was_entered(client, adatum_add_url, offers, basic):
     key = str(uuid.uuid4())
-    response = post(client, form_url, {offers["basic"]: 3, offers["standard"]: 2}, key)
+    response = post(client, adatum_add_url, {offers["basic"]: 3, offers["standard"]: 2}, key)
     assert response.status_code == 200
     html = response.content.decode()
     assert "Adatum Corporation already has some of these subscriptions:" in html
@@ -54,10 +54,10 @@ def test_the_warning_keeps_what_was_entered(client, form_url, offers, basic):
     assert basic.quantity == 5
 
 
-def test_add_the_licenses_to_the_existing_one(client, form_url, offers, basic, customer,
+def test_add_the_licenses_to_the_existing_one(client, adatum_add_url, offers, basic, customer,
                                               provider_admin):
     key = str(uuid.uuid4())
-    response = post(client, form_url, {offers["basic"]: 3, offers["standard"]: 2}, key,
+    response = post(client, adatum_add_url, {offers["basic"]: 3, offers["standard"]: 2}, key,
                     duplicates="add")
     assert response.status_code == 302
     basic.refresh_from_db()
@@ -71,7 +71,7 @@ def test_add_the_licenses_to_the_existing_one(client, form_url, offers, basic, c
         (offers["standard"], 2)]
     assert Subscription.objects.filter(customer=customer, offer=offers["basic"]).count() == 1
     # Sent again (a double click): nothing twice.
-    again = post(client, form_url, {offers["basic"]: 3, offers["standard"]: 2}, key,
+    again = post(client, adatum_add_url, {offers["basic"]: 3, offers["standard"]: 2}, key,
                  duplicates="add")
     assert again.status_code == 302
     basic.refresh_from_db()
@@ -80,10 +80,10 @@ def test_add_the_licenses_to_the_existing_one(client, form_url, offers, basic, c
     assert AuditEvent.objects.filter(action="subscription.licenses_changed").count() == 1
 
 
-def test_only_existing_offers_twice_is_still_one_change(client, form_url, offers, basic):
+def test_only_existing_offers_twice_is_still_one_change(client, adatum_add_url, offers, basic):
     key = str(uuid.uuid4())
     for _ in range(2):
-        response = post(client, form_url, {offers["basic"]: 4}, key, duplicates="add")
+        response = post(client, adatum_add_url, {offers["basic"]: 4}, key, duplicates="add")
         assert response.status_code == 302
     basic.refresh_from_db()
     assert basic.quantity == 9
@@ -93,8 +93,8 @@ def test_only_existing_offers_twice_is_still_one_change(client, form_url, offers
     assert "Business Basic now has 9 licenses." in messages
 
 
-def test_buy_a_second_subscription(client, form_url, offers, basic, customer):
-    response = post(client, form_url, {offers["basic"]: 3}, str(uuid.uuid4()),
+def test_buy_a_second_subscription(client, adatum_add_url, offers, basic, customer):
+    response = post(client, adatum_add_url, {offers["basic"]: 3}, str(uuid.uuid4()),
                     duplicates="separate")
     assert response.status_code == 302
     order = Order.objects.get(kind=Order.Kind.NEW_SUBSCRIPTION)
@@ -103,10 +103,10 @@ def test_buy_a_second_subscription(client, form_url, offers, basic, customer):
     assert basic.quantity == 5
 
 
-def test_too_many_licenses_for_the_existing_one(client, form_url, offers, basic):
+def test_too_many_licenses_for_the_existing_one(client, adatum_add_url, offers, basic):
     basic.quantity = 299
     basic.save()
-    response = post(client, form_url, {offers["basic"]: 5, offers["standard"]: 1},
+    response = post(client, adatum_add_url, {offers["basic"]: 5, offers["standard"]: 1},
                     str(uuid.uuid4()), duplicates="add")
     assert response.status_code == 400
     html = response.content.decode()
@@ -116,18 +116,18 @@ def test_too_many_licenses_for_the_existing_one(client, form_url, offers, basic)
     assert not Order.objects.exists()  # nothing half-done
 
 
-def test_junk_choice_asks_again(client, form_url, offers, basic):
-    response = post(client, form_url, {offers["basic"]: 3}, str(uuid.uuid4()),
+def test_junk_choice_asks_again(client, adatum_add_url, offers, basic):
+    response = post(client, adatum_add_url, {offers["basic"]: 3}, str(uuid.uuid4()),
                     duplicates="junk")
     assert response.status_code == 200
     assert "already has some of these subscriptions" in response.content.decode()
     assert not Order.objects.exists()
 
 
-def test_a_cancelled_or_suspended_one_is_no_duplicate(client, form_url, offers, basic):
+def test_a_cancelled_or_suspended_one_is_no_duplicate(client, adatum_add_url, offers, basic):
     basic.status = Subscription.Status.CANCELLED
     basic.save()
-    response = post(client, form_url, {offers["basic"]: 3}, str(uuid.uuid4()))
+    response = post(client, adatum_add_url, {offers["basic"]: 3}, str(uuid.uuid4()))
     assert response.status_code == 302
     assert Order.objects.filter(kind=Order.Kind.NEW_SUBSCRIPTION).exists()
 
