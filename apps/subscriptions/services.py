@@ -414,9 +414,18 @@ def subscription_cancel(*, subscription: Subscription, actor: Actor,
                           quantity=subscription.quantity,
                           previous_quantity=subscription.quantity,
                           idempotency_key=idempotency_key)
+    data = {"licenses": subscription.quantity, "cancelled_on": str(today),
+            "previous_status": previous_status, "order": str(order.pk)}
     _audit(subscription, "cancelled", actor=actor, organization=organization, request=request,
-           data={"licenses": subscription.quantity, "cancelled_on": str(today),
-                 "previous_status": previous_status, "order": str(order.pk)})
+           data=data)
+    credited = subscription.reseller_of_record
+    if credited is not None and credited.pk not in (organization.pk,
+                                                    subscription.customer.provider_id):
+        # Its incentives stop: the reseller of record sees why in its own log.
+        record(actor=actor, organization=credited, action="subscription.cancelled",
+               target=subscription, data={"customer": subscription.customer.organization.name,
+                                          "offer": subscription.offer.name, **data},
+               request=request)
     return subscription
 
 

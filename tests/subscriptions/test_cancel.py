@@ -57,9 +57,11 @@ def test_cancel_on_day_2(contoso_admin_client, url, subscription, key, provider_
     assert line.action == OrderLine.Action.CANCEL
     assert line.order.status == Order.Status.COMPLETED
     assert line.order.submitted_by == provider_admin
-    event = AuditEvent.objects.get(action="subscription.cancelled")
-    assert event.organization == provider
+    event = AuditEvent.objects.get(action="subscription.cancelled", organization=provider)
     assert event.actor == provider_admin
+    # The reseller of record, whose incentives stop, sees it in its log too.
+    assert AuditEvent.objects.filter(action="subscription.cancelled",
+                                     organization=subscription.reseller_of_record).exists()
     assert event.data["order"] == str(line.order.pk)
     # The licenses are freed: the customer's count of active licenses drops.
     from django.db.models import OuterRef
@@ -189,7 +191,7 @@ def test_the_same_form_twice_cancels_once(contoso_admin_client, url, subscriptio
     again = contoso_admin_client.post(url("cancel"), data)
     assert (first.status_code, again.status_code) == (302, 302)
     assert Order.objects.filter(kind="change").count() == 1
-    assert AuditEvent.objects.filter(action="subscription.cancelled").count() == 1
+    assert AuditEvent.objects.filter(action="subscription.cancelled").count() == 2
 
 
 @pytest.mark.django_db(transaction=True)
