@@ -106,6 +106,9 @@ WORKSPACE = {
     "subscriptions:reactivate": {"provider": staff(NOT_ALLOWED, NOT_ALLOWED, FORBIDDEN)},
     "subscriptions:auto_renew": {"provider": staff(NOT_ALLOWED, NOT_ALLOWED, FORBIDDEN),
                                  "reseller": staff(NOT_ALLOWED, NOT_ALLOWED, FORBIDDEN)},
+    # Cancel subscription: a confirmation page, then the cancellation (as licenses).
+    "subscriptions:cancel": {"provider": staff(OK, OK, FORBIDDEN),
+                             "reseller": staff(OK, OK, FORBIDDEN)},
     "subscriptions:list": {"customer": customer(OK)},
     # A customer's Users page: its admins in its own workspace; its provider's and delegated
     # reseller's staff under the customer's pages (sales read, helpdesk also resets,

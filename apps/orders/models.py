@@ -93,6 +93,7 @@ class OrderLine(models.Model):
         REACTIVATE = "reactivate", _("Reactivated")
         AUTO_RENEW_OFF = "auto_renew_off", _("Auto-renew turned off")
         AUTO_RENEW_ON = "auto_renew_on", _("Auto-renew turned on")
+        CANCEL = "cancel", _("Cancelled")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines",

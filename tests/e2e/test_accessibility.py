@@ -64,7 +64,8 @@ def test_pages_meet_wcag_2_aa(live_server, axe_page, demo, locale):
     pages = {email: list(paths) for email, paths in BY_USER.items()}
     pages["provider@contoso.test"] += [f"/o/contoso/{customer}", f"/o/contoso/{customer}"
                                        "subscriptions/", f"/o/contoso/{one}",
-                                       f"/o/contoso/{customer}subscriptions/new/"]
+                                       f"/o/contoso/{customer}subscriptions/new/",
+                                       f"/o/contoso/{one}cancel/"]
     pages["reseller@northwind.test"] += [f"/o/northwind/{customer}", f"/o/northwind/{one}",
                                          f"/o/northwind/{customer}users/"]
     pages["provider@contoso.test"] += [f"/o/contoso/{customer}users/"]

@@ -72,7 +72,10 @@ def test_the_five_actions_survive_a_broker_outage_and_complete_once_after(
                     f"/o/contoso/customers/{customer.pk}/subscriptions/new/",
                     {"offers": [str(outage_offers["basic"].pk)],
                      "idempotency_key": str(uuid.uuid4()), "reseller": str(reseller.pk),
-                     f"licenses_{outage_offers['basic'].pk}": "3"}),
+                     f"licenses_{outage_offers['basic'].pk}": "3",
+                     # Adatum has Business Basic already: a second subscription, not more
+                     # licenses on the first (that would be no order to provision).
+                     "duplicates": "separate"}),
                 "support request": customer_client.post("/o/adatum/support/new/", {
                     "subscription": "", "title": "Mailboxes do not sync",
                     "severity": "high", "description": "No mail since this morning."}),
