@@ -2,11 +2,11 @@
 
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
-from django.conf import settings
 from django.db.models import F
 from django.urls import reverse
 
 from apps.i18n import user_language
+from apps.links import portal_url
 from apps.mail import send_templated
 
 from .models import TeamInvitation
@@ -34,7 +34,7 @@ def send_team_invitation(self, invitation_id):
 
 
 def _send(invitation):
-    link = settings.PORTAL_BASE_URL + reverse(
+    link = portal_url() + reverse(
         "team_invitation", kwargs={"token": team_invitation_token(invitation)})
     # A new address reads it in the inviter's language.
     send_templated("team_invitation", {"invitation": invitation, "link": link},

@@ -25,7 +25,7 @@ from .hooks import partnership_ended
 from .models import Partnership, PartnershipInvitation
 from .selectors import partnership_is_active
 from .tasks import send_partnership_invitation
-from .tokens import invitation_link
+from .tokens import invitation_link, invitation_path
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -122,7 +122,8 @@ def _queue_send(invitation: PartnershipInvitation, actor: User, request: HttpReq
 
 
 def validate_draft(invitation: PartnershipInvitation, message: str | None) -> None:
-    if invitation_link(invitation) not in (message or ""):
+    # The path, not the whole link: a draft written on another host keeps a good link.
+    if invitation_path(invitation) not in (message or ""):
         raise DomainError(_("Keep the personalized link in the message."), field="body",
                           code="link_missing")
 

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.links import portal_url
 from apps.mail import send_templated
 
 from .models import ProfileChangeRequest
@@ -75,7 +76,7 @@ def send_profile_change_submitted(self, change_request_id):
     def context(change_request):
         return {"change_request": change_request, "provider": change_request.provider,
                 "diff": change_request_diff(change_request),
-                "link": settings.PORTAL_BASE_URL + reverse(
+                "link": portal_url() + reverse(
                     "admin:providers_profilechangerequest_change",
                     args=[change_request.pk])}
     if not ProfileChangeRequest.objects.filter(pk=change_request_id).exists():
@@ -92,9 +93,9 @@ def send_profile_change_decision(self, change_request_id):
         organization = change_request.provider.organization
         return {"change_request": change_request, "provider": change_request.provider,
                 "approved": change_request.status == Status.APPROVED,
-                "link": settings.PORTAL_BASE_URL + reverse(
+                "link": portal_url() + reverse(
                     "providers:profile", kwargs={"org_slug": organization.slug}),
-                "directory_link": settings.PORTAL_BASE_URL + reverse("directory:index")}
+                "directory_link": portal_url() + reverse("directory:index")}
     decided = (ProfileChangeRequest.objects
                .filter(pk=change_request_id, status__in=[Status.APPROVED, Status.REJECTED]))
     if not decided.exists():

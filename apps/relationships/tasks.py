@@ -4,9 +4,9 @@ import smtplib
 
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
-from django.conf import settings
 from django.urls import reverse
 
+from apps.links import portal_url
 from apps.mail import send_templated, sender_on_behalf_of
 
 from .models import ResellerRelationshipRequest as Relationship
@@ -45,7 +45,7 @@ def send_relationship_notice(relationship_id):
         to = [relationship.requested_by.email] if relationship.requested_by else []
         workspace = relationship.provider
         url_name = "customers:list"
-    link = settings.PORTAL_BASE_URL + reverse(url_name, kwargs={"org_slug": workspace.slug})
+    link = portal_url() + reverse(url_name, kwargs={"org_slug": workspace.slug})
     if to:
         send_templated(f"relationship_{stage}", {"relationship": relationship, "link": link},
                        to=to, from_email=sender_on_behalf_of(relationship.provider.name)

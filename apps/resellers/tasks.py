@@ -4,9 +4,9 @@ import smtplib
 
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
-from django.conf import settings
 from django.urls import reverse
 
+from apps.links import portal_url
 from apps.mail import send_templated
 
 from .models import Reseller
@@ -38,7 +38,7 @@ def send_enrollment_decision(reseller_id):
     reseller = Reseller.objects.select_related("organization").filter(pk=reseller_id).first()
     if reseller is None or reseller.enrollment_status == Reseller.EnrollmentStatus.APPLIED:
         return "skipped"
-    link = settings.PORTAL_BASE_URL + reverse(
+    link = portal_url() + reverse(
         "portal:dashboard", kwargs={"org_slug": reseller.organization.slug})
     send_templated("enrollment_decision", {"reseller": reseller, "link": link},
                    to=_applicant_emails(reseller))
@@ -50,6 +50,6 @@ def send_enrollment_decision(reseller_id):
 def send_enrollment_account_exists(email, language=None):
     """Someone enrolled with an address that has an account: tell its owner how to enrol
     (in the account's language, else that of the enrolment page)."""
-    link = settings.PORTAL_BASE_URL + reverse("account_login") + "?next=" + reverse("enrol")
+    link = portal_url() + reverse("account_login") + "?next=" + reverse("enrol")
     send_templated("enrollment_account_exists", {"link": link}, to=[email], language=language)
     return "sent"

@@ -2,10 +2,10 @@
 
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.links import portal_url
 from apps.mail import send_templated
 from apps.organizations.roles import Role
 from apps.organizations.selectors import member_emails
@@ -40,7 +40,7 @@ def send_support_notification(message_id):
         return "nobody"
     for_handler = message.author_organization_id != support_request.handled_by_id
     workspace = support_request.handled_by if for_handler else support_request.customer
-    link = settings.PORTAL_BASE_URL + reverse(
+    link = portal_url() + reverse(
         "support:detail", kwargs={"org_slug": workspace.slug, "request_id": support_request.pk})
     try:
         send_templated("support_update", {"message": message, "request": support_request,
