@@ -6,10 +6,14 @@ import smtplib
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.i18n import user_language
+from apps.links import portal_url
 from apps.mail import send_templated, sender_on_behalf_of
+from apps.organizations.roles import Role
+from apps.organizations.selectors import member_emails
 
 from .models import PartnershipInvitation
 from .tokens import invitation_link
@@ -57,4 +61,32 @@ def send_partnership_invitation(self, invitation_id):
             from error
     PartnershipInvitation.objects.filter(pk=invitation_id).update(
         last_sent_at=timezone.now(), last_error="")
+    return "sent"
+
+
+@shared_task(base=DjangoTask, acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True,
+             max_retries=MAX_RETRIES)
+def send_invitation_answer(invitation_id):
+    """Tell the provider's admins that a reseller accepted or declined: once (claimed)."""
+    claimed = (PartnershipInvitation.objects
+               .filter(pk=invitation_id, answer_notified=False,
+                       status__in=[PartnershipInvitation.Status.ACCEPTED,
+                                   PartnershipInvitation.Status.DECLINED])
+               .update(answer_notified=True))
+    if not claimed:
+        return "skipped"
+    invitation = (PartnershipInvitation.objects
+                  .select_related("provider", "reseller", "accepted_by", "declined_by")
+                  .get(pk=invitation_id))
+    to = member_emails(organization=invitation.provider, roles=[Role.ADMIN])
+    if not to:
+        return "skipped"
+    link = portal_url(reverse("partnerships:invitations",
+                              kwargs={"org_slug": invitation.provider.slug}))
+    try:
+        send_templated("partnership_answer", {"invitation": invitation, "link": link}, to=to)
+    except TRANSIENT:
+        # Give the claim back so the retry sends it.
+        PartnershipInvitation.objects.filter(pk=invitation_id).update(answer_notified=False)
+        raise
     return "sent"

@@ -9,11 +9,18 @@ from django.urls import reverse
 from apps.links import portal_url
 from apps.mail import send_templated
 
+from .hooks import waiting_requests
 from .models import Reseller
 
 # Transient delivery problems are retried with exponential backoff; others fail at once.
 TRANSIENT = (smtplib.SMTPException, OSError)
 MAX_RETRIES = 5
+
+
+def _waiting(reseller):
+    """(provider name, absolute link) of each partnership request waiting for the reseller."""
+    return [(name, portal_url(path)) for name, path in waiting_requests(
+        organization=reseller.organization, return_to=reseller.return_to)]
 
 
 def _applicant_emails(reseller):
@@ -27,7 +34,7 @@ def send_enrollment_received(reseller_id):
     reseller = Reseller.objects.select_related("organization").filter(pk=reseller_id).first()
     if reseller is None:
         return "skipped"
-    send_templated("enrollment_received", {"reseller": reseller},
+    send_templated("enrollment_received", {"reseller": reseller, "waiting": _waiting(reseller)},
                    to=_applicant_emails(reseller))
     return "sent"
 
@@ -40,7 +47,9 @@ def send_enrollment_decision(reseller_id):
         return "skipped"
     link = portal_url() + reverse(
         "portal:dashboard", kwargs={"org_slug": reseller.organization.slug})
-    send_templated("enrollment_decision", {"reseller": reseller, "link": link},
+    waiting = _waiting(reseller) if reseller.is_approved else []
+    send_templated("enrollment_decision", {"reseller": reseller, "link": link,
+                                           "waiting": waiting},
                    to=_applicant_emails(reseller))
     return "sent"
 
