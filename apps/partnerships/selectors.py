@@ -165,7 +165,7 @@ def invitation_from_token(token: str) -> PartnershipInvitation | None:
 
 def invitation_link_path(invitation: PartnershipInvitation) -> str:
     """The path of a request's personalized link (for pages that list waiting requests)."""
-    return invitation_path(invitation)
+    return str(invitation_path(invitation))
 
 
 def invitations_for_reseller(*, reseller: Organization) -> QuerySet[PartnershipInvitation]:

@@ -60,7 +60,8 @@ def test_an_answer_from_the_addressed_reseller_is_not_flagged(client, invitation
     assert "declined by Fabrikam Solutions" in listing
     assert "(sent to" not in listing
     declined = [m for m in mail.outbox if "declined your partnership request" in m.subject]
-    assert len(declined) == 1 and declined[0].to == ["admin@contoso.test"]
+    assert len(declined) == 1
+    assert declined[0].to == ["admin@contoso.test"]
 
 
 def test_the_answer_mail_is_sent_once(invitation, fabrikam, fabrikam_admin, on_commit):
@@ -83,11 +84,13 @@ def test_a_partnered_reseller_gets_neither_accept_nor_decline(client, contoso, n
     content = page.content.decode()
     assert page.status_code == 409
     assert "already partners" in content
-    assert 'value="accept"' not in content and 'value="decline"' not in content
+    assert 'value="accept"' not in content
+    assert 'value="decline"' not in content
     response = client.post(path, {"action": "decline"})
     assert response.status_code == 409
     invitation.refresh_from_db()
-    assert invitation.status == "pending" and invitation.reseller is None
+    assert invitation.status == "pending"
+    assert invitation.reseller is None
 
 
 def test_an_unapproved_reseller_cannot_decline(client, link_path, fabrikam, fabrikam_admin,
