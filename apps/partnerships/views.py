@@ -255,6 +255,7 @@ def partnership_invitation(request, token):
         except DomainError as error:
             return _invitation_page(request, invitation, error=error.message,
                                     memberships=memberships, chosen=chosen,
+                                    blocked=error.code in ("already_partners", "not_approved"),
                                     status=_ERROR_STATUS.get(error.code, 400))
         return redirect("partnerships:providers", org_slug=chosen.slug)
     blocker = _blocker(invitation, chosen)

@@ -88,6 +88,7 @@ def test_a_partnered_reseller_gets_neither_accept_nor_decline(client, contoso, n
     assert 'value="decline"' not in content
     response = client.post(path, {"action": "decline"})
     assert response.status_code == 409
+    assert 'value="decline"' not in response.content.decode()
     invitation.refresh_from_db()
     assert invitation.status == "pending"
     assert invitation.reseller is None
@@ -164,3 +165,29 @@ def test_invitations_list_without_answers_shows_a_dash(client, contoso_admin, in
     page = client.get("/o/contoso/resellers/invitations/").content.decode()
     assert "Answered by" in page
     assert PartnershipInvitation.objects.get().status == "pending"
+
+
+def test_the_answered_by_column_costs_no_query_per_row(client, contoso, contoso_admin,
+                                                       fabrikam, fabrikam_admin):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    def answered(n):
+        for i in range(n):
+            invitation = invitation_create(provider=contoso, email=f"r{i}@example.test",
+                                           created_by=contoso_admin)
+            PartnershipInvitation.objects.filter(pk=invitation.pk).update(
+                status="declined", reseller=fabrikam, declined_by=fabrikam_admin,
+                decided_at=timezone.now(), forwarded=True)
+
+    client.force_login(contoso_admin)
+    answered(2)
+    client.get("/o/contoso/resellers/invitations/")  # the session's first-visit writes
+    with CaptureQueriesContext(connection) as one:
+        client.get("/o/contoso/resellers/invitations/")
+    answered(19)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/o/contoso/resellers/invitations/").content.decode()
+    assert page.count("declined by Fabrikam Solutions (sent to") == 21
+    assert len(many) == len(one), [q["sql"][:150] for q in many.captured_queries]
