@@ -6,6 +6,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in e-mails point at the server `make run` starts (an address set in the
+# environment wins); 0.0.0.0 listens everywhere, so mails name this machine by loopback.
+LINK_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
+RUN_BASE_URL := PORTAL_BASE_URL=$${PORTAL_BASE_URL:-http://$(LINK_HOST):$(PORT)}
 
 .PHONY: run test venv migrate seed lint fmt run-services worker beat bench clean help messages \
 	compilemessages
@@ -29,7 +33,7 @@ seed: migrate
 	$(PY) manage.py seed_demo
 
 run: seed
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(RUN_BASE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: venv
 	$(VENV)/bin/ruff check .
@@ -66,8 +70,9 @@ SERVICES_ENV := DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432
 run-services: venv
 	$(SERVICES_ENV) $(PY) manage.py migrate --noinput
 	$(SERVICES_ENV) $(PY) manage.py seed_demo
-	$(SERVICES_ENV) $(VENV)/bin/celery -A partnercenter worker --beat --loglevel=INFO & \
-	  trap 'kill $$!' EXIT; $(SERVICES_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+	$(SERVICES_ENV) $(RUN_BASE_URL) $(VENV)/bin/celery -A partnercenter worker --beat \
+	  --loglevel=INFO & \
+	  trap 'kill $$!' EXIT; $(SERVICES_ENV) $(RUN_BASE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: venv
 	$(SERVICES_ENV) $(VENV)/bin/celery -A partnercenter worker --loglevel=INFO

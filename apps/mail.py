@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
 from typing import Any
 
+from celery.contrib.django.task import DjangoTask
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext
@@ -68,3 +70,14 @@ def build_message(*, to: str, subject: str, body_text: str, body_html: str,
     if body_html:
         message.attach_alternative(body_html, "text/html")
     return message
+
+
+class MailTask(DjangoTask):
+    """The base of a task that sends mail: its body runs in one transaction, so the task's
+    claim (a "mail sent" mark on its row) and the mail rows it writes commit together. A
+    worker killed in between leaves neither, and the redelivered task (acks_late) sends the
+    mail; a delivery error stays on the mail row for the mail relay, never in the task."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        with transaction.atomic():
+            return super().__call__(*args, **kwargs)

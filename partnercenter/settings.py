@@ -32,7 +32,8 @@ ALLOWED_HOSTS = env.list(
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Absolute base of links in emails (invitations), built by tasks that have no request.
-PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Unset: links in e-mails use the scheme and host of the request that sent them (apps.links).
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="").rstrip("/")
 
 # ---------------------------------------------------------------- apps
 
@@ -82,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "apps.links.RequestBaseURLMiddleware",
     "apps.middleware.RequestGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -70,7 +70,7 @@ WORKSPACE = {
     "partnerships:request": {"provider": staff(OK, FORBIDDEN)},
     "partnerships:invitation_draft": {"provider": staff(OK, FORBIDDEN)},
     "partnerships:invitation_resend": {"provider": staff(NOT_ALLOWED, FORBIDDEN)},
-    "partnerships:invitation_revoke": {"provider": staff(NOT_ALLOWED, FORBIDDEN)},
+    "partnerships:invitation_revoke": {"provider": staff(OK, FORBIDDEN)},
     "partnerships:partnership_end": {"provider": staff(OK, FORBIDDEN)},
     "partnerships:providers": {"reseller": staff(OK)},
     "incentives:list": {"reseller": staff(OK)},
@@ -149,6 +149,7 @@ WORKSPACE = {
 PUBLIC = {
     "home": (None, OK, REDIRECT),
     "healthz": (None, OK, OK),
+    "favicon": (None, REDIRECT, REDIRECT),
     # The language switch is POST only; the JavaScript strings are public.
     "set_language": (None, NOT_ALLOWED, NOT_ALLOWED),
     "javascript-catalog": (None, OK, OK),

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from apps.audit.services import record
 from apps.errors import DomainError
 from apps.i18n import recipient_languages
+from apps.links import HEADER, current_base_url
 from apps.mail import OnBehalfOf, build_message, render_templated
 
 from . import hooks
@@ -67,6 +68,9 @@ def enqueue(task: Task | str, *, key: str | None = None, **kwargs: Any) -> Outbo
     With `key`, a second enqueue of the same key is the same message (nothing new is sent).
     """
     name = task if isinstance(task, str) else task.name
+    if current_base_url() and not settings.PORTAL_BASE_URL:
+        # The links of the mail it sends point at the host of this request (apps.links).
+        kwargs = {**kwargs, HEADER: current_base_url()}
     fields = {"task": name, "kwargs": kwargs}
     if key is not None:
         existing = OutboxMessage.objects.filter(idempotency_key=key).first()
@@ -99,7 +103,7 @@ def _relay_now(pk: Any) -> None:
     if _eager():
         # No broker: the task runs here and now, and its errors reach the caller as before.
         try:
-            current_app.tasks[message.task].apply_async(kwargs=message.kwargs)
+            current_app.tasks[message.task].apply_async(**_send_args(message))
         except Exception as error:
             _record_failure(message, error)
             raise
@@ -108,13 +112,20 @@ def _relay_now(pk: Any) -> None:
     _deliver(message)
 
 
+def _send_args(message: OutboxMessage) -> dict[str, Any]:
+    """The task's arguments; the request's base URL, when kept, goes as a header."""
+    kwargs = dict(message.kwargs)
+    base = kwargs.pop(HEADER, None)
+    return {"kwargs": kwargs, **({"headers": {HEADER: base}} if base else {})}
+
+
 def _deliver(message: OutboxMessage) -> bool:
     """Hand a claimed row to the broker; True when it went. Never raises."""
     try:
         task = current_app.tasks[message.task]
         # No publish retries: a broker that is down must not hold a request; the relay
         # tries again later.
-        task.apply_async(kwargs=message.kwargs, retry=False)
+        task.apply_async(**_send_args(message), retry=False)
     except Exception as error:  # the broker's errors vary by transport; all mean "later"
         _record_failure(message, error)
         logger.warning("outbox: %s %s not relayed (attempt %d): %s: %s", message.task,

@@ -10,8 +10,13 @@ class PartnershipsConfig(AppConfig):
     verbose_name = _("Partnerships")
 
     def ready(self):
-        # Imported here: services load models, which the app registry allows only once ready.
+        # Imported here: services and selectors load models, which the app registry allows
+        # only once ready.
+        from apps.resellers.hooks import register_waiting_requests
+
+        from .selectors import enrolment_waiting_requests
         from .services import INVITATION_MAIL_EVENT, invitation_mail_outcome
 
         # A partnership request shows whether its last mail went, or why not.
         register_mail_outcome(INVITATION_MAIL_EVENT, invitation_mail_outcome)
+        register_waiting_requests(enrolment_waiting_requests)

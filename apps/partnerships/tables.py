@@ -2,7 +2,9 @@
 
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from apps.i18n import name_order
@@ -79,6 +81,9 @@ class InvitationTable(tables.Table):
     email = tables.Column(verbose_name=_("Sent to"))
     name = tables.Column(verbose_name=_("Name"), default="—")
     status = tables.Column(verbose_name=_("Status"))
+    # Who answered: the reseller, the user and when (empty while nobody has).
+    answered = tables.Column(accessor="decided_at", verbose_name=_("Answered by"),
+                             orderable=False, empty_values=())
     created_by = tables.Column(accessor="created_by__email", verbose_name=_("Created by"),
                                default="—")
     created_at = tables.DateTimeColumn(verbose_name=_("Created"), format="SHORT_DATE_FORMAT")
@@ -90,7 +95,8 @@ class InvitationTable(tables.Table):
     class Meta:
         model = PartnershipInvitation
         fields = ()
-        sequence = ("email", "name", "status", "created_by", "created_at", "expires_at",
+        sequence = ("email", "name", "status", "answered", "created_by", "created_at",
+                    "expires_at",
                     "send_count", "actions")
         order_by = "-created_at"
         attrs = {"class": "table align-middle"}
@@ -105,6 +111,22 @@ class InvitationTable(tables.Table):
             badge = format_html('{} <span class="text-danger small d-block">{}</span>', badge,
                                 _("Delivery failed: %(error)s") % {"error": record.last_error})
         return badge
+
+    def render_answered(self, record):
+        if record.status not in ("accepted", "declined") or record.reseller is None:
+            return "—"
+        values = {"reseller": record.reseller.name, "email": record.email}
+        if record.forwarded:
+            summary = (_("accepted by %(reseller)s (sent to %(email)s)")
+                       if record.status == "accepted"
+                       else _("declined by %(reseller)s (sent to %(email)s)")) % values
+        else:
+            summary = (_("accepted by %(reseller)s") if record.status == "accepted"
+                       else _("declined by %(reseller)s")) % values
+        user = record.answered_by
+        return format_html('{}<span class="d-block small text-body-secondary">{} · {}</span>',
+                           summary, user.email if user else "—",
+                           date_format(localtime(record.decided_at), "SHORT_DATETIME_FORMAT"))
 
     def render_email(self, value, record):
         if record.status != "pending":

@@ -4,11 +4,14 @@ import logging
 import smtplib
 
 from celery import shared_task
-from celery.contrib.django.task import DjangoTask
 from django.db.models import F
+from django.urls import reverse
 
 from apps.i18n import user_language
-from apps.mail import sender_on_behalf_of
+from apps.links import portal_url
+from apps.mail import MailTask, sender_on_behalf_of
+from apps.organizations.roles import Role
+from apps.organizations.selectors import member_emails
 from apps.outbox.services import send_mail
 
 from .models import PartnershipInvitation
@@ -23,7 +26,7 @@ MAX_RETRIES = 5
 
 # The task keeps the name it had in the resellers app: messages queued before an upgrade
 # still find it.
-@shared_task(base=DjangoTask, bind=True, acks_late=True, max_retries=MAX_RETRIES,
+@shared_task(base=MailTask, bind=True, acks_late=True, max_retries=MAX_RETRIES,
              name="apps.resellers.tasks.send_partnership_invitation")
 def send_partnership_invitation(self, invitation_id):
     """Send one requested mail: claims it first, so a duplicate delivery sends nothing."""
@@ -47,4 +50,29 @@ def send_partnership_invitation(self, invitation_id):
         # A new address reads it in the language of whoever asked (as its draft).
         language=user_language(invitation.created_by),
     )
+    return "sent"
+
+
+@shared_task(base=MailTask, acks_late=True)
+def send_invitation_answer(invitation_id):
+    """Tell the provider's admins that a reseller accepted or declined: once (claimed).
+
+    (MailTask: the claim and the mail rows commit together.)"""
+    claimed = (PartnershipInvitation.objects
+               .filter(pk=invitation_id, answer_notified=False,
+                       status__in=[PartnershipInvitation.Status.ACCEPTED,
+                                   PartnershipInvitation.Status.DECLINED])
+               .update(answer_notified=True))
+    if not claimed:
+        return "skipped"
+    invitation = (PartnershipInvitation.objects
+                  .select_related("provider", "reseller", "accepted_by", "declined_by")
+                  .get(pk=invitation_id))
+    to = member_emails(organization=invitation.provider, roles=[Role.ADMIN])
+    if not to:
+        return "skipped"
+    link = portal_url(reverse("partnerships:invitations",
+                              kwargs={"org_slug": invitation.provider.slug}))
+    send_mail(f"partnership-invitation:{invitation_id}:answer", "partnership_answer",
+              {"invitation": invitation, "link": link}, to=to)
     return "sent"

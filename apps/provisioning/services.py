@@ -161,7 +161,8 @@ def _customer_admin(order: Order, customer: Customer) -> User:
     handover_create(order=order, for_user=order.submitted_by, username=username,
                     password=password)
     del password
-    record(actor=None, organization=organization, action="customer.admin_created", target=user,
+    record(actor=order.submitted_by, organization=organization, action="customer.admin_created",
+           target=user,
            data={"email": username})
     return user
 
@@ -171,7 +172,7 @@ def _subscriptions(order: Order, customer: Customer) -> None:
         subscription = subscription_create(
             customer=customer, offer=line.offer, quantity=line.quantity,
             reseller_of_record=line.reseller_of_record, support_contact=order.provider,
-            order=order)
+            order=order, actor=order.submitted_by)
         order_line_set_subscription(line=line, subscription=subscription)
 
 
@@ -180,7 +181,8 @@ def _delegate(order: Order, customer: Customer) -> None:
     reseller = order.reseller  # selected with the claimed order: no query
     if reseller is None:
         return
-    customer_delegate(customer=customer, reseller=reseller)
+    # Credited to whoever submitted the order, as the order itself is.
+    customer_delegate(customer=customer, reseller=reseller, actor=order.submitted_by)
 
 
 def order_provisioning_fail(*, order_id: UUID | str, error: str,

@@ -45,7 +45,7 @@ def reseller_create(*, name: str, country: str = "", partner_id: str = "",
 def reseller_enrol(*, user: User | None = None, email: str | None = None,
                    password: str | None = None, company_name: str, country: str,
                    partner_id: str, address: str, contact_name: str, contact_phone: str = "",
-                   request: HttpRequest | None = None) -> Organization:
+                   return_to: str = "", request: HttpRequest | None = None) -> Organization:
     """Create an applied reseller with its applicant as admin (and the account, if new)."""
     if Reseller.objects.filter(partner_id=partner_id).exists():
         raise DomainError(_("An indirect reseller with this partner id is already enrolled."),
@@ -66,7 +66,8 @@ def reseller_enrol(*, user: User | None = None, email: str | None = None,
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
     organization = reseller_create(
         name=company_name, country=country, partner_id=partner_id, address=address,
-        contact_name=contact_name, contact_email=user.email, contact_phone=contact_phone)
+        contact_name=contact_name, contact_email=user.email, contact_phone=contact_phone,
+        return_to=return_to[:500])
     membership_add(organization=organization, user=user, role=Role.ADMIN, audit=False)
     record(actor=user, organization=organization, action="reseller.enrolled",
            target=organization, data={"partner_id": partner_id}, request=request)

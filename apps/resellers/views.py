@@ -16,6 +16,8 @@ from apps.outbox.services import enqueue
 
 from . import services
 from .forms import EnrollmentForm
+from .hooks import waiting_requests
+from .models import Reseller
 from .tasks import send_enrollment_account_exists
 
 
@@ -58,7 +60,7 @@ def enrol(request):
                 password=data.get("password1"), company_name=data["company_name"],
                 country=data["country"], partner_id=data["partner_id"], address=data["address"],
                 contact_name=data["contact_name"], contact_phone=data["contact_phone"],
-                request=request)
+                return_to=next_url, request=request)
         except DomainError as error:
             if error.code != "account_exists":
                 error.add_to_form(form)
@@ -83,7 +85,10 @@ def enrol(request):
 def enrollment_status(request):
     """What an unapproved reseller's workspace shows instead of its pages."""
     reseller = request.organization.reseller
-    return render(request, "resellers/enrollment_status.html", {"reseller": reseller},
+    waiting = (waiting_requests(organization=request.organization, return_to=reseller.return_to)
+               if reseller.enrollment_status == Reseller.EnrollmentStatus.APPLIED else [])
+    return render(request, "resellers/enrollment_status.html",
+                  {"reseller": reseller, "waiting": waiting},
                   status=200 if request.resolver_match.view_name == "portal:dashboard"
                   else 403)
 

@@ -145,6 +145,30 @@ def test_the_same_event_delivered_twice_mails_each_recipient_once(
         (f"support-message:{message.pk}", "helpdesk@northwind.test")]
 
 
+def test_a_worker_dying_between_claim_and_mail_leaves_the_claim_undone(
+        provider, provider_admin, customer, customer_admin, on_commit, monkeypatch):
+    """The task's claim and its mail rows commit together (MailTask): a worker that dies
+    after the claim writes neither, so the redelivered task still mails."""
+    factories.member(customer.reseller, Role.ADMIN, email="admin@northwind.test")
+    support_request = support_request_open(
+        customer_organization=customer.organization, user=customer_admin,
+        title="Mailboxes do not sync", description="Since this morning.", severity="high")
+    message = SupportMessage.objects.get(request=support_request)
+
+    def killed(*args, **kwargs):
+        raise SystemExit("worker killed")
+
+    monkeypatch.setattr("apps.support.tasks.send_mail", killed)
+    with pytest.raises(SystemExit):
+        send_support_notification(str(message.pk))
+    message.refresh_from_db()
+    assert message.notified_at is None
+    monkeypatch.undo()
+    with on_commit():
+        assert send_support_notification.apply(args=[str(message.pk)]).get() == "sent"
+    assert [m.to for m in mail.outbox] == [["admin@northwind.test"]]
+
+
 def test_two_workers_meeting_one_event_send_one_mail(transactional_db, smtp):
     results, errors = at_once(
         lambda: send_mail("test-event:race", "enrollment_account_exists", CONTEXT,

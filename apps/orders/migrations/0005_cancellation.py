@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0003_order_reseller_dropped'),
+        ('orders', '0004_credentialhandover_account'),
     ]
 
     operations = [
