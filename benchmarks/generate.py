@@ -191,7 +191,9 @@ def model_fields(model, **candidates):
     """The candidates that are fields of `model`: values of denormalized columns (a
     customer's `name`, a subscription's `provider`) are offered to every bulk_create, and
     used once a migration adds the field."""
-    names = {field.name for field in model._meta.get_fields() if getattr(field, "concrete", False)}
+    names = set()
+    for field in model._meta.concrete_fields:
+        names |= {field.name, field.attname}
     return {key: value for key, value in candidates.items() if key in names}
 
 

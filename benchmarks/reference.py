@@ -45,6 +45,26 @@ def _name_order(column: str) -> str:
     return f'{column} COLLATE "zh_pinyin"' if _collation[key] else column
 
 
+_columns: dict[tuple[str, str], set[str]] = {}
+
+
+def _has_column(table: str, column: str) -> bool:
+    """Whether the schema has a denormalized column yet (the customer's `name`, the
+    subscription's `provider_id`): the reference then reads it, as the product does, so
+    both use the same indexes."""
+    key = (str(connection.settings_dict["NAME"]), table)
+    if key not in _columns:
+        with connection.cursor() as cursor:
+            _columns[key] = {c.name for c in
+                             connection.introspection.get_table_description(cursor, table)}
+    return column in _columns[key]
+
+
+def _customer_name() -> str:
+    """The customer's name: its own column once the schema has it, else its organization's."""
+    return "c.name" if _has_column("customers_customer", "name") else "o.name"
+
+
 def _id(value):
     """An id as the database compares it (SQLite keeps UUIDs as 32 hex digits)."""
     parsed = value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
@@ -133,7 +153,7 @@ def customers(request, org_slug):
                  f"FROM customers_customer c "
                  f"JOIN organizations_organization o ON o.id = c.organization_id "
                  f"LEFT JOIN organizations_organization r ON r.id = c.reseller_id "
-                 f"WHERE {where} ORDER BY {_name_order('o.name')}, c.organization_id")
+                 f"WHERE {where} ORDER BY {_name_order(_customer_name())}, c.organization_id")
 
 
 @require_GET
@@ -151,31 +171,45 @@ def reseller_customers(request, org_slug):
                  f"FROM customers_customer c "
                  f"JOIN organizations_organization o ON o.id = c.organization_id "
                  f"JOIN organizations_organization p ON p.id = c.provider_id "
-                 f"WHERE {where} ORDER BY {_name_order('o.name')}, c.organization_id")
+                 f"WHERE {where} ORDER BY {_name_order(_customer_name())}, c.organization_id")
 
 
 @require_GET
 @login_required
 def resellers(request, org_slug):
-    """Indirect resellers: the provider's active partnerships with their two counts."""
+    """Indirect resellers: the provider's active partnerships with their customer counts,
+    then the credited subscriptions of the page's resellers in one grouped query."""
     provider = _workspace(request, org_slug, "provider")
     where = "p.provider_id = %s AND p.status = 'active'"
-    return _list(
-        request, title="Indirect resellers", per_page=PER_PAGE["resellers"],
-        params=[provider, provider], count_params=[provider],
-        headers=["Name", "Partner ID", "Country", "Partnership since", "Customers",
-                 "Subscriptions (reseller of record)"],
-        count_sql=f"SELECT count(*) FROM resellers_partnership p WHERE {where}",
-        rows_sql=f"SELECT p.id, o.name, x.partner_id, o.country, p.accepted_at, "
-                 f"(SELECT count(*) FROM customers_customer c "
-                 f" WHERE c.provider_id = p.provider_id AND c.reseller_id = p.reseller_id), "
-                 f"(SELECT count(*) FROM subscriptions_subscription s "
-                 f" JOIN customers_customer c ON c.organization_id = s.customer_id "
-                 f" WHERE s.reseller_of_record_id = p.reseller_id AND c.provider_id = %s) "
-                 f"FROM resellers_partnership p "
-                 f"JOIN organizations_organization o ON o.id = p.reseller_id "
-                 f"LEFT JOIN resellers_reseller x ON x.organization_id = p.reseller_id "
-                 f"WHERE {where} ORDER BY {_name_order('o.name')}, p.id")
+    per_page = PER_PAGE["resellers"]
+    count = _fetch(f"SELECT count(*) FROM resellers_partnership p WHERE {where}",
+                   [provider])[0][0]
+    number, num_pages = _page_number(request, count, per_page)
+    rows = _fetch(f"SELECT p.id, o.name, x.partner_id, o.country, p.accepted_at, "
+                  f"(SELECT count(*) FROM customers_customer c "
+                  f" WHERE c.provider_id = p.provider_id AND c.reseller_id = p.reseller_id), "
+                  f"p.reseller_id FROM resellers_partnership p "
+                  f"JOIN organizations_organization o ON o.id = p.reseller_id "
+                  f"LEFT JOIN resellers_reseller x ON x.organization_id = p.reseller_id "
+                  f"WHERE {where} ORDER BY {_name_order('o.name')}, p.id LIMIT %s OFFSET %s",
+                  [provider, per_page, (number - 1) * per_page])
+    if _has_column("subscriptions_subscription", "provider_id"):
+        credited_sql = ("SELECT s.reseller_of_record_id, count(*) "
+                        "FROM subscriptions_subscription s WHERE s.provider_id = %s ")
+    else:
+        credited_sql = ("SELECT s.reseller_of_record_id, count(*) "
+                        "FROM subscriptions_subscription s "
+                        "JOIN customers_customer c ON c.organization_id = s.customer_id "
+                        "WHERE c.provider_id = %s ")
+    reseller_ids = [row[-1] for row in rows]
+    marks = ", ".join(["%s"] * len(reseller_ids)) or "NULL"
+    credited = dict(_fetch(f"{credited_sql} AND s.reseller_of_record_id IN ({marks}) "
+                           "GROUP BY s.reseller_of_record_id", [provider, *reseller_ids]))
+    return _render("Indirect resellers",
+                   ["Name", "Partner ID", "Country", "Partnership since", "Customers",
+                    "Subscriptions (reseller of record)"],
+                   [(*row[:-1], credited.get(row[-1], 0)) for row in rows],
+                   count=count, number=number, num_pages=num_pages)
 
 
 @require_GET
