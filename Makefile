@@ -80,10 +80,12 @@ worker: venv
 beat: venv
 	$(SERVICES_ENV) $(VENV)/bin/celery -A partnercenter beat --loglevel=INFO
 
-# With DATABASE_URL (a database of its own, see benchmarks/README.md) the full dataset;
-# without, a quick run on a small SQLite file.
+# The list pages over HTTP (gunicorn) against bare reference views, at 1k, 20k and 100k
+# customers, and provisioning speed with a real worker (benchmarks/README.md). With
+# DATABASE_URL (PostgreSQL; the databases are its name + _1k, _20k, _100k) and REDIS_URL;
+# without DATABASE_URL, a smoke run on a small SQLite file. BENCH_ARGS pass through.
 bench: venv
-	$(PY) benchmarks/run.py $(if $(DATABASE_URL),,--quick)
+	$(PY) benchmarks/run.py $(if $(DATABASE_URL),,--quick) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
