@@ -84,6 +84,8 @@ class CustomerFactory(factory.django.DjangoModelFactory):
         model = Customer
 
     organization = factory.SubFactory(CustomerOrgFactory)
+    # customer_create copies the organization's name (the Customers page's sort key).
+    name = factory.SelfAttribute("organization.name")
     provider = factory.SubFactory(ProviderFactory)
     reseller = None
     domain_prefix = factory.Sequence(lambda n: f"customer{n}")

@@ -65,7 +65,8 @@ def customer_create(*, provider: Organization, reseller: Organization | None,
             organization = organization_create(kind=Kind.CUSTOMER, name=company_name,
                                                country=country, slug=slug)
             customer = Customer.objects.create(
-                organization=organization, provider=provider, reseller=reseller, status=status,
+                organization=organization, name=organization.name,
+                provider=provider, reseller=reseller, status=status,
                 domain_prefix=prefix, contact_first_name=contact_first_name,
                 contact_last_name=contact_last_name, contact_email=contact_email,
                 contact_phone=contact_phone, city=city, postal_code=postal_code, street=street,
@@ -151,6 +152,13 @@ def customer_order_subscriptions(*, provider: Organization, customer: Customer,
         provider=provider, customer=customer, reseller=reseller, lines=lines,
         idempotency_key=idempotency_key, submitted_by=submitted_by,
         acting_organization=acting_organization, request=request)
+
+
+def customer_name_sync(*, organization: Organization, name: str) -> int:
+    """The customer organization was renamed: its customer row takes the new name (the
+    caller, organization_rename, holds the transaction and audits). Rows changed: 0 for an
+    organization that is not a customer."""
+    return Customer.objects.filter(organization=organization).update(name=name)
 
 
 # ------------------------------------------------------------------ status
