@@ -348,7 +348,7 @@ def generate(*, resellers=SIZES["resellers"], customers=SIZES["customers"],
                     start = min(start, today)
                     high = max(offer.min_licenses, min(offer.max_licenses, 500))
                     subscriptions.append(Subscription(
-                        customer=rows[-1], offer=offer,
+                        customer=rows[-1], provider=provider, offer=offer,
                         quantity=rng.randint(offer.min_licenses, high),
                         status=rng.choices(["active", "suspended", "cancelled"], [85, 10, 5])[0],
                         reseller_of_record=reseller, support_contact=reseller or provider,

@@ -122,6 +122,8 @@ class SubscriptionFactory(factory.django.DjangoModelFactory):
         model = Subscription
 
     customer = factory.SubFactory(CustomerFactory)
+    # subscription_create copies the customer's provider.
+    provider = factory.SelfAttribute("customer.provider")
     offer = factory.SubFactory(OfferFactory)
     quantity = 5
     term_end = factory.LazyFunction(lambda: timezone.localdate() + timezone.timedelta(days=365))

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -56,6 +57,32 @@ def customer_search(queryset: QuerySet[Customer], term: str) -> QuerySet[Custome
     if not term:
         return queryset
     return queryset.filter(Q(name__icontains=term) | Q(domain_prefix__icontains=term))
+
+
+def _total_key(organization: Organization) -> str:
+    return f"customers:total:{organization.pk}"
+
+
+def customer_total(*, organization: Organization) -> tuple[int, bool]:
+    """How many customers `organization` sees (customer_list unfiltered), and whether the
+    number is exact.
+
+    Counted (an index-only scan) unless the cache has the number: a total of at least
+    PORTAL_CACHED_TOTAL_FROM is kept there PORTAL_CACHED_TOTAL_SECONDS, and read back as not
+    exact (the page says "about"). A new customer forgets its provider's total.
+    """
+    cached = cache.get(_total_key(organization))
+    if isinstance(cached, int):
+        return cached, False
+    total = customer_list(organization=organization).count()
+    if total >= settings.PORTAL_CACHED_TOTAL_FROM:
+        cache.set(_total_key(organization), total, settings.PORTAL_CACHED_TOTAL_SECONDS)
+    return total, True
+
+
+def customer_total_forget(*, organization: Organization) -> None:
+    """The organization's customers changed: its next total is counted again."""
+    cache.delete(_total_key(organization))
 
 
 def customer_reseller_choices(*, provider: Organization) -> QuerySet[Organization]:

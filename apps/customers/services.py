@@ -25,7 +25,7 @@ from apps.partnerships.selectors import partnered_resellers
 
 from .hooks import customer_undelegated
 from .models import Customer
-from .selectors import admin_username, domain_prefix_available
+from .selectors import admin_username, customer_total_forget, domain_prefix_available
 
 # The states customer_create takes (demo data creates active customers).
 CustomerStatus = Customer.Status
@@ -74,6 +74,7 @@ def customer_create(*, provider: Organization, reseller: Organization | None,
     except IntegrityError as error:
         # Another submission took the prefix (or the slug) a moment ago.
         raise _taken(prefix) from error
+    customer_total_forget(organization=provider)
     record(actor=actor, organization=provider, action="customer.created", target=customer,
            data={"domain_prefix": prefix, "reseller": reseller.name if reseller else None},
            request=request)

@@ -291,7 +291,7 @@ def test_twenty_thousand_customers_page_fast(contoso_admin_client, provider, res
                   domain_prefix=f"bulk{n}") for n, org in enumerate(organizations)],
         batch_size=2000)
     Subscription.objects.bulk_create(
-        [Subscription(customer=customer, offer=offer, quantity=1 + n % 50,
+        [Subscription(customer=customer, provider=provider, offer=offer, quantity=1 + n % 50,
                       term_end="2030-01-01", support_contact=provider)
          for n, customer in enumerate(customers)], batch_size=2000)
     with connection.cursor() as cursor:
