@@ -52,9 +52,10 @@ class CustomerTable(tables.Table):
         return queryset.order_by(key, name_order("name"), "pk"), True
 
     def order_company(self, queryset, is_descending):
-        """Company names by pinyin where the database can (apps.i18n.name_order)."""
+        """Company names by pinyin where the database can (apps.i18n.name_order); Z to A
+        breaks ties backwards too, so that the (…, name, pk) index is read backwards."""
         return queryset.order_by(name_order("name", descending=is_descending),
-                                 "pk"), True
+                                 "-pk" if is_descending else "pk"), True
 
     def order_reseller(self, queryset, is_descending):
         return self._then_by_company(queryset, "reseller__name", is_descending)
