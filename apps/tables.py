@@ -29,7 +29,16 @@ class DeferredJoinPaginator(Paginator):
     With one query, PostgreSQL projects every row the OFFSET skips (its joins and per-row
     subqueries) and sorts wide rows: a deep page of 20,000 customers took 150 ms. The first
     query here sorts and skips bare keys; the second computes 25 rows.
+
+    `count`: the number of rows when the caller knows it already (a cached total), instead
+    of counting them.
     """
+
+    def __init__(self, object_list: Any, per_page: int, *args: Any, count: int | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(object_list, per_page, *args, **kwargs)
+        if count is not None:
+            self.count = count  # Paginator.count is a cached_property: the instance's wins
 
     def page(self, number: int | str) -> Page[Any]:
         rows = self.object_list
@@ -49,7 +58,10 @@ class DeferredJoinPaginator(Paginator):
             BoundRows(data=records, table=rows.table), number, self)
 
 
-def configure_table(request: HttpRequest, table: Table, *, per_page: int = PER_PAGE) -> Table:
+def configure_table(request: HttpRequest, table: Table, *, per_page: int = PER_PAGE,
+                    count: int | None = None) -> Table:
+    """Sort and page the table from the query string; `count`: its rows' number when known
+    (see DeferredJoinPaginator)."""
     table.request = request
     order_by = [value for value in request.GET.getlist(table.prefixed_order_by_field)
                 if "\x00" not in value][:5]
@@ -61,7 +73,8 @@ def configure_table(request: HttpRequest, table: Table, *, per_page: int = PER_P
     except ValueError:
         page = 1
     try:
-        table.paginate(paginator_class=DeferredJoinPaginator, per_page=per_page, page=page)
+        table.paginate(paginator_class=DeferredJoinPaginator, per_page=per_page, page=page,
+                       count=count)
     except PageNotAnInteger:
         table.page = table.paginator.page(1)
     except EmptyPage:

@@ -2,13 +2,12 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.organizations.roles import Kind
 from apps.partnerships.selectors import partnership_history
 
-from .selectors import customer_reseller_choices
+from .selectors import customer_reseller_choices, customer_search
 
 NO_RESELLER = "none"
 
@@ -41,11 +40,7 @@ class CustomerFilter(django_filters.FilterSet):
                 ((str(pk), name) for pk, name in providers.items()), key=lambda c: c[1])
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(organization__name__icontains=value)
-                               | Q(domain_prefix__icontains=value))
+        return customer_search(queryset, value)
 
     def by_provider(self, queryset, name, value):
         return queryset.filter(provider_id=value)

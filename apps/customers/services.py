@@ -27,7 +27,7 @@ from apps.subscriptions.services import subscription_add_licenses
 
 from .hooks import customer_undelegated
 from .models import Customer
-from .selectors import admin_username, domain_prefix_available
+from .selectors import admin_username, customer_total_forget, domain_prefix_available
 
 # The states customer_create takes (demo data creates active customers).
 CustomerStatus = Customer.Status
@@ -68,7 +68,8 @@ def customer_create(*, provider: Organization, reseller: Organization | None,
             organization = organization_create(kind=Kind.CUSTOMER, name=company_name,
                                                country=country, slug=slug)
             customer = Customer.objects.create(
-                organization=organization, provider=provider, reseller=reseller, status=status,
+                organization=organization, name=organization.name,
+                provider=provider, reseller=reseller, status=status,
                 domain_prefix=prefix, contact_first_name=contact_first_name,
                 contact_last_name=contact_last_name, contact_email=contact_email,
                 contact_phone=contact_phone, city=city, postal_code=postal_code, street=street,
@@ -76,6 +77,7 @@ def customer_create(*, provider: Organization, reseller: Organization | None,
     except IntegrityError as error:
         # Another submission took the prefix (or the slug) a moment ago.
         raise _taken(prefix) from error
+    customer_total_forget(organization=provider)
     record(actor=actor, organization=provider, action="customer.created", target=customer,
            data={"domain_prefix": prefix, "reseller": reseller.name if reseller else None},
            request=request)
@@ -202,6 +204,13 @@ def customer_add_licenses_or_order(*, provider: Organization, customer: Customer
             idempotency_key=idempotency_key, submitted_by=submitted_by,
             acting_organization=acting_organization, request=request)
     return changed, order
+
+
+def customer_name_sync(*, organization: Organization, name: str) -> int:
+    """The customer organization was renamed: its customer row takes the new name (the
+    caller, organization_rename, holds the transaction and audits). Rows changed: 0 for an
+    organization that is not a customer."""
+    return Customer.objects.filter(organization=organization).update(name=name)
 
 
 # ------------------------------------------------------------------ status

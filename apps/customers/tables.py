@@ -20,7 +20,7 @@ class CustomerTable(tables.Table):
                            attrs={"th": {"class": "expand-cell"},
                                   "td": {"class": "expand-cell"}})
     company = tables.Column(accessor="organization__name", verbose_name=_("Company"),
-                            order_by=("organization__name", "pk"))
+                            order_by=("name", "pk"))
     domain_prefix = tables.Column(verbose_name=_("Domain"), order_by=("domain_prefix",))
     reseller = tables.Column(accessor="reseller__name", verbose_name=_("Indirect reseller"),
                              default=_("none (direct)"))
@@ -49,12 +49,13 @@ class CustomerTable(tables.Table):
     def _then_by_company(queryset, field, is_descending):
         column = F(field)
         key = column.desc(nulls_last=True) if is_descending else column.asc(nulls_last=True)
-        return queryset.order_by(key, name_order("organization__name"), "pk"), True
+        return queryset.order_by(key, name_order("name"), "pk"), True
 
     def order_company(self, queryset, is_descending):
-        """Company names by pinyin where the database can (apps.i18n.name_order)."""
-        return queryset.order_by(name_order("organization__name", descending=is_descending),
-                                 "pk"), True
+        """Company names by pinyin where the database can (apps.i18n.name_order); Z to A
+        breaks ties backwards too, so that the (…, name, pk) index is read backwards."""
+        return queryset.order_by(name_order("name", descending=is_descending),
+                                 "-pk" if is_descending else "pk"), True
 
     def order_reseller(self, queryset, is_descending):
         return self._then_by_company(queryset, "reseller__name", is_descending)

@@ -37,7 +37,7 @@ from .forms import (
     domain_prefix_problem,
     normalize_prefix,
 )
-from .selectors import admin_username, customer_get, customer_list
+from .selectors import admin_username, customer_get, customer_list, customer_total
 from .services import (
     customer_add_licenses_or_order,
     customer_order_subscriptions,
@@ -53,13 +53,17 @@ def customers(request):
     filterset = CustomerFilter(request.GET or None,
                                queryset=customer_list(organization=organization),
                                organization=organization)
-    table = configure_table(request, CustomerTable(filterset.qs, organization=organization))
+    filtered = bool(filterset.is_bound and filterset.form.has_changed())
+    # The unfiltered total of a long list comes from the cache ("about N").
+    total, exact = (None, True) if filtered else customer_total(organization=organization)
+    table = configure_table(request, CustomerTable(filterset.qs, organization=organization),
+                            count=total)
     is_provider = organization.kind == Kind.PROVIDER
     return render_region(request, "customers/list.html", "customers/partials/region.html", {
         "filter": filterset, "table": table,
         "sort": clean_sort(request, table),
         "can_add": is_provider and has_permission(request.membership, "customers.manage"),
-        "filtered": bool(filterset.is_bound and filterset.form.has_changed()),
+        "filtered": filtered, "count_about": not exact,
     })
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('subscriptions', '0003_customer_and_credited_indexes'),
+        ('subscriptions', '0005_subscription_provider_not_null'),
     ]
 
     operations = [
