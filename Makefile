@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv migrate seed lint fmt run-services worker beat bench clean help messages \
+.PHONY: run test venv migrate seed lint fmt run-services worker beat bench soak clean help messages \
 	compilemessages
 
 help:
@@ -79,6 +79,12 @@ beat: venv
 # without, a quick run on a small SQLite file.
 bench: venv
 	$(PY) benchmarks/run.py $(if $(DATABASE_URL),,--quick)
+
+# 10 minutes of signed-in users against gunicorn while the Celery worker is SIGKILLed every
+# minute (benchmarks/README.md, Soak). DATABASE_URL defaults to a database `soak` of its own;
+# SOAK_ARGS="--minutes 2" for a shorter run.
+soak: venv
+	$(PY) benchmarks/soak.py $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
