@@ -11,7 +11,7 @@ PORT ?= 8000
 LINK_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
 RUN_BASE_URL := PORTAL_BASE_URL=$${PORTAL_BASE_URL:-http://$(LINK_HOST):$(PORT)}
 
-.PHONY: run test venv migrate seed lint fmt run-services worker beat bench clean help messages \
+.PHONY: run test venv migrate seed lint fmt run-services worker beat bench soak clean help messages \
 	compilemessages
 
 help:
@@ -86,6 +86,12 @@ beat: venv
 # without DATABASE_URL, a smoke run on a small SQLite file. BENCH_ARGS pass through.
 bench: venv
 	$(PY) benchmarks/run.py $(if $(DATABASE_URL),,--quick) $(BENCH_ARGS)
+
+# 10 minutes of signed-in users against gunicorn while the Celery worker is SIGKILLed every
+# minute (benchmarks/README.md, Soak). DATABASE_URL defaults to a database `soak` of its own;
+# SOAK_ARGS="--minutes 2" for a shorter run.
+soak: venv
+	$(PY) benchmarks/soak.py $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
