@@ -175,14 +175,21 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 # A publish that cannot reach the broker fails at once instead of retrying the connection
 # for seconds inside a request: the outbox keeps the message and its relay tries later.
-# (Workers reconnect by their own policy, broker_connection_max_retries.)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0}
+# (Workers reconnect by their own policy, broker_connection_max_retries.) The transport
+# options are set below, with the visibility timeout.
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
 # Tasks acknowledge late, so a task that hangs holds its message and its worker: the soft
 # limit raises SoftTimeLimitExceeded inside the task (its transaction rolls back), the hard
 # limit kills the worker process. Keep PORTAL_ORDER_LEASE_SECONDS above the hard limit.
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
+# With Redis, a message a worker took but did not acknowledge (acks_late: the worker was
+# killed mid-task) goes back on the queue after this many seconds (kombu's default is an
+# hour). Above the hard time limit, or a task still running would be delivered twice; and
+# above the longest retry countdown (provisioning: 300 s), or a waiting retry would be too.
+CELERY_BROKER_VISIBILITY_TIMEOUT = env.int("CELERY_BROKER_VISIBILITY_TIMEOUT", default=600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0,
+                                   "visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT}
 CELERY_BEAT_SCHEDULE: dict = {}
 
 # The outbox (apps.outbox): tasks are rows written with the change they follow, relayed to
@@ -191,6 +198,12 @@ CELERY_BEAT_SCHEDULE: dict = {}
 PORTAL_OUTBOX_RELAY_SECONDS = env.int("PORTAL_OUTBOX_RELAY_SECONDS", default=5)
 PORTAL_OUTBOX_MAX_ATTEMPTS = env.int("PORTAL_OUTBOX_MAX_ATTEMPTS", default=10)
 PORTAL_OUTBOX_MAX_BACKOFF_SECONDS = env.int("PORTAL_OUTBOX_MAX_BACKOFF_SECONDS", default=600)
+# A relayed message is done when its task has run; one still not run this many seconds after
+# it went (the broker lost it: Redis restarted empty; or its worker died) is relayed again,
+# as one more attempt. Above CELERY_TASK_TIME_LIMIT plus the queue's usual wait, or a task
+# that is merely slow runs twice (harmless: tasks are idempotent, but wasted). Below
+# CELERY_BROKER_VISIBILITY_TIMEOUT it also brings back a killed worker's task sooner.
+PORTAL_OUTBOX_REDELIVER_SECONDS = env.int("PORTAL_OUTBOX_REDELIVER_SECONDS", default=300)
 CELERY_BEAT_SCHEDULE["outbox-relay"] = {
     "task": "apps.outbox.tasks.relay_outbox",
     "schedule": float(PORTAL_OUTBOX_RELAY_SECONDS),

@@ -289,6 +289,17 @@ def on_commit(django_capture_on_commit_callbacks):
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
+@pytest.fixture
+def cache_unreachable(settings):
+    """The cache is a Redis that does not answer (a closed loopback port), as during an
+    outage; the database is fine."""
+    before = settings.CACHES
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0"}}
+    yield
+    settings.CACHES = before  # back before the cache is cleared after each test
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database, with stray connections closed before it is dropped."""

@@ -384,9 +384,33 @@ def test_email_timeout_and_task_time_limits_come_from_the_environment():
     assert result.stdout.split() == ["3", "20", "30", "45"]
 
 
+def test_the_redelivery_lease_and_visibility_timeout_have_defaults_above_the_hard_limit():
+    result = run_django(
+        "from django.conf import settings as s;"
+        "from partnercenter.celery import app;"
+        "print(s.PORTAL_OUTBOX_REDELIVER_SECONDS,"
+        " app.conf.broker_transport_options['visibility_timeout'],"
+        " s.PORTAL_OUTBOX_REDELIVER_SECONDS > app.conf.task_time_limit,"
+        " app.conf.broker_transport_options['visibility_timeout'] > app.conf.task_time_limit)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["300", "600", "True", "True"]
+
+
+def test_the_redelivery_lease_and_visibility_timeout_come_from_the_environment():
+    result = run_django(
+        "from django.conf import settings as s;"
+        "from partnercenter.celery import app;"
+        "print(s.PORTAL_OUTBOX_REDELIVER_SECONDS,"
+        " app.conf.broker_transport_options['visibility_timeout'])",
+        PORTAL_OUTBOX_REDELIVER_SECONDS="45", CELERY_BROKER_VISIBILITY_TIMEOUT="60")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["45", "60"]
+
+
 @pytest.mark.parametrize("name", ["PORTAL_TRUSTED_PROXY_COUNT", "EMAIL_TIMEOUT",
                                   "CELERY_TASK_SOFT_TIME_LIMIT", "CELERY_TASK_TIME_LIMIT",
-                                  "PORTAL_ORDER_LEASE_SECONDS"])
+                                  "PORTAL_ORDER_LEASE_SECONDS", "PORTAL_OUTBOX_REDELIVER_SECONDS",
+                                  "CELERY_BROKER_VISIBILITY_TIMEOUT"])
 def test_the_readme_documents_the_setting(name):
     table = (ROOT / "README.md").read_text().split("## Configuration", 1)[1]
     assert f"`{name}`" in table

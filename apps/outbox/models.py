@@ -15,7 +15,10 @@ def _new_key():
 class OutboxMessage(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
+        # Handed to the broker; an outbox message is done once its task has run (a mail
+        # goes from sent to nothing further).
         SENT = "sent", _("Sent")
+        DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

@@ -8,6 +8,15 @@ every PORTAL_OUTBOX_RELAY_SECONDS) claims due rows and sends them, backing off
 exponentially up to a ceiling, and marks a row failed after PORTAL_OUTBOX_MAX_ATTEMPTS.
 Nothing in a request's path raises because of the broker.
 
+A row handed to the broker is "sent", not finished: the broker can still lose it (Redis
+restarted empty while it was queued). The message carries the row's id as a header
+(OUTBOX_HEADER) and the row is "done" when its task has run (returned, whatever it
+returned: the `task_success` handler in apps.outbox.signals). A row still "sent"
+PORTAL_OUTBOX_REDELIVER_SECONDS after it went (a lease longer than the task hard time limit
+and the queue's usual wait) is relayed again by the same relay, counting as an attempt, with
+the same backoff and ceiling. Tasks are idempotent (each claims its own work), so a second
+delivery of a task that did run but could not be marked done does nothing twice.
+
 Mail has one path too: `send_mail()` writes one OutboundMail row per recipient (rendered in
 the recipient's language, keyed by event + template + recipient, so a task run twice
 writes nothing new), claims it and sends it once the caller's transaction commits. A
@@ -16,7 +25,7 @@ failed send is recorded on the row (attempts, last error) and tried again by the
 after the last attempt the row is failed and an operator can send it again from the admin.
 
 In eager mode (CELERY_TASK_ALWAYS_EAGER, no broker) the task runs when the transaction
-commits, as `delay_on_commit` did, errors included.
+commits, as `delay_on_commit` did, errors included, and its row is done once it returned.
 """
 
 from __future__ import annotations
@@ -53,6 +62,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 Status = OutboxMessage.Status
+# The message header that carries the outbox row's id to the task (read by the
+# task_success handler, apps.outbox.signals); also the name of the task's request attribute.
+OUTBOX_HEADER = "portal_outbox_id"
 
 
 def backoff(attempts: int) -> int:
@@ -113,10 +125,12 @@ def _relay_now(pk: Any) -> None:
 
 
 def _send_args(message: OutboxMessage) -> dict[str, Any]:
-    """The task's arguments; the request's base URL, when kept, goes as a header."""
+    """The task's arguments; the row's id and the request's base URL, when kept, go as
+    headers."""
     kwargs = dict(message.kwargs)
     base = kwargs.pop(HEADER, None)
-    return {"kwargs": kwargs, **({"headers": {HEADER: base}} if base else {})}
+    headers = {OUTBOX_HEADER: str(message.pk), **({HEADER: base} if base else {})}
+    return {"kwargs": kwargs, "headers": headers}
 
 
 def _deliver(message: OutboxMessage) -> bool:
@@ -135,20 +149,45 @@ def _deliver(message: OutboxMessage) -> bool:
     return True
 
 
+def redeliver_after(attempts: int) -> int:
+    """Seconds a sent row waits for its task to run before it is relayed again: the lease,
+    or the backoff of its attempts when that is longer."""
+    return max(int(settings.PORTAL_OUTBOX_REDELIVER_SECONDS), backoff(attempts))
+
+
 def _record_sent(message: OutboxMessage) -> None:
-    OutboxMessage.objects.filter(pk=message.pk).update(
-        status=Status.SENT, sent_at=timezone.now(), last_error="")
+    """The broker took it (eager: the task ran). A row already done (its task ran before
+    this line) stays done."""
+    now = timezone.now()
+    if _eager():
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            status=Status.DONE, sent_at=now, last_error="")
+        return
+    OutboxMessage.objects.filter(pk=message.pk, status__in=[Status.PENDING, Status.SENT]).update(
+        status=Status.SENT, sent_at=now, last_error="",
+        next_attempt_at=now + timedelta(seconds=redeliver_after(message.attempts)))
 
 
 def _record_failure(message: OutboxMessage, error: BaseException) -> None:
     status = (Status.FAILED if message.attempts >= settings.PORTAL_OUTBOX_MAX_ATTEMPTS
               else Status.PENDING)
-    OutboxMessage.objects.filter(pk=message.pk, status=Status.PENDING).update(
+    OutboxMessage.objects.filter(pk=message.pk, status__in=[Status.PENDING, Status.SENT]).update(
         status=status, last_error=f"{type(error).__name__}: {error}"[:2000])
 
 
+def outbox_done(message_id: Any) -> int:
+    """The task of the row `message_id` has run: the row is done (relayed no more)."""
+    return (OutboxMessage.objects.filter(pk=message_id)
+            .exclude(status=Status.DONE).update(status=Status.DONE, last_error=""))
+
+
 def outbox_relay(*, now: datetime | None = None, batch: int = 100) -> int:
-    """Claim the due pending rows and send them; returns how many went to the broker.
+    """Claim the due rows and send them; returns how many went to the broker.
+
+    Due: pending rows whose next attempt has come, and sent rows whose task has not run
+    within their lease (`redeliver_after`; the broker lost the message, or the worker that
+    had it died): those are relayed again, as one more attempt, and a sent row that used
+    its last attempt is failed instead (an operator can send it again).
 
     The claim (row locks skipped by concurrent relays, the next attempt moved forward) is
     committed before anything is sent, so two relays never send one row at the same time.
@@ -156,21 +195,35 @@ def outbox_relay(*, now: datetime | None = None, batch: int = 100) -> int:
     now = now or timezone.now()
     with transaction.atomic():
         due = list(OutboxMessage.objects.select_for_update(skip_locked=True)
-                   .filter(status=Status.PENDING, next_attempt_at__lte=now)
+                   .filter(status__in=[Status.PENDING, Status.SENT], next_attempt_at__lte=now)
                    .order_by("next_attempt_at")[:batch])
+        spent = [message for message in due if message.status == Status.SENT
+                 and message.attempts >= settings.PORTAL_OUTBOX_MAX_ATTEMPTS]
+        for message in spent:
+            message.status = Status.FAILED
+            message.last_error = f"relayed {message.attempts} times, the task never ran"
+        due = [message for message in due if message not in spent]
         for message in due:
             message.attempts += 1
             message.next_attempt_at = now + timedelta(seconds=backoff(message.attempts))
         OutboxMessage.objects.bulk_update(due, ["attempts", "next_attempt_at"])
+        OutboxMessage.objects.bulk_update(spent, ["status", "last_error"])
+    for message in spent:
+        logger.warning("outbox: %s %s failed: relayed %d times, never run", message.task,
+                       message.pk, message.attempts)
+    redelivered = [message for message in due if message.status == Status.SENT]
+    if redelivered:
+        logger.info("outbox: relaying again %d sent message(s) not run within the lease",
+                    len(redelivered))
     return sum(1 for message in due if _deliver(message))
 
 
 def outbox_purge(*, now: datetime | None = None) -> int:
-    """Delete the messages and mails sent more than PORTAL_OUTBOX_KEEP_DAYS ago (beat,
-    hourly): the tables stay small. Pending and failed ones stay, for the relays and for
-    operators."""
+    """Delete the messages (done, or sent and never heard of) and mails sent more than
+    PORTAL_OUTBOX_KEEP_DAYS ago (beat, hourly): the tables stay small. Pending and failed
+    ones stay, for the relays and for operators."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.PORTAL_OUTBOX_KEEP_DAYS)
-    deleted, _by_model = OutboxMessage.objects.filter(status=Status.SENT,
+    deleted, _by_model = OutboxMessage.objects.filter(status__in=[Status.SENT, Status.DONE],
                                                       sent_at__lt=cutoff).delete()
     mails, _by_model = OutboundMail.objects.filter(status=Status.SENT,
                                                    sent_at__lt=cutoff).delete()
@@ -180,9 +233,10 @@ def outbox_purge(*, now: datetime | None = None) -> int:
 @transaction.atomic
 def outbox_send_again(*, message: OutboxMessage, actor: User | None,
                       request: HttpRequest | None = None) -> OutboxMessage:
-    """An operator's "send again": the row goes back to pending and is relayed at once."""
+    """An operator's "send again": the row goes back to pending and is relayed at once (a
+    sent one too: its task may have been lost; a done one has run)."""
     message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
-    if message.status == Status.SENT:
+    if message.status == Status.DONE:
         raise DomainError(_("This message was already sent."), code="already_sent")
     message.status = Status.PENDING
     message.attempts = 0

@@ -51,7 +51,7 @@ def test_the_row_is_written_in_the_callers_transaction(team_invitation):
     assert not OutboxMessage.objects.exists()
 
 
-def test_eager_mode_runs_the_task_on_commit_and_marks_the_row_sent(
+def test_eager_mode_runs_the_task_on_commit_and_marks_the_row_done(
         team_invitation, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         message = enqueue(send_team_invitation, invitation_id=str(team_invitation.pk))
@@ -59,7 +59,7 @@ def test_eager_mode_runs_the_task_on_commit_and_marks_the_row_sent(
     assert [m.to for m in mail.outbox] == [["new@contoso.test"]]
     message.refresh_from_db()
     assert (message.status, message.attempts, message.task) == (
-        "sent", 1, "apps.organizations.tasks.send_team_invitation")
+        "done", 1, "apps.organizations.tasks.send_team_invitation")
     assert message.kwargs == {"invitation_id": str(team_invitation.pk)}
     assert message.sent_at is not None
 
@@ -113,10 +113,89 @@ def test_the_relay_sends_due_rows_once(team_invitation, not_eager):
                                            kwargs={"invitation_id": str(team_invitation.pk)})
     with mock.patch.object(send_team_invitation, "apply_async") as queued:
         assert outbox_relay() == 1
-        assert outbox_relay(now=timezone.now() + timedelta(days=1)) == 0
-    queued.assert_called_once_with(kwargs={"invitation_id": str(team_invitation.pk)}, retry=False)
+        # Sent: not again while its task may still run (the lease).
+        assert outbox_relay(now=timezone.now() + timedelta(seconds=60)) == 0
+    queued.assert_called_once_with(kwargs={"invitation_id": str(team_invitation.pk)},
+                                   headers={"portal_outbox_id": str(message.pk)}, retry=False)
     message.refresh_from_db()
     assert message.status == "sent"
+
+
+def test_a_row_relayed_but_never_run_is_relayed_again_after_the_lease_then_done(
+        team_invitation, not_eager, settings, django_capture_on_commit_callbacks):
+    settings.PORTAL_OUTBOX_REDELIVER_SECONDS = 300
+    message = OutboxMessage.objects.create(task=send_team_invitation.name,
+                                           kwargs={"invitation_id": str(team_invitation.pk)})
+    with mock.patch.object(send_team_invitation, "apply_async") as queued:
+        assert outbox_relay() == 1  # the broker took it, then lost it: the task never ran
+        message.refresh_from_db()
+        assert (message.status, message.attempts) == ("sent", 1)
+        assert outbox_relay(now=timezone.now() + timedelta(seconds=290)) == 0  # in its lease
+        assert outbox_relay(now=timezone.now() + timedelta(seconds=310)) == 1
+    assert queued.call_count == 2
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("sent", 2)
+    assert not mail.outbox
+    # The second delivery runs, as a worker runs it (with the row's id as a header).
+    with django_capture_on_commit_callbacks(execute=True):
+        send_team_invitation.apply(kwargs=message.kwargs,
+                                   headers=queued.call_args.kwargs["headers"])
+    assert [m.to for m in mail.outbox] == [["new@contoso.test"]]
+    message.refresh_from_db()
+    assert message.status == "done"
+    with mock.patch.object(send_team_invitation, "apply_async") as queued:
+        assert outbox_relay(now=timezone.now() + timedelta(days=1)) == 0
+    queued.assert_not_called()
+
+
+def test_a_done_row_is_not_relayed_again(team_invitation, not_eager):
+    message = OutboxMessage.objects.create(task=send_team_invitation.name,
+                                           kwargs={"invitation_id": str(team_invitation.pk)})
+    with mock.patch.object(send_team_invitation, "apply_async") as queued:
+        assert outbox_relay() == 1
+    # The task runs in a worker and returns (here: nothing left to do, "skipped" or not).
+    send_team_invitation.apply(kwargs=message.kwargs, headers=queued.call_args.kwargs["headers"])
+    message.refresh_from_db()
+    assert message.status == "done"
+    later = timezone.now() + timedelta(days=1)
+    with mock.patch.object(send_team_invitation, "apply_async") as queued:
+        assert outbox_relay(now=later) == 0
+    queued.assert_not_called()
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("done", 1)
+
+
+def test_a_task_that_fails_leaves_its_row_sent(team_invitation, not_eager):
+    message = OutboxMessage.objects.create(task=send_team_invitation.name,
+                                           kwargs={"invitation_id": str(team_invitation.pk)})
+    with mock.patch.object(send_team_invitation, "apply_async") as queued:
+        assert outbox_relay() == 1
+    with mock.patch("apps.organizations.tasks.send_mail", side_effect=RuntimeError("smtp")):
+        send_team_invitation.apply(kwargs=message.kwargs,
+                                   headers=queued.call_args.kwargs["headers"], throw=False)
+    message.refresh_from_db()
+    assert message.status == "sent"
+
+
+def test_a_sent_row_that_used_its_last_attempt_fails(team_invitation, not_eager, settings):
+    settings.PORTAL_OUTBOX_MAX_ATTEMPTS = 2
+    settings.PORTAL_OUTBOX_REDELIVER_SECONDS = 300
+    message = OutboxMessage.objects.create(task=send_team_invitation.name,
+                                           kwargs={"invitation_id": str(team_invitation.pk)})
+    with mock.patch.object(send_team_invitation, "apply_async") as queued:
+        assert outbox_relay() == 1
+        assert outbox_relay(now=timezone.now() + timedelta(seconds=301)) == 1
+        assert outbox_relay(now=timezone.now() + timedelta(seconds=1000)) == 0
+    assert queued.call_count == 2
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("failed", 2)
+    assert "never ran" in message.last_error
+
+
+def test_the_broker_forgets_unacknowledged_tasks_after_the_visibility_timeout(settings):
+    assert app.conf.broker_transport_options["visibility_timeout"] == 600
+    assert settings.CELERY_TASK_TIME_LIMIT < 600
+    assert settings.CELERY_TASK_TIME_LIMIT < settings.PORTAL_OUTBOX_REDELIVER_SECONDS
 
 
 def test_sent_messages_are_purged_after_the_keeping_days(settings, team_invitation):
@@ -130,11 +209,12 @@ def test_sent_messages_are_purged_after_the_keeping_days(settings, team_invitati
             sent_at=now - timedelta(days=sent_days_ago) if sent_days_ago is not None else None)
 
     old_sent, recent_sent = row("sent", 8), row("sent", 6)
+    old_done, recent_done = row("done", 8), row("done", 6)
     pending, failed = row("pending"), row("failed")
-    assert outbox_purge(now=now) == 1
-    assert not OutboxMessage.objects.filter(pk=old_sent.pk).exists()
+    assert outbox_purge(now=now) == 2
+    assert not OutboxMessage.objects.filter(pk__in=[old_sent.pk, old_done.pk]).exists()
     assert set(OutboxMessage.objects.values_list("pk", flat=True)) == {
-        recent_sent.pk, pending.pk, failed.pk}
+        recent_sent.pk, recent_done.pk, pending.pk, failed.pk}
     assert outbox_purge(now=now) == 0
 
 
@@ -151,7 +231,7 @@ def test_an_operator_sends_a_failed_message_again(team_invitation, admin_user,
     with django_capture_on_commit_callbacks(execute=True):
         outbox_send_again(message=message, actor=admin_user)
     message.refresh_from_db()
-    assert message.status == "sent"
+    assert message.status == "done"
     assert len(mail.outbox) == 1
     event = AuditEvent.objects.get(action="outbox.sent_again")
     assert event.actor == admin_user
@@ -176,4 +256,4 @@ def test_the_admin_lists_messages_and_sends_again(client, admin_user, team_invit
                                follow=True)
     assert "1 message queued again." in response.content.decode()
     message.refresh_from_db()
-    assert message.status == "sent"
+    assert message.status == "done"

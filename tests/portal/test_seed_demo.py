@@ -27,6 +27,13 @@ def counts():
                                         Customer, Subscription, Partnership)]
 
 
+def test_seed_demo_runs_while_the_cache_is_down(db, cache_unreachable, caplog, on_commit):
+    with on_commit():  # the directory's cache refresh runs after commit
+        call_command("seed_demo", force=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    assert Customer.objects.filter(domain_prefix="adatum").exists()
+    assert any(r.name == "apps.providers.cache" for r in caplog.records)
+
+
 def test_seed_demo_is_idempotent_and_complete(db, monkeypatch, capsys):
     monkeypatch.setenv("DEMO_PASSWORD", "Another-demo-pass-1")
     call_command("seed_demo", force=True)

@@ -274,3 +274,20 @@ def test_the_same_logo_is_stored_once(published, provider_admin, operator):
                                             company_name="Contoso", new_logo=logo,
                                             locations=[("US", "https://contoso.example/us")])
     assert first.logo_id == second.logo_id
+
+
+def test_approval_answers_and_publishes_while_the_cache_is_down(
+        client, operator, change_request, on_commit, cache_unreachable, caplog):
+    client.force_login(operator)
+    with on_commit():
+        response = client.post(CHANGELIST, {"action": "approve_and_publish",
+                                            "_selected_action": str(change_request.pk)})
+    assert response.status_code == 302
+    change_request.refresh_from_db()
+    assert change_request.status == "approved"
+    lines = [r for r in caplog.records if r.name == "apps.providers.cache"]
+    assert [r.getMessage().split(":")[:2] for r in lines] == [
+        ["directory cache", " not refreshed"]]
+    assert lines[0].exc_info is None
+    # The directory reads the database while the cache is down.
+    assert "Contoso Cloud Distribution" in directory_names(client, "?country=DE")
