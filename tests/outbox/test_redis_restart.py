@@ -1,22 +1,26 @@
 """Redis (the broker and the cache) restarted empty while New customer orders are in flight:
 every order completes exactly once, every mail goes once per recipient, the user never sees
 a 500. Real parts: PostgreSQL, a private redis-server on a free loopback port (never the shared
-one), a `celery worker` subprocess on it; the outbox relay and the stuck-order sweeper, as the
-beat runs them, are the recovery paths.
+one), a `celery worker` subprocess on it; the outbox relay, as the beat runs it, is the
+recovery path: it sends what Redis could not take, and sends again what Redis took and lost
+(a message is done only when its task has run; a short redelivery lease here).
 
-The windows: (1) the order's task is on the queue, not yet picked up, when Redis goes and comes
-back empty; (2) Redis is down when Submit commits (the relay sends it later); (3) the worker is
-in the middle of the order's transaction when Redis goes and comes back."""
+The windows: (1) the order's task and a support request's notification are on the queue, not
+yet picked up, when Redis goes and comes back empty; (2) Redis is down when Submit commits (the
+relay sends it later); (3) the worker is in the middle of the order's transaction when Redis
+goes and comes back."""
 
 import time
 import uuid
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.db import connection, connections
 from django.test import Client
+from django.utils import timezone
 
 from apps.customers.models import Customer
 from apps.orders.models import CredentialHandover, Order
@@ -42,6 +46,9 @@ pytestmark = [
 
 ORDERS = {"queued": "fourthcoffee", "down": "margiestravel", "running": "woodgrove",
           "after": "proseware"}
+# Seconds a relayed message waits for its task to run before the relay sends it again (the
+# relay is called below with a clock moved past it, as the beat would call it later).
+LEASE = 60
 
 
 def signed_in(user):
@@ -108,6 +115,7 @@ def test_redis_restarted_mid_order_completes_each_order_once(
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                                    "LOCATION": redis.url(1)}}
     settings.PORTAL_OUTBOX_RELAY_SECONDS = 1
+    settings.PORTAL_OUTBOX_REDELIVER_SECONDS = LEASE
     settings.PORTAL_ORDER_STUCK_SECONDS = 2
     previous_broker = app.conf.broker_url
     _drop_connections()
@@ -117,12 +125,18 @@ def test_redis_restarted_mid_order_completes_each_order_once(
     answers = {}
     held = None
     try:
-        # (1) No worker yet: the order is relayed and waits on the queue when Redis stops,
-        # and comes back empty.
+        # (1) No worker yet: the order and the support notification are relayed and wait on
+        # the queue when Redis stops, and comes back empty.
         answers["submit, queued"] = submit(provider_client, provider, reseller, basic,
                                            ORDERS["queued"]).status_code
-        assert redis.queued() == 1
+        answers["support request, queued"] = customer_client.post(
+            "/o/adatum/support/new/", {
+                "subscription": "", "title": "Licences missing", "severity": "high",
+                "description": "Five licences bought, none assigned."}).status_code
+        assert redis.queued() == 2
         assert not OutboxMessage.objects.exclude(status="sent").exists()
+        lost = set(OutboxMessage.objects.values_list("pk", flat=True))
+        assert len(lost) == 2
         redis.stop()
 
         # (2) Redis is down: Submit, a support request, a reply and a team invitation are
@@ -133,7 +147,7 @@ def test_redis_restarted_mid_order_completes_each_order_once(
             "/o/adatum/support/new/", {
                 "subscription": "", "title": "Mailboxes do not sync", "severity": "high",
                 "description": "No mail since this morning."}).status_code
-        support_request = SupportRequest.objects.get()
+        support_request = SupportRequest.objects.get(title="Mailboxes do not sync")
         answers["support reply, redis down"] = customer_client.post(
             f"/o/adatum/support/{support_request.pk}/reply/",
             {"body": "Any news?", "idempotency_key": str(uuid.uuid4())}).status_code
@@ -154,10 +168,20 @@ def test_redis_restarted_mid_order_completes_each_order_once(
         time.sleep(1.1)  # the pending rows' next attempt (one try: 1 s) is due
         assert outbox_relay() == 4
         assert wait_for(lambda: completed(ORDERS["down"]), seconds=60), worker.log.read_text()
-        # ... and the sweeper finds the order whose task Redis lost with its queue.
+        # ... each of those tasks ran (done), while what Redis lost stays sent, not run ...
+        assert wait_for(lambda: set(OutboxMessage.objects.filter(status="sent")
+                                    .values_list("pk", flat=True)) == lost,
+                        seconds=60), worker.log.read_text()
+        assert not OutboxMessage.objects.exclude(status__in=["sent", "done"]).exists()
         assert not completed(ORDERS["queued"])
-        assert wait_for(lambda: orders_requeue_stuck() == 1, seconds=10)
+        assert not [subject for _to, subject in mail_counts(mail_dir)
+                    if "Licences missing" in subject]
+        # ... until its lease is over: the relay sends it again, and it runs once.
+        assert outbox_relay(now=timezone.now() + timedelta(seconds=LEASE + 1)) == 2
         assert wait_for(lambda: completed(ORDERS["queued"]), seconds=60), worker.log.read_text()
+        assert wait_for(lambda: not OutboxMessage.objects.exclude(status="done").exists(),
+                        seconds=60), worker.log.read_text()
+        assert orders_requeue_stuck() == 0  # the sweeper had nothing left to find
 
         # (3) Redis goes while the worker is inside an order's transaction (held on an
         # account row until Redis is back), and the worker carries on once it is.
@@ -209,12 +233,15 @@ def test_redis_restarted_mid_order_completes_each_order_once(
         assert CredentialHandover.objects.filter(order=order).count() == 1
         assert Subscription.objects.filter(customer=order.customer).count() == 1
         assert get_user_model().objects.filter(email=admin_of(prefix)).count() == 1
-    assert not OutboxMessage.objects.exclude(status="sent").exists()
+    assert not OutboxMessage.objects.exclude(status="done").exists()
     # Mail: once per recipient and subject.
     sent = mail_counts(mail_dir)
     assert sent
     assert max(sent.values()) == 1, sent
     recipients = Counter(address for address, _subject in sent)
     assert recipients["new.colleague@contoso.test"] == 1
-    assert recipients["admin@northwind.test"] == 2, sent  # the request and the reply
+    # The two requests (one lost with the queue, one sent while Redis was down) and the reply.
+    assert recipients["admin@northwind.test"] == 3, sent
+    assert sent[("admin@northwind.test",
+                 "New support request from Adatum Corporation: Licences missing")] == 1, sent
     assert time.monotonic() - started < 240
