@@ -64,13 +64,16 @@ PROVIDER = ("provider@contoso.test", "contoso")
 RESELLER = ("reseller@northwind.test", "northwind")
 CUSTOMER = ("admin@adatum.onpartnercenter.test", "adatum")
 
-# Shorter than the production defaults so that orders whose worker was killed are picked up
-# again within the soak (the lease stays above the task's hard time limit, as it must).
+# Shorter than the production defaults so that orders and tasks whose worker was killed are
+# picked up again within the soak (the leases and the visibility timeout stay above the task's
+# hard time limit, as they must).
 WORKER_SETTINGS = {
     "CELERY_TASK_SOFT_TIME_LIMIT": "20",
     "CELERY_TASK_TIME_LIMIT": "30",
     "PORTAL_ORDER_LEASE_SECONDS": "40",
     "PORTAL_ORDER_STUCK_SECONDS": "30",
+    "PORTAL_OUTBOX_REDELIVER_SECONDS": "45",
+    "CELERY_BROKER_VISIBILITY_TIMEOUT": "60",
 }
 
 
@@ -579,14 +582,18 @@ def read_mails(mail_dir):
 
 def background_done(world, run_started):
     from apps.orders.models import Order
-    from apps.outbox.models import OutboxMessage
+    from apps.outbox.models import OutboundMail, OutboxMessage
     from apps.support.models import SupportMessage
 
     open_orders = Order.objects.filter(submitted_at__gte=run_started).exclude(
         status__in=[Order.Status.COMPLETED, Order.Status.FAILED]).count()
-    pending = OutboxMessage.objects.filter(created_at__gte=run_started, status="pending").count()
+    # Not done: waiting for the broker, or relayed and not run yet (sent again after the lease).
+    pending = OutboxMessage.objects.filter(created_at__gte=run_started,
+                                           status__in=["pending", "sent"]).count()
     unsent = SupportMessage.objects.filter(created_at__gte=run_started, kind__in=[
         "opened", "reply"], notified_at__isnull=True).count()
+    unsent += OutboundMail.objects.filter(created_at__gte=run_started,
+                                          status="pending").count()
     return open_orders, pending, unsent
 
 
@@ -817,7 +824,7 @@ def main(argv=None):
         time.sleep(3)  # the last mails' files are written after their rows are marked
         drained = time.monotonic() - drain_started
         log(f"drained in {drained:.0f}s: {open_orders} orders open, {pending} outbox rows "
-            f"pending, {unsent} support mails unsent")
+            f"not done, {unsent} support mails unsent")
         processes = services.alive()
     except SetupError as error:
         stop.set()

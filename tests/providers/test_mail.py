@@ -32,8 +32,12 @@ def test_tasks_are_queued_with_the_id_only(published, provider_admin, operator, 
     with django_capture_on_commit_callbacks(execute=True):
         services.profile_change_approve(change_request=change_request, actor=operator)
     pk = str(change_request.pk)
-    assert queued == [("send_profile_change_submitted", (), {"kwargs": {"change_request_id": pk}}),
-                      ("send_profile_change_decision", (), {"kwargs": {"change_request_id": pk}})]
+    assert [(name, args, k["kwargs"]) for name, args, k in queued] == [
+        ("send_profile_change_submitted", (), {"change_request_id": pk}),
+        ("send_profile_change_decision", (), {"change_request_id": pk})]
+    # Besides the id, only the outbox row's id, as a header.
+    assert [set(k) for _n, _a, k in queued] == [{"kwargs", "headers"}] * 2
+    assert [set(k["headers"]) for _n, _a, k in queued] == [{"portal_outbox_id"}] * 2
 
 
 def test_running_a_task_again_sends_nothing_more(submitted_change, operator, on_commit):

@@ -40,8 +40,10 @@ def test_submit_queues_the_task_with_the_order_id_only(submit):
     with mock.patch.object(provision_order, "apply_async") as queued:
         order = submit()
     queued.assert_called_once()
-    # Through the outbox: the order's id is the only argument.
-    assert queued.call_args.kwargs == {"kwargs": {"order_id": str(order.pk)}}
+    # Through the outbox: the order's id is the only argument (the outbox row's id goes as a
+    # header).
+    assert queued.call_args.kwargs == {"kwargs": {"order_id": str(order.pk)},
+                                       "headers": {"portal_outbox_id": mock.ANY}}
     order.refresh_from_db()
     assert order.status == Order.Status.SUBMITTED
     assert order.customer.status == Customer.Status.PROVISIONING
@@ -132,7 +134,8 @@ def test_orders_left_submitted_are_enqueued_again(submit, django_capture_on_comm
     with mock.patch.object(provision_order, "apply_async") as queued, \
             django_capture_on_commit_callbacks(execute=True):
         assert services.orders_requeue_stuck(now=later) == 1
-    queued.assert_called_once_with(kwargs={"order_id": str(order.pk)})
+    queued.assert_called_once_with(kwargs={"order_id": str(order.pk)},
+                                   headers={"portal_outbox_id": mock.ANY})
 
 
 def test_a_transient_error_rolls_back_and_is_retried_with_backoff(submit):
