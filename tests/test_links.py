@@ -59,10 +59,12 @@ def test_the_requests_host_travels_to_the_worker_as_a_header(db, unset, on_commi
         enqueue(send_enrollment_received, reseller_id=str(org.pk))
     message = OutboxMessage.objects.get()
     assert message.kwargs[HEADER] == "http://portal.example:8211"
-    # The task gets its arguments as before; the base goes as a message header.
+    # The task gets its arguments as before; the base goes as a message header (with the
+    # outbox row's id).
     assert _send_args(message) == {"kwargs": {"reseller_id": str(org.pk)},
-                                   "headers": {HEADER: "http://portal.example:8211"}}
-    assert message.status == "sent"  # relayed (eager here) with the header
+                                   "headers": {HEADER: "http://portal.example:8211",
+                                               "portal_outbox_id": str(message.pk)}}
+    assert message.status == "done"  # relayed (eager here: run) with the header
     assert [m.to for m in mail.outbox] == [["applicant@example.test"]]
 
 

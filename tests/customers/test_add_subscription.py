@@ -97,7 +97,8 @@ def test_submit_queues_the_task_with_the_order_id_on_commit(
         post(client, form_url, {offers["basic"]: 3}, fabrikam_partnered)
     order = Order.objects.get()
     queued.assert_called_once()
-    assert queued.call_args.kwargs == {"kwargs": {"order_id": str(order.pk)}}
+    assert queued.call_args.kwargs == {"kwargs": {"order_id": str(order.pk)},
+                                       "headers": {"portal_outbox_id": mock.ANY}}
     assert order.status == Order.Status.SUBMITTED
     assert not Subscription.objects.exists()
 

@@ -31,7 +31,9 @@ def test_the_task_takes_only_the_id(invitation, provider_admin, monkeypatch,
     with django_capture_on_commit_callbacks(execute=True):
         invitation_send(invitation=invitation, subject="Hello",
                         message="Link: " + invitation_link(invitation), actor=provider_admin)
-    assert queued == [((), {"kwargs": {"invitation_id": str(invitation.pk)}})]
+    assert [(args, kwargs["kwargs"]) for args, kwargs in queued] == [
+        ((), {"invitation_id": str(invitation.pk)})]
+    assert set(queued[0][1]["headers"]) == {"portal_outbox_id"}  # the outbox row's id only
 
 
 def test_smtp_failures_are_retried_then_shown_on_the_row(invitation, provider_admin,
