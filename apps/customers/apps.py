@@ -14,3 +14,16 @@ class CustomersConfig(AppConfig):
 
         # The reseller loses delegated access to the provider's customers it managed.
         register_partnership_ended("customers_undelegated", customers_undelegate_for)
+
+        # The Customers page's reseller filter is cached: forget it when it may change.
+        from django.db.models.signals import post_delete, post_save
+
+        from . import options
+
+        for signal in (post_save, post_delete):
+            signal.connect(options.partnership_changed, sender="partnerships.Partnership",
+                           dispatch_uid=f"customers-options-partnership-{signal is post_save}")
+            signal.connect(options.customer_changed, sender="customers.Customer",
+                           dispatch_uid=f"customers-options-customer-{signal is post_save}")
+        post_save.connect(options.organization_changed, sender="organizations.Organization",
+                          dispatch_uid="customers-options-organization")

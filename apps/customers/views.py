@@ -17,13 +17,12 @@ from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlSessionWizardView
 
 from apps.errors import DomainError
+from apps.lists import list_page, paginate, render_region
 from apps.orders.selectors import order_for_key, order_notices, order_preview, orderable_offers
 from apps.organizations.access import workspace_view
 from apps.organizations.roles import Kind, has_permission
-from apps.pagination import paginate
 from apps.partnerships.selectors import partnered_resellers
 from apps.subscriptions.selectors import subscription_list_for_customer
-from apps.tables import clean_sort, configure_table, render_region
 
 from .filters import CustomerFilter
 from .forms import (
@@ -36,7 +35,7 @@ from .forms import (
 )
 from .selectors import admin_username, customer_get, customer_list
 from .services import customer_order_subscriptions, customer_submit
-from .tables import CustomerTable
+from .tables import customer_columns
 
 
 @workspace_view(kinds=(Kind.PROVIDER, Kind.RESELLER), permission="customers.view")
@@ -46,11 +45,12 @@ def customers(request):
     filterset = CustomerFilter(request.GET or None,
                                queryset=customer_list(organization=organization),
                                organization=organization)
-    table = configure_table(request, CustomerTable(filterset.qs, organization=organization))
+    rows = list_page(request, filterset.qs, customer_columns(organization), default="company",
+                     deferred=True)
     is_provider = organization.kind == Kind.PROVIDER
     return render_region(request, "customers/list.html", "customers/partials/region.html", {
-        "filter": filterset, "table": table,
-        "sort": clean_sort(request, table),
+        "filter": filterset, "list": rows, "sort": rows.sort, "is_provider": is_provider,
+        "customers_url": reverse("customers:list", kwargs={"org_slug": organization.slug}),
         "can_add": is_provider and has_permission(request.membership, "customers.manage"),
         "filtered": bool(filterset.is_bound and filterset.form.has_changed()),
     })

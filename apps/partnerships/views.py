@@ -8,23 +8,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.errors import DomainError
+from apps.lists import list_page, paginate, search_term
 from apps.organizations.access import workspace_view
 from apps.organizations.roles import Kind, has_permission
-from apps.pagination import paginate, search_term
-from apps.tables import configure_table
 
 from . import selectors, services
 from .forms import DraftForm, EndPartnershipForm, PartnershipRequestForm
 from .models import PartnershipInvitation
-from .tables import InvitationTable, PartnershipTable
+from .tables import INVITATION_COLUMNS, PARTNERSHIP_COLUMNS, STATUS_COLOURS
 from .tokens import invitation_link, invitation_token
 
 PER_PAGE = 25
-
-
-def _table(request, table):
-    # Our page size, not the URL's; junk sort keys and page numbers fall back quietly.
-    return configure_table(request, table, per_page=PER_PAGE)
 
 
 # ------------------------------------------------------------------ provider side
@@ -36,21 +30,19 @@ def indirect_resellers(request):
     search = search_term(request)
     # The credited-subscriptions count is computed per row only to sort by it; otherwise
     # one grouped query fills it for the rows of the page.
-    by_credited = any("subscription_count" in key for key in request.GET.getlist("sort"))
-    table = _table(request, PartnershipTable(
-        selectors.partnership_list(provider=provider, search=search,
-                                   count_credited=by_credited),
-        can_manage=has_permission(request.membership, "partners.manage"),
-        can_add_customer=has_permission(request.membership, "customers.manage")))
+    by_credited = "subscription_count" in request.GET.get("sort", "")[:100]
+    rows = list_page(request, selectors.partnership_list(provider=provider, search=search,
+                                                         count_credited=by_credited),
+                     PARTNERSHIP_COLUMNS, default="name", per_page=PER_PAGE, deferred=True)
     if not by_credited:
-        records = [row.record for row in table.page.object_list]
         counts = selectors.credited_subscription_counts(
-            provider=provider, reseller_ids=[record.reseller_id for record in records])
-        for record in records:
+            provider=provider, reseller_ids=[record.reseller_id for record in rows.rows])
+        for record in rows.rows:
             record.subscription_count = counts.get(record.reseller_id, 0)
     return render(request, "partnerships/list.html", {
-        "table": table, "search": search, "tab": "partners",
+        "list": rows, "search": search, "tab": "partners",
         "can_manage": has_permission(request.membership, "partners.manage"),
+        "can_add_customer": has_permission(request.membership, "customers.manage"),
     })
 
 
@@ -60,10 +52,14 @@ def invitations(request):
     status = request.GET.get("status", "")
     if status not in PartnershipInvitation.Status.values:
         status = ""
-    table = _table(request, InvitationTable(
-        selectors.invitation_list(provider=request.organization, status=status, search=search)))
+    rows = list_page(request, selectors.invitation_list(provider=request.organization,
+                                                        status=status, search=search),
+                     INVITATION_COLUMNS, default="-created_at", per_page=PER_PAGE)
+    for invitation in rows.rows:
+        invitation.shown_status = invitation.effective_status
+        invitation.colour = STATUS_COLOURS[invitation.shown_status]
     return render(request, "partnerships/invitations.html", {
-        "table": table, "search": search, "status": status, "tab": "invitations",
+        "list": rows, "search": search, "status": status, "tab": "invitations",
         "statuses": PartnershipInvitation.Status.choices,
         "can_manage": has_permission(request.membership, "partners.manage"),
     })
