@@ -47,6 +47,11 @@ def customers(request):
                                organization=organization)
     rows = list_page(request, filterset.qs, customer_columns(organization), default="company",
                      deferred=True)
+    # Labels that name the row's customer: translated once, not by a template tag per row.
+    expand, open_ = _("Expand %(name)s"), _("Open %(name)s")
+    for customer in rows.rows:
+        name = {"name": customer.organization.name}
+        customer.expand_label, customer.open_label = expand % name, open_ % name
     is_provider = organization.kind == Kind.PROVIDER
     return render_region(request, "customers/list.html", "customers/partials/region.html", {
         "filter": filterset, "list": rows, "sort": rows.sort, "is_provider": is_provider,

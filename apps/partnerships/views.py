@@ -1,6 +1,8 @@
 """Indirect resellers page, partnership requests and their draft e-mail, End partnership,
 the reseller's Providers page, and the personalized link a reseller answers through."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,7 +40,12 @@ def indirect_resellers(request):
         counts = selectors.credited_subscription_counts(
             provider=provider, reseller_ids=[record.reseller_id for record in rows.rows])
         for record in rows.rows:
-            record.subscription_count = counts.get(record.reseller_id, 0)
+            record.subscription_count = counts.get(record.reseller_id, 0)  # type: ignore[attr-defined]
+    # Labels that name the row's reseller: translated once, not by a template tag per row.
+    add, end = _("for %(name)s"), _("with %(name)s")
+    for record in rows.rows:
+        name = {"name": record.reseller.name}
+        record.add_label, record.end_label = add % name, end % name  # type: ignore[attr-defined]
     return render(request, "partnerships/list.html", {
         "list": rows, "search": search, "tab": "partners",
         "can_manage": has_permission(request.membership, "partners.manage"),
@@ -55,7 +62,9 @@ def invitations(request):
     rows = list_page(request, selectors.invitation_list(provider=request.organization,
                                                         status=status, search=search),
                      INVITATION_COLUMNS, default="-created_at", per_page=PER_PAGE)
-    for invitation in rows.rows:
+    # The status as of now (a pending request may have expired), and its badge's colour.
+    records: list[Any] = rows.rows
+    for invitation in records:
         invitation.shown_status = invitation.effective_status
         invitation.colour = STATUS_COLOURS[invitation.shown_status]
     return render(request, "partnerships/invitations.html", {
