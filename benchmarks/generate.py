@@ -336,7 +336,8 @@ def generate(*, resellers=SIZES["resellers"], customers=SIZES["customers"],
                 status = rng.choices(["active", "provisioning", "failed"], [95, 3, 2])[0]
                 orgs.append(org)
                 rows.append(Customer(
-                    organization=org, provider=provider, reseller=reseller, status=status,
+                    organization=org, name=name, provider=provider, reseller=reseller,
+                    status=status,
                     domain_prefix=f"benchc{i:06d}", contact_first_name="Alex",
                     contact_last_name=f"Admin{i}", contact_email=f"it@benchc{i:06d}.example",
                     contact_phone="+1 555 0100", city=rng.choice(_CITIES),
@@ -347,7 +348,7 @@ def generate(*, resellers=SIZES["resellers"], customers=SIZES["customers"],
                     start = min(start, today)
                     high = max(offer.min_licenses, min(offer.max_licenses, 500))
                     subscriptions.append(Subscription(
-                        customer=rows[-1], offer=offer,
+                        customer=rows[-1], provider=provider, offer=offer,
                         quantity=rng.randint(offer.min_licenses, high),
                         status=rng.choices(["active", "suspended", "cancelled"], [85, 10, 5])[0],
                         reseller_of_record=reseller, support_contact=reseller or provider,

@@ -84,6 +84,8 @@ class CustomerFactory(factory.django.DjangoModelFactory):
         model = Customer
 
     organization = factory.SubFactory(CustomerOrgFactory)
+    # customer_create copies the organization's name (the Customers page's sort key).
+    name = factory.SelfAttribute("organization.name")
     provider = factory.SubFactory(ProviderFactory)
     reseller = None
     domain_prefix = factory.Sequence(lambda n: f"customer{n}")
@@ -120,6 +122,8 @@ class SubscriptionFactory(factory.django.DjangoModelFactory):
         model = Subscription
 
     customer = factory.SubFactory(CustomerFactory)
+    # subscription_create copies the customer's provider.
+    provider = factory.SelfAttribute("customer.provider")
     offer = factory.SubFactory(OfferFactory)
     quantity = 5
     term_end = factory.LazyFunction(lambda: timezone.localdate() + timezone.timedelta(days=365))

@@ -79,3 +79,43 @@ def test_every_page_sends_a_content_security_policy(client, db):
     assert "script-src 'self'" in policy
     assert "frame-ancestors 'none'" in policy
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+CONNECTIONS_AND_GZIP = (
+    "from django.conf import settings as s;"
+    "d = s.DATABASES['default'];"
+    "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'],"
+    " 'django.middleware.gzip.GZipMiddleware' in s.MIDDLEWARE)")
+
+
+def test_production_keeps_connections_and_compresses_pages():
+    result = run_django(CONNECTIONS_AND_GZIP, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["60", "True", "True"]
+    result = run_django(CONNECTIONS_AND_GZIP, CONN_MAX_AGE="0", CONN_HEALTH_CHECKS="false",
+                        **PRODUCTION)
+    assert result.stdout.split() == ["0", "False", "True"]
+
+
+def test_debug_opens_a_connection_per_request_and_sends_plain_pages():
+    result = run_django(CONNECTIONS_AND_GZIP)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["0", "False", "False"]
+
+
+def test_production_gzips_html_but_not_what_the_client_cannot_read():
+    # Django's GZipMiddleware as the production settings order it, on a page of ours (its
+    # assets named as they are before collectstatic builds the manifest).
+    code = (
+        "from django.conf import settings as s;"
+        "from django.test import Client, override_settings;"
+        "override_settings(STORAGES={**s.STORAGES, 'staticfiles': {'BACKEND':"
+        " 'django.contrib.staticfiles.storage.StaticFilesStorage'}}).enable();"
+        "c = Client(HTTP_HOST='partners.example.com', HTTP_X_FORWARDED_PROTO='https');"
+        "r = c.get('/accounts/login/', HTTP_ACCEPT_ENCODING='gzip');"
+        "p = c.get('/accounts/login/');"
+        "print(r.status_code, r.headers.get('Content-Encoding'),"
+        " 'Accept-Encoding' in r.headers['Vary'], p.headers.get('Content-Encoding'))")
+    result = run_django(code, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["200", "gzip", "True", "None"]

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from apps.organizations.hooks import register_organization_renamed
+
 
 class CustomersConfig(AppConfig):
     name = "apps.customers"
@@ -10,10 +12,12 @@ class CustomersConfig(AppConfig):
         # Imported here: services load models, which the app registry allows only once ready.
         from apps.partnerships.hooks import register_partnership_ended
 
-        from .services import customers_undelegate_for
+        from .services import customer_name_sync, customers_undelegate_for
 
         # The reseller loses delegated access to the provider's customers it managed.
         register_partnership_ended("customers_undelegated", customers_undelegate_for)
+        # The customer's name (the Customers page's sort key) follows its organization's.
+        register_organization_renamed("customer_name", customer_name_sync)
 
         # The Customers page's reseller filter is cached: forget it when it may change.
         from django.db.models.signals import post_delete, post_save

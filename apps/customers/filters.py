@@ -2,7 +2,6 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.forms import BulkSelect
@@ -10,6 +9,7 @@ from apps.organizations.roles import Kind
 from apps.partnerships.selectors import partnership_history
 
 from .options import reseller_options
+from .selectors import customer_search
 
 NO_RESELLER = "none"
 
@@ -49,11 +49,7 @@ class CustomerFilter(django_filters.FilterSet):
                 ((str(pk), name) for pk, name in providers.items()), key=lambda c: c[1])
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(organization__name__icontains=value)
-                               | Q(domain_prefix__icontains=value))
+        return customer_search(queryset, value)
 
     def by_provider(self, queryset, name, value):
         return queryset.filter(provider_id=value)

@@ -26,7 +26,7 @@ from apps.partnerships.selectors import partnered_resellers
 from .hooks import customer_undelegated
 from .models import Customer
 from .options import forget_reseller_options
-from .selectors import admin_username, domain_prefix_available
+from .selectors import admin_username, customer_total_forget, domain_prefix_available
 
 # The states customer_create takes (demo data creates active customers).
 CustomerStatus = Customer.Status
@@ -66,7 +66,8 @@ def customer_create(*, provider: Organization, reseller: Organization | None,
             organization = organization_create(kind=Kind.CUSTOMER, name=company_name,
                                                country=country, slug=slug)
             customer = Customer.objects.create(
-                organization=organization, provider=provider, reseller=reseller, status=status,
+                organization=organization, name=organization.name,
+                provider=provider, reseller=reseller, status=status,
                 domain_prefix=prefix, contact_first_name=contact_first_name,
                 contact_last_name=contact_last_name, contact_email=contact_email,
                 contact_phone=contact_phone, city=city, postal_code=postal_code, street=street,
@@ -74,6 +75,7 @@ def customer_create(*, provider: Organization, reseller: Organization | None,
     except IntegrityError as error:
         # Another submission took the prefix (or the slug) a moment ago.
         raise _taken(prefix) from error
+    customer_total_forget(organization=provider)
     record(actor=actor, organization=provider, action="customer.created", target=customer,
            data={"domain_prefix": prefix, "reseller": reseller.name if reseller else None},
            request=request)
@@ -152,6 +154,13 @@ def customer_order_subscriptions(*, provider: Organization, customer: Customer,
         provider=provider, customer=customer, reseller=reseller, lines=lines,
         idempotency_key=idempotency_key, submitted_by=submitted_by,
         acting_organization=acting_organization, request=request)
+
+
+def customer_name_sync(*, organization: Organization, name: str) -> int:
+    """The customer organization was renamed: its customer row takes the new name (the
+    caller, organization_rename, holds the transaction and audits). Rows changed: 0 for an
+    organization that is not a customer."""
+    return Customer.objects.filter(organization=organization).update(name=name)
 
 
 # ------------------------------------------------------------------ status

@@ -17,13 +17,13 @@ def _then_by_company(field):
     def order(queryset, descending):
         column = F(field)
         key = column.desc(nulls_last=True) if descending else column.asc(nulls_last=True)
-        return queryset.order_by(key, name_order("organization__name"), "pk")
+        return queryset.order_by(key, name_order("name"), "pk")
     return order
 
 
 def _by_company(queryset, descending):
     """Company names by pinyin where the database can (apps.i18n.name_order)."""
-    return queryset.order_by(name_order("organization__name", descending=descending), "pk")
+    return queryset.order_by(name_order("name", descending=descending), "pk")
 
 
 def customer_columns(organization):

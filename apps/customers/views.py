@@ -33,7 +33,7 @@ from .forms import (
     domain_prefix_problem,
     normalize_prefix,
 )
-from .selectors import admin_username, customer_get, customer_list
+from .selectors import admin_username, customer_get, customer_list, customer_total
 from .services import customer_order_subscriptions, customer_submit
 from .tables import customer_columns
 
@@ -45,8 +45,11 @@ def customers(request):
     filterset = CustomerFilter(request.GET or None,
                                queryset=customer_list(organization=organization),
                                organization=organization)
+    filtered = bool(filterset.is_bound and filterset.form.has_changed())
+    # The unfiltered total of a long list comes from the cache ("about N").
+    total, exact = (None, True) if filtered else customer_total(organization=organization)
     rows = list_page(request, filterset.qs, customer_columns(organization), default="company",
-                     deferred=True)
+                     deferred=True, count=total)
     # Labels that name the row's customer: translated once, not by a template tag per row.
     expand, open_ = _("Expand %(name)s"), _("Open %(name)s")
     for customer in rows.rows:
@@ -57,7 +60,7 @@ def customers(request):
         "filter": filterset, "list": rows, "sort": rows.sort, "is_provider": is_provider,
         "customers_url": reverse("customers:list", kwargs={"org_slug": organization.slug}),
         "can_add": is_provider and has_permission(request.membership, "customers.manage"),
-        "filtered": bool(filterset.is_bound and filterset.form.has_changed()),
+        "filtered": filtered, "count_about": not exact,
     })
 
 

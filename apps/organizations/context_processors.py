@@ -3,6 +3,7 @@
 from django.utils.functional import SimpleLazyObject
 
 from .menu import menu_for
+from .middleware import active_memberships
 
 
 def workspace(request):
@@ -14,9 +15,10 @@ def workspace(request):
     current = match.view_name if match else None
 
     def switcher():
-        # Lazily evaluated: pages that never render the top bar pay no query.
-        return list(user.memberships.select_related("organization")
-                    .filter(organization__is_active=True).order_by("organization__name"))
+        # Lazily evaluated: pages that never render the top bar pay no query. A workspace
+        # page's memberships were read by the middleware already.
+        loaded = getattr(request, "workspace_memberships", None)
+        return loaded if loaded is not None else active_memberships(user)
 
     return {
         "active_organization": getattr(request, "organization", None),

@@ -11,10 +11,20 @@ from apps.i18n import is_time_zone, time_zone_for_country
 from .models import Membership
 
 
+def active_memberships(user):
+    """The user's memberships of active organizations, by organization name, with the
+    organization (and its reseller record): the organization switcher's list."""
+    return list(Membership.objects.select_related("organization", "organization__reseller")
+                .filter(user=user, organization__is_active=True)
+                .order_by("organization__name"))
+
+
 class ActiveOrganizationMiddleware:
     """Sets request.organization and request.membership for /o/<org_slug>/ URLs.
 
     An organization the user does not belong to answers 404, whether it exists or not.
+    The user's memberships are read once, in one query, and kept as
+    request.workspace_memberships for the organization switcher (context_processors).
     """
 
     def __init__(self, get_response):
@@ -23,6 +33,7 @@ class ActiveOrganizationMiddleware:
     def __call__(self, request):
         request.organization = None
         request.membership = None
+        request.workspace_memberships = None
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -31,13 +42,11 @@ class ActiveOrganizationMiddleware:
             return None
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        membership = (
-            Membership.objects.select_related("organization", "organization__reseller")
-            .filter(user=request.user, organization__slug=slug, organization__is_active=True)
-            .first()
-        )
+        memberships = active_memberships(request.user)
+        membership = next((m for m in memberships if m.organization.slug == slug), None)
         if membership is None:
             raise Http404
+        request.workspace_memberships = memberships
         request.membership = membership
         request.organization = membership.organization
         if request.user.last_organization_id != membership.organization_id:

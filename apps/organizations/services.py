@@ -17,6 +17,7 @@ from apps.audit.services import record
 from apps.errors import DomainError
 from apps.outbox.services import enqueue
 
+from .hooks import organization_renamed
 from .models import Membership, Organization, TeamInvitation
 from .roles import ROLES_BY_KIND, Kind, Role
 from .selectors import organization_slug_taken
@@ -59,6 +60,26 @@ def organization_create(*, kind: str, name: str, country: str = "",
                         slug: str | None = None) -> Organization:
     return Organization.objects.create(kind=kind, name=name, country=country,
                                        slug=slug or _unique_slug(name))
+
+
+@transaction.atomic
+def organization_rename(*, organization: Organization, name: str, actor: User | None,
+                        request: HttpRequest | None = None) -> Organization:
+    """A new name for the organization (its workspace slug stays). The apps that keep a copy
+    of the name (hooks.py: customers) update it in the same transaction."""
+    name = name.strip()
+    if not name:
+        raise DomainError(_("Enter a name."), field="name")
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    old = organization.name
+    if old == name:
+        return organization
+    organization.name = name
+    organization.save(update_fields=["name"])
+    organization_renamed(organization=organization, name=name)
+    record(actor=actor, organization=organization, action="organization.renamed",
+           target=organization, data={"from": old, "to": name}, request=request)
+    return organization
 
 
 def organization_lock(organization: Organization) -> None:

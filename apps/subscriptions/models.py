@@ -23,6 +23,12 @@ class Subscription(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE,
                                  related_name="subscriptions", verbose_name=_("customer"))
+    # The customer's provider (which never changes), copied by the services that create a
+    # subscription: a provider's subscriptions are counted (per reseller of record) from an
+    # index alone, without joining customers.
+    provider = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT,
+                                 related_name="provider_subscriptions",
+                                 verbose_name=_("provider"))
     offer = models.ForeignKey("catalog.Offer", on_delete=models.PROTECT,
                               related_name="subscriptions", verbose_name=_("offer"))
     quantity = models.PositiveIntegerField(_("licenses"), validators=[MinValueValidator(1)])
@@ -63,6 +69,10 @@ class Subscription(models.Model):
             # Credited subscriptions per reseller (Indirect resellers page, incentives).
             models.Index(fields=["reseller_of_record", "status"],
                          name="subscription_credited_status"),
+            # The Indirect resellers page's credited subscriptions of a page of resellers,
+            # for one provider: an index-only count, in reseller order.
+            models.Index(fields=["reseller_of_record", "provider"],
+                         name="subscription_credited_provider"),
         ]
 
     def __str__(self):

@@ -72,7 +72,7 @@ def subscription_create(*, customer: Customer, offer: Offer, quantity: int,
     today. Audited in the provider's log as `subscription.purchased`."""
     today = today or timezone.localdate()
     subscription = Subscription.objects.create(
-        customer=customer, offer=offer, quantity=quantity,
+        customer=customer, provider_id=customer.provider_id, offer=offer, quantity=quantity,
         reseller_of_record=reseller_of_record, support_contact=support_contact,
         term_start=today, term_end=term_end(offer, today))
     data = {"customer": customer.organization.name, "offer": offer.name, "licenses": quantity,
@@ -247,7 +247,8 @@ def subscription_upgrade(*, subscription: Subscription, offer: Offer | None, act
     today = today or timezone.localdate()
     old_offer = subscription.offer
     upgraded = Subscription.objects.create(
-        customer=subscription.customer, offer=target, quantity=quantity, status=Status.ACTIVE,
+        customer=subscription.customer, provider_id=subscription.provider_id, offer=target,
+        quantity=quantity, status=Status.ACTIVE,
         reseller_of_record=subscription.reseller_of_record,
         support_contact=subscription.support_contact, term_start=today,
         term_end=term_end(target, today), auto_renew=subscription.auto_renew)

@@ -289,11 +289,11 @@ def test_twenty_thousand_customers_page_fast(contoso_admin_client, provider, res
          for n in range(total)], batch_size=2000)
     resellers = (reseller, fabrikam_partnered, None, fabrikam_partnered)
     customers = Customer.objects.bulk_create(
-        [Customer(organization=org, provider=provider, reseller=resellers[n % 4],
+        [Customer(organization=org, name=org.name, provider=provider, reseller=resellers[n % 4],
                   domain_prefix=f"bulk{n}") for n, org in enumerate(organizations)],
         batch_size=2000)
     Subscription.objects.bulk_create(
-        [Subscription(customer=customer, offer=offer, quantity=1 + n % 50,
+        [Subscription(customer=customer, provider=provider, offer=offer, quantity=1 + n % 50,
                       term_end="2030-01-01", support_contact=provider)
          for n, customer in enumerate(customers)], batch_size=2000)
     with connection.cursor() as cursor:

@@ -1,6 +1,8 @@
 """Workspaces resolve only through the user's memberships; other tenants are 404."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from apps.organizations.roles import Role
 from tests import factories
@@ -120,3 +122,18 @@ def test_workspace_pages_keep_a_constant_number_of_queries(client, provider_admi
                  "/o/contoso/team/", "/o/contoso/audit/"]:
         with django_assert_max_num_queries(12):
             assert client.get(path).status_code == 200
+
+
+def test_the_membership_and_the_switcher_come_from_one_query(client, provider_admin, provider,
+                                                             reseller, tailspin):
+    factories.MembershipFactory(user=provider_admin, organization=reseller)
+    factories.MembershipFactory(user=provider_admin, organization=tailspin)
+    client.force_login(provider_admin)
+    client.get("/o/contoso/")  # the first visit remembers the workspace
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/o/contoso/customers/").content.decode()
+    membership_queries = [q for q in queries if '"organizations_membership"' in q["sql"]
+                          and "INNER JOIN" in q["sql"] and '"user_id" =' in q["sql"]]
+    assert len(membership_queries) == 1
+    for name in ("Contoso Distribution", "Northwind Traders", "Tailspin Cloud"):
+        assert name in html.split('aria-labelledby="org-switcher"')[1]
