@@ -6,8 +6,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in e-mails point at the server `make run` starts (an address set in the
+# environment wins); 0.0.0.0 listens everywhere, so mails name this machine by loopback.
+LINK_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
+RUN_BASE_URL := PORTAL_BASE_URL=$${PORTAL_BASE_URL:-http://$(LINK_HOST):$(PORT)}
 
-.PHONY: run test venv migrate seed lint fmt run-services worker beat bench clean help messages \
+.PHONY: run test venv migrate seed lint fmt run-services worker beat bench soak clean help messages \
 	compilemessages
 
 help:
@@ -29,7 +33,7 @@ seed: migrate
 	$(PY) manage.py seed_demo
 
 run: seed
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(RUN_BASE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: venv
 	$(VENV)/bin/ruff check .
@@ -66,8 +70,9 @@ SERVICES_ENV := DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432
 run-services: venv
 	$(SERVICES_ENV) $(PY) manage.py migrate --noinput
 	$(SERVICES_ENV) $(PY) manage.py seed_demo
-	$(SERVICES_ENV) $(VENV)/bin/celery -A partnercenter worker --beat --loglevel=INFO & \
-	  trap 'kill $$!' EXIT; $(SERVICES_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+	$(SERVICES_ENV) $(RUN_BASE_URL) $(VENV)/bin/celery -A partnercenter worker --beat \
+	  --loglevel=INFO & \
+	  trap 'kill $$!' EXIT; $(SERVICES_ENV) $(RUN_BASE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: venv
 	$(SERVICES_ENV) $(VENV)/bin/celery -A partnercenter worker --loglevel=INFO
@@ -75,10 +80,18 @@ worker: venv
 beat: venv
 	$(SERVICES_ENV) $(VENV)/bin/celery -A partnercenter beat --loglevel=INFO
 
-# With DATABASE_URL (a database of its own, see benchmarks/README.md) the full dataset;
-# without, a quick run on a small SQLite file.
+# The list pages over HTTP (gunicorn) against bare reference views, at 1k, 20k and 100k
+# customers, and provisioning speed with a real worker (benchmarks/README.md). With
+# DATABASE_URL (PostgreSQL; the databases are its name + _1k, _20k, _100k) and REDIS_URL;
+# without DATABASE_URL, a smoke run on a small SQLite file. BENCH_ARGS pass through.
 bench: venv
-	$(PY) benchmarks/run.py $(if $(DATABASE_URL),,--quick)
+	$(PY) benchmarks/run.py $(if $(DATABASE_URL),,--quick) $(BENCH_ARGS)
+
+# 10 minutes of signed-in users against gunicorn while the Celery worker is SIGKILLed every
+# minute (benchmarks/README.md, Soak). DATABASE_URL defaults to a database `soak` of its own;
+# SOAK_ARGS="--minutes 2" for a shorter run.
+soak: venv
+	$(PY) benchmarks/soak.py $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

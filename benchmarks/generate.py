@@ -21,11 +21,14 @@ on first use), never to the development ``db.sqlite3``.
 """
 
 import argparse
+import io
+import json
 import os
 import random
 import sys
 import time
-from datetime import timedelta
+import uuid
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,8 +38,19 @@ SLUG_PREFIX = "bench-"
 ADMIN_EMAIL = "bench@provider.test"
 DEFAULT_PASSWORD = "Bench-pass-2026"
 
-SIZES = {"resellers": 50, "customers": 20000, "audit_events": 20000}
-QUICK_SIZES = {"resellers": 10, "customers": 2000, "audit_events": 2000}
+# Named sizes (--size): customers; every size has 200 partnered resellers, the first of
+# which holds BIG_RESELLER_SHARE of the customers. Audit events and orders grow with the
+# customers (one New customer order each), support requests are a tenth of them.
+PRESETS = {"1k": 1000, "20k": 20000, "100k": 100000}
+DEFAULT_SIZE = "20k"
+SIZES = {"resellers": 200, "customers": PRESETS[DEFAULT_SIZE], "audit_events": None,
+         "support_requests": None, "directory_providers": 30}
+QUICK_SIZES = {"resellers": 200, "customers": PRESETS["1k"], "audit_events": None,
+               "support_requests": None, "directory_providers": 30}
+BIG_RESELLER_SHARE = 0.25
+DIRECT_SHARE = 0.10
+BIG_RESELLER_SLUG = "bench-reseller-0000"
+RESELLER_ADMIN_EMAIL = "bench@reseller.test"
 DEFAULT_SEED = 2026
 BATCH_SIZE = 1000
 
@@ -150,9 +164,11 @@ def dataset_counts():
     """What the bench provider holds now (None when there is no bench provider)."""
     from apps.audit.models import AuditEvent
     from apps.customers.models import Customer
+    from apps.orders.models import Order
     from apps.organizations.models import Organization
     from apps.partnerships.models import Partnership
     from apps.subscriptions.models import Subscription
+    from apps.support.models import SupportRequest
 
     provider = Organization.objects.filter(slug=PROVIDER_SLUG).first()
     if provider is None:
@@ -162,44 +178,68 @@ def dataset_counts():
         "resellers": Partnership.objects.filter(provider=provider,
                                                 status=Partnership.Status.ACTIVE).count(),
         "customers": customers.count(),
+        "big_reseller_customers": customers.filter(reseller__slug=BIG_RESELLER_SLUG).count(),
         "direct_customers": customers.filter(reseller__isnull=True).count(),
         "subscriptions": Subscription.objects.filter(customer__provider=provider).count(),
+        "orders": Order.objects.filter(provider=provider).count(),
+        "support_requests": SupportRequest.objects.filter(handled_by=provider).count(),
         "audit_events": AuditEvent.objects.filter(organization=provider).count(),
     }
 
 
+def model_fields(model, **candidates):
+    """The candidates that are fields of `model`: values of denormalized columns (a
+    customer's `name`, a subscription's `provider`) are offered to every bulk_create, and
+    used once a migration adds the field."""
+    names = set()
+    for field in model._meta.concrete_fields:
+        names |= {field.name, field.attname}
+    return {key: value for key, value in candidates.items() if key in names}
+
+
 # ---------------------------------------------------------------------------- reset
 
-def reset():
-    """Remove every bench-* organization and everything that depends on it."""
+def reset(prefix=SLUG_PREFIX):
+    """Remove every organization whose slug starts with `prefix` (bench-*), the customers
+    of such providers (those placed by the provisioning benchmark have ordinary slugs) and
+    everything that depends on them."""
     from django.db import connection, transaction
 
-    from apps.audit.models import AuditEvent
     from apps.customers.models import Customer
+    from apps.orders.models import Order
     from apps.organizations.models import Organization
     from apps.subscriptions.models import Subscription
+    from apps.support.models import SupportRequest
 
     missing = missing_tables(connection)
     if missing:
         # Deleting goes through Django's collector, which touches every related table.
         raise SetupError(f"--reset needs every model's table; {database_label(connection)} "
                          f"lacks {', '.join(missing)} (run makemigrations / migrate).")
-    bench_orgs = Organization.objects.filter(slug__startswith=SLUG_PREFIX)
     with transaction.atomic():
-        _delete_audit_events(connection, AuditEvent._meta.db_table,
-                             Organization._meta.db_table)
-        customers = Customer.objects.filter(organization__slug__startswith=SLUG_PREFIX) | \
-            Customer.objects.filter(provider__slug__startswith=SLUG_PREFIX)
-        Subscription.objects.filter(customer__in=customers.values("pk")).delete()
-        Customer.objects.filter(pk__in=list(customers.values_list("pk", flat=True))).delete()
-        bench_orgs.delete()
+        org_ids = set(Organization.objects.filter(slug__startswith=prefix)
+                      .values_list("pk", flat=True))
+        org_ids |= set(Customer.objects.filter(provider__slug__startswith=prefix)
+                       .values_list("pk", flat=True))
+        _delete_audit_events(connection, org_ids)
+        SupportRequest.objects.filter(handled_by__in=org_ids).delete()
+        SupportRequest.objects.filter(customer__in=org_ids).delete()
+        Order.objects.filter(provider__in=org_ids).delete()
+        Subscription.objects.filter(customer__in=org_ids).delete()
+        Customer.objects.filter(pk__in=org_ids).delete()
+        Organization.objects.filter(pk__in=org_ids).delete()
 
 
-def _delete_audit_events(connection, events_table, organizations_table):
-    """Raw DELETE of the bench organizations' audit events (the model refuses deletes)."""
+def _delete_audit_events(connection, org_ids):
+    """Raw DELETE of the organizations' audit events (the model refuses deletes)."""
+    from apps.audit.models import AuditEvent
+
+    if not org_ids:
+        return
     qn = connection.ops.quote_name
-    where = (f"{qn('organization_id')} IN (SELECT {qn('id')} FROM {qn(organizations_table)} "
-             f"WHERE {qn('slug')} LIKE %s)")
+    events_table = qn(AuditEvent._meta.db_table)
+    column = qn(AuditEvent._meta.get_field("organization").column)
+    ids = [org_id.hex if connection.vendor == "sqlite" else org_id for org_id in org_ids]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             name = str(connection.settings_dict["NAME"])
@@ -210,13 +250,14 @@ def _delete_audit_events(connection, events_table, organizations_table):
                     "Drop and recreate the database instead.")
             # ALTER TABLE locks the table until the transaction ends: nobody else ever
             # sees the trigger disabled.
-            cursor.execute(f"ALTER TABLE {qn(events_table)} "
-                           "DISABLE TRIGGER audit_event_append_only")
-            cursor.execute(f"DELETE FROM {qn(events_table)} WHERE {where}", [SLUG_PREFIX + "%"])
-            cursor.execute(f"ALTER TABLE {qn(events_table)} "
-                           "ENABLE TRIGGER audit_event_append_only")
+            cursor.execute(f"ALTER TABLE {events_table} DISABLE TRIGGER audit_event_append_only")
+            cursor.execute(f"DELETE FROM {events_table} WHERE {column} = ANY(%s)", [ids])
+            cursor.execute(f"ALTER TABLE {events_table} ENABLE TRIGGER audit_event_append_only")
         else:
-            cursor.execute(f"DELETE FROM {qn(events_table)} WHERE {where}", [SLUG_PREFIX + "%"])
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(f"DELETE FROM {events_table} WHERE {column} IN ({marks})", chunk)
 
 
 # ---------------------------------------------------------------------------- generate
@@ -239,19 +280,83 @@ def _offers():
     return offers
 
 
-def _admin_user(password):
+def _user(email, password, first_name, last_name):
     from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
 
     user, _created = get_user_model().objects.get_or_create(
-        email=ADMIN_EMAIL, defaults={"first_name": "Bench", "last_name": "Admin"})
+        email=email, defaults={"first_name": first_name, "last_name": last_name})
     user.is_active = True
     user.must_change_password = False
     user.set_password(password)
     user.save()
-    EmailAddress.objects.update_or_create(user=user, email=ADMIN_EMAIL,
+    EmailAddress.objects.update_or_create(user=user, email=email,
                                           defaults={"verified": True, "primary": True})
     return user
+
+
+def _copy_text(value):
+    """One value in PostgreSQL COPY's text format."""
+    if value is None:
+        return r"\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, (dict, list)):
+        value = json.dumps(value)
+    elif isinstance(value, (datetime, date)):
+        value = value.isoformat()
+    else:
+        value = str(value)
+    return (value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+            .replace("\r", "\\r"))
+
+
+def insert_rows(model, rows, *, batch_size=BATCH_SIZE):
+    """Insert rows given as {attname: value} dicts: COPY on PostgreSQL (5-10x faster than
+    bulk_create at 100,000 customers), bulk_create elsewhere.
+
+    Columns a row leaves out get the field's default (or NULL when the field allows it);
+    a required field without a default stops the run with its name: give it a value in
+    the generator (model_fields() offers the denormalized ones).
+    """
+    from django.db import connection
+
+    if not rows:
+        return
+    fields = list(model._meta.concrete_fields)
+    given = set(rows[0])
+    fill = {}
+    for field in fields:
+        if field.attname in given:
+            continue
+        if field.has_default():
+            fill[field.attname] = field.get_default()
+        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            fill[field.attname] = datetime.now(tz=UTC)
+        elif field.null:
+            fill[field.attname] = None
+        elif field.blank and field.empty_strings_allowed:
+            fill[field.attname] = ""
+        else:
+            raise SetupError(f"benchmarks/generate.py gives no value for the required field "
+                             f"{model.__name__}.{field.name}: add it where the "
+                             f"{model.__name__} rows are built.")
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create([model(**fill, **row) for row in rows], batch_size=batch_size)
+        return
+    attnames = [f.attname for f in fields if f.attname in given or f.attname in fill]
+    column_of = {f.attname: f.column for f in fields}
+    columns = ", ".join(connection.ops.quote_name(column_of[name]) for name in attnames)
+    buffer = io.StringIO()
+    for row in rows:
+        merged = {**fill, **row} if fill else row
+        buffer.write("\t".join(_copy_text(merged[name]) for name in attnames))
+        buffer.write("\n")
+    buffer.seek(0)
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(
+            f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN",
+            buffer)
 
 
 def _chunks(n, size):
@@ -259,22 +364,44 @@ def _chunks(n, size):
         yield range(start, min(n, start + size))
 
 
+def sizes_for(customers, *, resellers=None, audit_events=None, support_requests=None,
+              directory_providers=None):
+    """The full set of sizes for a customer count (None: the default for that count)."""
+    return {
+        "resellers": SIZES["resellers"] if resellers is None else resellers,
+        "customers": customers,
+        "audit_events": customers if audit_events is None else audit_events,
+        "support_requests": (max(customers // 10, 1) if support_requests is None
+                             else support_requests),
+        "directory_providers": (SIZES["directory_providers"] if directory_providers is None
+                                else directory_providers),
+    }
+
+
 def generate(*, resellers=SIZES["resellers"], customers=SIZES["customers"],
-             audit_events=SIZES["audit_events"], reset_first=False, password=None,
-             seed=DEFAULT_SEED, batch_size=BATCH_SIZE, log=print):
+             audit_events=None, support_requests=None, directory_providers=None,
+             reset_first=False, password=None, seed=DEFAULT_SEED, batch_size=BATCH_SIZE,
+             log=print):
     """Create the bench dataset unless it exists; return {"created": bool, "counts": {...}}."""
     from django.db import connection, reset_queries, transaction
     from django.utils import timezone
 
     from apps.audit.models import AuditEvent
     from apps.customers.models import Customer
+    from apps.orders.models import Order, OrderLine
     from apps.organizations.models import Membership, Organization
     from apps.organizations.roles import Kind, Role
     from apps.partnerships.models import Partnership
-    from apps.providers.models import Provider
+    from apps.providers.models import Provider, ProviderListing
     from apps.resellers.models import Reseller
     from apps.subscriptions.models import Subscription
+    from apps.support.models import SupportRequest
 
+    sizes = sizes_for(customers, resellers=resellers, audit_events=audit_events,
+                      support_requests=support_requests,
+                      directory_providers=directory_providers)
+    audit_events, support_requests = sizes["audit_events"], sizes["support_requests"]
+    directory_providers = sizes["directory_providers"]
     password = password or os.environ.get("BENCH_PASSWORD") or DEFAULT_PASSWORD
     if reset_first:
         started = time.perf_counter()
@@ -292,93 +419,189 @@ def generate(*, resellers=SIZES["resellers"], customers=SIZES["customers"],
     started = time.perf_counter()
 
     def ago(max_days):
-        return now - timedelta(seconds=rng.randint(0, max_days * 86400))
+        # Microseconds too: no two rows share a time, so "newest first" is one order.
+        return now - timedelta(seconds=rng.random() * max_days * 86400)
+
+    def new_id():
+        # Seeded ids: the same sizes and seed give the same rows, ids included.
+        return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+    def bulk(model, rows):
+        model.objects.bulk_create(rows, batch_size=batch_size)
 
     with transaction.atomic():
         offers = _offers()
-        provider = Organization.objects.create(kind=Kind.PROVIDER, name="Bench Distribution",
-                                               slug=PROVIDER_SLUG, country="US",
+        provider = Organization.objects.create(id=new_id(), kind=Kind.PROVIDER,
+                                               name="Bench Distribution", slug=PROVIDER_SLUG,
+                                               country="US",
                                                created_at=now - timedelta(days=4 * 365))
         Provider.objects.create(organization=provider, partner_id="9000000",
-                                website="https://bench-provider.test")
-        admin = _admin_user(password)
+                                website="https://bench-provider.test",
+                                directory_name="Bench Distribution",
+                                directory_published_at=now - timedelta(days=300))
+        ProviderListing.objects.create(provider_id=provider.pk, country="US",
+                                       target_url="https://bench-provider.test/")
+        admin = _user(ADMIN_EMAIL, password, "Bench", "Admin")
         Membership.objects.create(organization=provider, user=admin, role=Role.ADMIN)
 
-        # Resellers, each with its extension and an active partnership.
+        # Resellers, each with its extension and an active partnership; the first one
+        # (BIG_RESELLER_SLUG) has an admin of its own for the reseller's pages.
         reseller_orgs = [
-            Organization(kind=Kind.RESELLER, slug=f"bench-reseller-{i:04d}",
+            Organization(id=new_id(), kind=Kind.RESELLER, slug=f"bench-reseller-{i:04d}",
                          name=f"{rng.choice(_FIRST)} {rng.choice(_SECOND)} Reseller {i:04d}",
                          country=rng.choice(_COUNTRIES), created_at=ago(4 * 365))
             for i in range(resellers)]
-        Organization.objects.bulk_create(reseller_orgs, batch_size=batch_size)
-        Reseller.objects.bulk_create([
+        bulk(Organization, reseller_orgs)
+        bulk(Reseller, [
             Reseller(organization=org, partner_id=f"{9100000 + i}",
                      enrollment_status=Reseller.EnrollmentStatus.APPROVED,
                      enrollment_decided_at=org.created_at, contact_name=f"Contact {i}",
                      contact_email=f"contact@{org.slug}.test", address=rng.choice(_CITIES))
-            for i, org in enumerate(reseller_orgs)], batch_size=batch_size)
-        Partnership.objects.bulk_create([
-            Partnership(provider=provider, reseller=org, accepted_at=ago(3 * 365))
-            for org in reseller_orgs], batch_size=batch_size)
+            for i, org in enumerate(reseller_orgs)])
+        bulk(Partnership, [
+            Partnership(id=new_id(), provider=provider, reseller=org, accepted_at=ago(3 * 365))
+            for org in reseller_orgs])
+        big_reseller, other_resellers = reseller_orgs[0], reseller_orgs[1:] or reseller_orgs
+        reseller_admin = _user(RESELLER_ADMIN_EMAIL, password, "Bench", "Reseller")
+        Membership.objects.create(organization=big_reseller, user=reseller_admin,
+                                  role=Role.ADMIN)
         log(f"  {resellers} resellers and partnerships")
 
-        # Customers (organization + customer row) and their subscriptions, chunk by chunk.
+        # Other providers, published in the directory; the big reseller partners with
+        # a third of them (its Providers page).
+        directory = [
+            Organization(id=new_id(), kind=Kind.PROVIDER, slug=f"bench-dp-{i:03d}",
+                         name=f"{rng.choice(_FIRST)} {rng.choice(_SECOND)} Distribution {i:03d}",
+                         country=rng.choice(_COUNTRIES), created_at=ago(4 * 365))
+            for i in range(directory_providers)]
+        bulk(Organization, directory)
+        bulk(Provider, [Provider(organization=org, partner_id=f"{9200000 + i}",
+                                 directory_name=org.name,
+                                 directory_published_at=ago(365))
+                        for i, org in enumerate(directory)])
+        bulk(ProviderListing, [
+            ProviderListing(id=new_id(), provider_id=org.pk, country=country,
+                            target_url=f"https://{org.slug}.test/{country.lower()}/")
+            for org in directory for country in rng.sample(_COUNTRIES, rng.randint(1, 3))])
+        bulk(Partnership, [
+            Partnership(id=new_id(), provider=org, reseller=big_reseller,
+                        accepted_at=ago(2 * 365))
+            for org in directory[::3]])
+        log(f"  {directory_providers} providers in the directory")
+
+        # Customers (organization + customer row), their subscriptions and the New customer
+        # order each came from, chunk by chunk, as plain rows (insert_rows: COPY).
         subscription_total = 0
-        customer_ids = []
+        customer_refs = []
+        order_status = {"active": "completed", "provisioning": "provisioning",
+                        "failed": "failed"}
         for chunk in _chunks(customers, batch_size):
-            orgs, rows, subscriptions = [], [], []
+            orgs, rows, subscriptions, orders, lines = [], [], [], [], []
             for i in chunk:
                 created_at = ago(3 * 365)
-                name = f"{rng.choice(_FIRST)} {rng.choice(_SECOND)} {rng.choice(_THIRD)} {i:05d}"
-                org = Organization(kind=Kind.CUSTOMER, slug=f"bench-c-{i:06d}", name=name,
-                                   country=rng.choice(_COUNTRIES), created_at=created_at)
-                reseller = None if rng.random() < 0.10 else rng.choice(reseller_orgs)
+                name = f"{rng.choice(_FIRST)} {rng.choice(_SECOND)} {rng.choice(_THIRD)} {i:06d}"
+                org_id = new_id()
+                orgs.append({"id": org_id, "kind": Kind.CUSTOMER, "slug": f"bench-c-{i:06d}",
+                             "name": name, "country": rng.choice(_COUNTRIES),
+                             "created_at": created_at})
+                # Exactly BIG_RESELLER_SHARE to the big reseller and DIRECT_SHARE direct (by
+                # position in every run of 20; names are random, so not by name).
+                slot = (i % 20) / 20
+                if slot < BIG_RESELLER_SHARE:
+                    reseller = big_reseller
+                elif slot < BIG_RESELLER_SHARE + DIRECT_SHARE:
+                    reseller = None
+                else:
+                    reseller = rng.choice(other_resellers)
+                reseller_id = reseller.pk if reseller else None
                 status = rng.choices(["active", "provisioning", "failed"], [95, 3, 2])[0]
-                orgs.append(org)
-                rows.append(Customer(
-                    organization=org, name=name, provider=provider, reseller=reseller,
-                    status=status,
-                    domain_prefix=f"benchc{i:06d}", contact_first_name="Alex",
-                    contact_last_name=f"Admin{i}", contact_email=f"it@benchc{i:06d}.example",
-                    contact_phone="+1 555 0100", city=rng.choice(_CITIES),
-                    postal_code=f"{rng.randint(10000, 99999)}", street=f"{i} Main Street",
-                    created_at=created_at))
+                # Denormalized columns of the customer (its `name`) are filled through
+                # model_fields once the model has them.
+                rows.append({
+                    "organization_id": org_id, "provider_id": provider.pk,
+                    "reseller_id": reseller_id, "status": status,
+                    "domain_prefix": f"benchc{i:06d}", "contact_first_name": "Alex",
+                    "contact_last_name": f"Admin{i}", "contact_email": f"it@benchc{i:06d}.example",
+                    "contact_phone": "+1 555 0100", "city": rng.choice(_CITIES),
+                    "postal_code": f"{rng.randint(10000, 99999)}", "street": f"{i} Main Street",
+                    "language": "en", "created_at": created_at,
+                    **model_fields(Customer, name=name)})
+                order_id = new_id()
+                orders.append({
+                    "id": order_id, "provider_id": provider.pk, "customer_id": org_id,
+                    "reseller_id": reseller_id, "kind": Order.Kind.NEW_CUSTOMER,
+                    "status": order_status[status], "idempotency_key": new_id(),
+                    "submitted_by_id": admin.pk, "error": "", "reseller_dropped": "",
+                    "submitted_at": created_at, "updated_at": created_at,
+                    "completed_at": created_at if status == "active" else None})
                 for offer in rng.sample(offers, rng.randint(1, min(3, len(offers)))):
                     start = (created_at + timedelta(days=rng.randint(0, 30))).date()
                     start = min(start, today)
                     high = max(offer.min_licenses, min(offer.max_licenses, 500))
-                    subscriptions.append(Subscription(
-                        customer=rows[-1], provider=provider, offer=offer,
-                        quantity=rng.randint(offer.min_licenses, high),
-                        status=rng.choices(["active", "suspended", "cancelled"], [85, 10, 5])[0],
-                        reseller_of_record=reseller, support_contact=reseller or provider,
-                        term_start=start,
-                        term_end=start + timedelta(days=30 * offer.term_months),
-                        auto_renew=rng.random() < 0.8, created_at=created_at))
-            Organization.objects.bulk_create(orgs, batch_size=batch_size)
-            Customer.objects.bulk_create(rows, batch_size=batch_size)
-            Subscription.objects.bulk_create(subscriptions, batch_size=batch_size)
-            customer_ids.extend((org.pk, org.name) for org in orgs)
+                    subscription_id = new_id()
+                    quantity = rng.randint(offer.min_licenses, high)
+                    subscriptions.append({
+                        "id": subscription_id, "customer_id": org_id, "offer_id": offer.pk,
+                        "quantity": quantity,
+                        "status": rng.choices(["active", "suspended", "cancelled"],
+                                              [85, 10, 5])[0],
+                        "reseller_of_record_id": reseller_id,
+                        "support_contact_id": reseller_id or provider.pk,
+                        "term_start": start,
+                        "term_end": start + timedelta(days=30 * offer.term_months),
+                        "auto_renew": rng.random() < 0.8, "created_at": created_at,
+                        **model_fields(Subscription, provider_id=provider.pk)})
+                    lines.append({
+                        "id": new_id(), "order_id": order_id, "offer_id": offer.pk,
+                        "action": OrderLine.Action.PURCHASE, "quantity": quantity,
+                        "unit_price": offer.unit_price, "currency": offer.currency,
+                        "reseller_of_record_id": reseller_id,
+                        "subscription_id": subscription_id if status == "active" else None})
+            insert_rows(Organization, orgs, batch_size=batch_size)
+            insert_rows(Customer, rows, batch_size=batch_size)
+            insert_rows(Subscription, subscriptions, batch_size=batch_size)
+            insert_rows(Order, orders, batch_size=batch_size)
+            insert_rows(OrderLine, lines, batch_size=batch_size)
+            customer_refs.extend((org["id"], org["name"]) for org in orgs)
             subscription_total += len(subscriptions)
             reset_queries()
-        log(f"  {customers} customers, {subscription_total} subscriptions")
+        log(f"  {customers} customers, {subscription_total} subscriptions, {customers} orders")
 
-        # Audit events of the provider: bulk_create is a plain INSERT, which the append-only
+        # Support requests handled by the provider (its Support queue).
+        for chunk in _chunks(support_requests if customer_refs else 0, batch_size):
+            requests = []
+            for _i in chunk:
+                customer_pk, _name = rng.choice(customer_refs)
+                opened = ago(365)
+                requests.append({
+                    "id": new_id(), "customer_id": customer_pk, "handled_by_id": provider.pk,
+                    "title": f"{rng.choice(_SECOND)} question {rng.randint(1000, 9999)}",
+                    "severity": rng.choice(["low", "normal", "high", "critical"]),
+                    "status": rng.choices(["open", "in_progress", "resolved"], [30, 20, 50])[0],
+                    "created_at": opened,
+                    "updated_at": opened + timedelta(hours=rng.random() * 48)})
+            insert_rows(SupportRequest, requests, batch_size=batch_size)
+            reset_queries()
+        log(f"  {support_requests if customer_refs else 0} support requests")
+
+        # Audit events of the provider: a plain INSERT (or COPY), which the append-only
         # model and trigger allow.
         for chunk in _chunks(audit_events, batch_size):
             events = []
             for _i in chunk:
                 action = rng.choice(_AUDIT_ACTIONS)
-                target_pk, target_name = rng.choice(customer_ids) if customer_ids else ("", "")
+                target_pk, target_name = rng.choice(customer_refs) if customer_refs else ("", "")
                 by_admin = rng.random() < 0.9
-                events.append(AuditEvent(
-                    at=ago(365), actor=admin if by_admin else None,
-                    actor_email=ADMIN_EMAIL if by_admin else "", organization=provider,
-                    action=action, target_type="organizations.organization",
-                    target_id=str(target_pk), target_repr=target_name[:255],
-                    data={"quantity": rng.randint(1, 300), "offer": rng.choice(offers).code},
-                    ip=f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"))
-            AuditEvent.objects.bulk_create(events, batch_size=batch_size)
+                events.append({
+                    "id": new_id(), "at": ago(365), "actor_id": admin.pk if by_admin else None,
+                    "actor_email": ADMIN_EMAIL if by_admin else "",
+                    "organization_id": provider.pk, "action": action,
+                    "target_type": "organizations.organization",
+                    "target_id": str(target_pk), "target_repr": target_name[:255],
+                    "data": {"quantity": rng.randint(1, 300), "offer": rng.choice(offers).code},
+                    "ip": f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}."
+                          f"{rng.randint(1, 254)}"})
+            insert_rows(AuditEvent, events, batch_size=batch_size)
             reset_queries()
         log(f"  {audit_events} audit events")
 
@@ -387,25 +610,31 @@ def generate(*, resellers=SIZES["resellers"], customers=SIZES["customers"],
         # map (index-only scans). After --reset, FULL also drops the deleted rows' space, so
         # a rebuilt dataset measures like a fresh one (half-empty pages and bloated indexes
         # made the deep audit page 2-3x slower). VACUUM runs outside a transaction, as here.
-        tables = [m._meta.db_table for m in (Organization, Membership, Provider, Reseller,
-                                              Partnership, Customer, Subscription, AuditEvent)]
+        tables = [m._meta.db_table for m in (
+            Organization, Membership, Provider, ProviderListing, Reseller, Partnership,
+            Customer, Subscription, Order, OrderLine, SupportRequest, AuditEvent)]
         names = ", ".join(connection.ops.quote_name(t) for t in tables)
         with connection.cursor() as cursor:
             if reset_first:
                 cursor.execute(f"VACUUM (FULL) {names}")  # FULL leaves no visibility map
             cursor.execute(f"VACUUM (ANALYZE) {names}")
+    elif connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     log(f"generated in {time.perf_counter() - started:.1f}s into {database_label()}")
     return {"created": True, "counts": dataset_counts()}
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", choices=sorted(PRESETS, key=PRESETS.get),
+                        help=f"customers: {', '.join(f'{k} = {v}' for k, v in PRESETS.items())} "
+                             f"(default {DEFAULT_SIZE}, 1k with --quick)")
     parser.add_argument("--resellers", type=int, help=f"default {SIZES['resellers']}")
-    parser.add_argument("--customers", type=int, help=f"default {SIZES['customers']}")
-    parser.add_argument("--audit-events", type=int, help=f"default {SIZES['audit_events']}")
-    parser.add_argument("--quick", action="store_true",
-                        help="small defaults: " + ", ".join(f"{v} {k}"
-                                                            for k, v in QUICK_SIZES.items()))
+    parser.add_argument("--customers", type=int, help="overrides --size")
+    parser.add_argument("--audit-events", type=int, help="default: as many as customers")
+    parser.add_argument("--support-requests", type=int, help="default: a tenth of customers")
+    parser.add_argument("--quick", action="store_true", help="the 1k size (SQLite smoke runs)")
     parser.add_argument("--reset", action="store_true",
                         help="remove the bench-* data first, then generate")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
@@ -415,10 +644,9 @@ def main(argv=None):
     setup_django()
     from django.db import DatabaseError
 
-    sizes = dict(QUICK_SIZES if args.quick else SIZES)
-    for key in sizes:
-        if getattr(args, key) is not None:
-            sizes[key] = getattr(args, key)
+    size = args.size or ("1k" if args.quick else DEFAULT_SIZE)
+    sizes = sizes_for(args.customers or PRESETS[size], resellers=args.resellers,
+                      audit_events=args.audit_events, support_requests=args.support_requests)
     try:
         check_database()
         result = generate(**sizes, reset_first=args.reset, seed=args.seed,

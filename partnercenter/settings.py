@@ -32,7 +32,8 @@ ALLOWED_HOSTS = env.list(
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Absolute base of links in emails (invitations), built by tasks that have no request.
-PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Unset: links in e-mails use the scheme and host of the request that sent them (apps.links).
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="").rstrip("/")
 
 # ---------------------------------------------------------------- apps
 
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "apps.links.RequestBaseURLMiddleware",
     "apps.middleware.RequestGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -195,7 +197,14 @@ CELERY_BEAT_SCHEDULE["outbox-relay"] = {
     # A relay not picked up before the next one is due is dropped: the next one does it.
     "options": {"expires": float(PORTAL_OUTBOX_RELAY_SECONDS)},
 }
-# Sent messages are kept this many days (to answer "was it sent?"), then purged hourly.
+# Mails (apps.outbox.services.send_mail) whose send failed are tried again on the same
+# policy: backoff from PORTAL_OUTBOX_RELAY_SECONDS up to the ceiling, PORTAL_OUTBOX_MAX_ATTEMPTS.
+CELERY_BEAT_SCHEDULE["outbox-mail-relay"] = {
+    "task": "apps.outbox.tasks.relay_mail",
+    "schedule": float(PORTAL_OUTBOX_RELAY_SECONDS),
+    "options": {"expires": float(PORTAL_OUTBOX_RELAY_SECONDS)},
+}
+# Sent messages and mails are kept this many days (to answer "was it sent?"), then purged hourly.
 PORTAL_OUTBOX_KEEP_DAYS = env.int("PORTAL_OUTBOX_KEEP_DAYS", default=7)
 CELERY_BEAT_SCHEDULE["outbox-purge"] = {
     "task": "apps.outbox.tasks.purge_outbox",
@@ -241,6 +250,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # The subject prefix of allauth's mails is "[Partner Center] " in the recipient's language
 # (apps.accounts.adapters.AccountAdapter.format_email_subject).
 ACCOUNT_ADAPTER = "apps.accounts.adapters.AccountAdapter"
+# Password reset by mail says whom to ask when the address is a customer-domain one.
+ACCOUNT_FORMS = {"reset_password": "apps.accounts.forms.ForgottenPasswordForm"}
 # Failed sign-ins are limited per address and per account; the sixth wrong password
 # inside the window is refused without being checked.
 ACCOUNT_RATE_LIMITS = {

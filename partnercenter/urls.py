@@ -3,6 +3,8 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -26,6 +28,12 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+@require_GET
+def favicon(request):
+    """Browsers and tools that ask for /favicon.ico before reading a page's <link rel=icon>."""
+    return redirect(static("img/favicon.ico"))
+
+
 workspace_patterns = [
     path("", include("apps.portal.urls")),
     path("", include("apps.organizations.urls")),
@@ -34,6 +42,7 @@ workspace_patterns = [
     path("", include("apps.incentives.urls")),
     path("", include("apps.customers.urls")),
     path("", include("apps.customers.subscription_urls")),
+    path("", include("apps.customers.user_urls")),
     path("", include("apps.orders.urls")),
     path("", include("apps.provisioning.urls")),
     path("", include("apps.providers.urls")),
@@ -43,6 +52,7 @@ workspace_patterns = [
 urlpatterns = [
     path("", organization_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
     # Under /i18n/, which the sign-in gates leave open: the language switch, and the

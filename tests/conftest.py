@@ -34,6 +34,9 @@ def _fast_and_clean(settings):
     """Fast password hashing, no MFA gate, and an empty cache around every test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.PORTAL_REQUIRE_MFA_ROLES = []
+    # Links in mails as a deployment sets them; tests/test_links.py clears it to see the
+    # request's host used instead.
+    settings.PORTAL_BASE_URL = "http://127.0.0.1:8000"
     cache.clear()  # rate-limit counters must not leak between tests
     yield
     cache.clear()

@@ -19,17 +19,18 @@ from apps.orders.crypto import encrypt
 from apps.orders.models import CredentialHandover, OrderLine
 from apps.organizations.models import Membership, TeamInvitation
 from apps.organizations.roles import Role
+from apps.outbox.models import OutboundMail, OutboxMessage
 from apps.resellers.models import Reseller
 from apps.support.models import SupportMessage, SupportRequest
 from tests import factories
 
 LOCAL_APPS = {"accounts", "organizations", "audit", "catalog", "providers", "resellers",
               "partnerships", "customers", "subscriptions", "orders", "relationships",
-              "support"}
+              "support", "outbox"}
 # Every admin of these apps is read-only (actions aside); the catalog stays editable through
 # its service, and the resellers' admin keeps its enrolment decisions.
 READ_ONLY_APPS = {"accounts", "organizations", "audit", "customers", "subscriptions", "orders",
-                  "support", "providers", "partnerships", "relationships"}
+                  "support", "providers", "partnerships", "relationships", "outbox"}
 
 
 def test_every_model_is_registered_and_its_pages_open(client, signed_in_operator, customer):
@@ -138,9 +139,22 @@ def _provider(customer, operator):
     return customer.provider.provider, "contoso"
 
 
+def _outbox_message(customer, operator):
+    return OutboxMessage.objects.create(task="apps.support.tasks.send_support_notification",
+                                        idempotency_key="support-message:1:notify"), "support"
+
+
+def _outbound_mail(customer, operator):
+    return OutboundMail.objects.create(
+        idempotency_key="support-message:1:support_update:admin@adatum.test",
+        event="support-message:1", template="support_update", recipient="admin@adatum.test",
+        language="en", subject="Your request was answered", body_text="secret link",
+        status="failed", last_error="SMTPServerDisconnected"), "admin@adatum"
+
+
 READ_ONLY = [_user, _organization, _membership, _team_invitation, _customer, _subscription,
              _order, _order_line, _handover, _support_request, _support_message, _audit_event,
-             _provider]
+             _provider, _outbox_message, _outbound_mail]
 
 
 @pytest.mark.parametrize("build", READ_ONLY, ids=lambda build: build.__name__.strip("_"))

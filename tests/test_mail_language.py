@@ -6,9 +6,10 @@ import pytest
 from django.core import mail
 from django.utils import translation
 
-from apps.mail import send_templated
 from apps.organizations.roles import Role
 from apps.organizations.services import team_invitation_create
+from apps.outbox.models import OutboundMail
+from apps.outbox.services import send_mail
 from apps.partnerships.services import invitation_create, invitation_send
 from tests import factories
 
@@ -57,15 +58,18 @@ def test_a_team_invitation_to_a_new_address_speaks_the_inviters_language(provide
     assert "销售代理" in message.body
 
 
-def test_one_message_per_language_among_the_recipients(db):
+def test_one_message_per_recipient_each_in_its_language(db, on_commit):
     factories.UserFactory(email="en@example.test", language="en")
     factories.UserFactory(email="zh@example.test", language="zh-hans")
-    with translation.override("zh-hans"):
-        send_templated("enrollment_account_exists", {"link": "https://x.test/"},
-                       to=["en@example.test", "zh@example.test", "nobody@example.test"])
+    with translation.override("zh-hans"), on_commit():
+        send_mail("test:1", "enrollment_account_exists", {"link": "https://x.test/"},
+                  to=["en@example.test", "zh@example.test", "nobody@example.test"])
         # The worker's own language is back as it was.
         assert translation.get_language() == "zh-hans"
     by_to = {tuple(m.to): m for m in mail.outbox}
-    assert set(by_to) == {("en@example.test", "nobody@example.test"), ("zh@example.test",)}
-    assert "Partner Center" in by_to[("en@example.test", "nobody@example.test")].subject
+    assert set(by_to) == {("en@example.test",), ("nobody@example.test",), ("zh@example.test",)}
+    assert "Partner Center" in by_to[("en@example.test",)].subject
+    assert "Partner Center" in by_to[("nobody@example.test",)].subject
     assert "合作伙伴中心" in by_to[("zh@example.test",)].subject
+    assert dict(OutboundMail.objects.values_list("recipient", "language")) == {
+        "en@example.test": "en", "zh@example.test": "zh-hans", "nobody@example.test": "en"}

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.urls import URLResolver, get_resolver, reverse
 
 from apps.customers.models import Customer
-from apps.orders.models import Order
+from apps.orders.models import CredentialHandover, Order
 from apps.organizations.models import Membership, TeamInvitation
 from apps.organizations.roles import Role
 from apps.partnerships.models import Partnership, PartnershipInvitation
@@ -70,7 +70,7 @@ WORKSPACE = {
     "partnerships:request": {"provider": staff(OK, FORBIDDEN)},
     "partnerships:invitation_draft": {"provider": staff(OK, FORBIDDEN)},
     "partnerships:invitation_resend": {"provider": staff(NOT_ALLOWED, FORBIDDEN)},
-    "partnerships:invitation_revoke": {"provider": staff(NOT_ALLOWED, FORBIDDEN)},
+    "partnerships:invitation_revoke": {"provider": staff(OK, FORBIDDEN)},
     "partnerships:partnership_end": {"provider": staff(OK, FORBIDDEN)},
     "partnerships:providers": {"reseller": staff(OK)},
     "incentives:list": {"reseller": staff(OK)},
@@ -106,7 +106,28 @@ WORKSPACE = {
     "subscriptions:reactivate": {"provider": staff(NOT_ALLOWED, NOT_ALLOWED, FORBIDDEN)},
     "subscriptions:auto_renew": {"provider": staff(NOT_ALLOWED, NOT_ALLOWED, FORBIDDEN),
                                  "reseller": staff(NOT_ALLOWED, NOT_ALLOWED, FORBIDDEN)},
+    # Cancel subscription: a confirmation page, then the cancellation (as licenses).
+    "subscriptions:cancel": {"provider": staff(OK, OK, FORBIDDEN),
+                             "reseller": staff(OK, OK, FORBIDDEN)},
     "subscriptions:list": {"customer": customer(OK)},
+    # A customer's Users page: its admins in its own workspace; its provider's and delegated
+    # reseller's staff under the customer's pages (sales read, helpdesk also resets,
+    # admins also add, disable and enable).
+    "users:list": {"customer": customer(OK, FORBIDDEN)},
+    "users:new": {"customer": customer(OK, FORBIDDEN)},
+    "users:reset_password": {"customer": customer(OK, FORBIDDEN)},
+    "users:disable": {"customer": customer(OK, FORBIDDEN)},
+    "users:enable": {"customer": customer(NOT_ALLOWED, FORBIDDEN)},
+    "users:setup_info": {"customer": customer(OK, FORBIDDEN)},
+    "users:customer_list": {"provider": staff(OK), "reseller": staff(OK)},
+    "users:customer_new": {"provider": staff(OK, FORBIDDEN), "reseller": staff(OK, FORBIDDEN)},
+    "users:customer_reset_password": {"provider": staff(OK, FORBIDDEN, OK),
+                                      "reseller": staff(OK, FORBIDDEN, OK)},
+    "users:customer_disable": {"provider": staff(OK, FORBIDDEN),
+                               "reseller": staff(OK, FORBIDDEN)},
+    "users:customer_enable": {"provider": staff(NOT_ALLOWED, FORBIDDEN),
+                              "reseller": staff(NOT_ALLOWED, FORBIDDEN)},
+    "users:customer_setup_info": {"provider": staff(OK), "reseller": staff(OK)},
     "orders:list": {"provider": staff(OK)},
     "orders:confirmation": {"provider": staff(OK)},
     "orders:status": {"provider": staff(OK)},
@@ -128,6 +149,7 @@ WORKSPACE = {
 PUBLIC = {
     "home": (None, OK, REDIRECT),
     "healthz": (None, OK, OK),
+    "favicon": (None, REDIRECT, REDIRECT),
     # The language switch is POST only; the JavaScript strings are public.
     "set_language": (None, NOT_ALLOWED, NOT_ALLOWED),
     "javascript-catalog": (None, OK, OK),
@@ -226,6 +248,10 @@ def build_world():
                            status="failed", error="Something went wrong")
     factories.SubscriptionFactory(customer=adatum.customer, reseller_of_record=northwind,
                                   support_contact=contoso)
+    # A temporary password handed over on Adatum's Users page (shown to its asker only).
+    CredentialHandover.objects.create(organization=adatum, username="user@adatum.test",
+                                      reason="password_reset", for_user=people[("customer",
+                                                                                "admin")])
     return {"orgs": orgs, "people": people}
 
 
@@ -264,6 +290,17 @@ def workspace_url(name, org):
     if name.startswith("subscriptions:") and name != "subscriptions:list":
         kwargs["subscription_id"] = Subscription.objects.get(
             customer__organization__slug="adatum").pk
+    if name.startswith("users:"):
+        adatum = Customer.objects.get(organization__slug="adatum")
+        if name.startswith("users:customer_"):
+            kwargs["customer_id"] = adatum.pk
+        # Adatum's user (not the asker): the pages that act on one ask to confirm.
+        target = Membership.objects.filter(organization=adatum.organization,
+                                                role=Role.USER).first()
+        if name.endswith(("reset_password", "disable", "enable")):
+            kwargs["membership_id"] = target.pk
+        if name.endswith("setup_info"):
+            kwargs["handover_id"] = CredentialHandover.objects.get().pk
     if name == "providers:profile_withdraw":
         kwargs["request_id"] = uuid.uuid4()  # POST only: a GET never looks it up
     if (name.startswith("orders:") and name != "orders:list") or name == "provisioning:retry":

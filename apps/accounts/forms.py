@@ -1,7 +1,10 @@
 """Account forms."""
 
+from allauth.account.forms import ResetPasswordForm
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy
 
 from apps.i18n import time_zone_choices
@@ -32,3 +35,21 @@ class TimeZoneForm(forms.Form):
         field = self.fields["time_zone"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", default_label), *time_zone_choices()]
+
+
+class ForgottenPasswordForm(ResetPasswordForm):
+    """Password reset by mail, for every address that can receive one. An address under
+    the customer domain (admin@<prefix>.<CUSTOMER_DOMAIN_SUFFIX>) is not a mailbox: its
+    owner is told who resets the password instead (the customer's Users page)."""
+
+    def clean_email(self):
+        email = (self.cleaned_data.get("email") or "").strip().lower()
+        suffix = "." + settings.CUSTOMER_DOMAIN_SUFFIX.lower()
+        if email.rsplit("@", 1)[-1].endswith(suffix):
+            raise ValidationError(
+                gettext_lazy("Addresses under %(domain)s cannot receive e-mail, so no reset "
+                             "link can be sent. Ask your provider, your indirect reseller or "
+                             "an admin of your organization to reset your password: they "
+                             "give you a temporary one.")
+                % {"domain": settings.CUSTOMER_DOMAIN_SUFFIX}, code="no_mailbox")
+        return super().clean_email()

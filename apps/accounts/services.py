@@ -68,7 +68,7 @@ def user_reactivate(*, user: User, actor: User, request: HttpRequest | None = No
 @transaction.atomic
 def user_create_with_temporary_password(
         *, email: str, last_organization: Organization | None = None,
-        language: str = "") -> tuple[User, str]:
+        language: str = "", first_name: str = "", last_name: str = "") -> tuple[User, str]:
     """A new account with a generated temporary password: returns (user, password).
 
     The password must be changed at first sign-in and stops working after
@@ -80,8 +80,29 @@ def user_create_with_temporary_password(
     expires = timezone.now() + timedelta(days=settings.PORTAL_TEMPORARY_PASSWORD_DAYS)
     user = get_user_model().objects.create_user(
         email=email, password=password, must_change_password=True,
-        password_expires_at=expires, last_organization=last_organization, language=language)
+        password_expires_at=expires, last_organization=last_organization, language=language,
+        first_name=first_name, last_name=last_name)
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user, password
+
+
+@transaction.atomic
+def user_issue_temporary_password(*, user: User) -> tuple[User, str]:
+    """Replace the user's password with a new temporary one: returns (user, password).
+
+    The old password stops working at once, and so do the user's open sessions (their
+    session hash follows the password). As with a new account, the user must choose a new
+    password at the next sign-in, and the temporary one stops working after
+    PORTAL_TEMPORARY_PASSWORD_DAYS unused. The caller audits it, hands the password over
+    once and keeps it nowhere in plain text.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    password = temporary_password(user=user)
+    user.set_password(password)
+    user.must_change_password = True
+    user.password_expires_at = timezone.now() + timedelta(
+        days=settings.PORTAL_TEMPORARY_PASSWORD_DAYS)
+    user.save(update_fields=["password", "must_change_password", "password_expires_at"])
     return user, password
 
 

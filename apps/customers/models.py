@@ -50,6 +50,7 @@ class Customer(models.Model):
         #   customer_provider_name           (provider, name, organization)
         #   customer_provider_reseller_name  (provider, reseller, name, organization)
         #   customer_reseller_name           (reseller, name, organization), active only
+        # and the search's trigram indexes by 0004 (PostgreSQL with pg_trgm).
         indexes = [
             models.Index(fields=["provider", "created_at"], name="customer_provider_created"),
             # The Customers page sorts by domain within a provider.

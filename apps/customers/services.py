@@ -4,6 +4,7 @@ Each is one transaction."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ from apps.organizations.roles import Kind
 from apps.organizations.selectors import organization_slug_taken
 from apps.organizations.services import organization_create
 from apps.partnerships.selectors import partnered_resellers
+from apps.subscriptions.services import subscription_add_licenses
 
 from .hooks import customer_undelegated
 from .models import Customer
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
     from apps.catalog.models import Offer
     from apps.orders.models import Order
     from apps.organizations.models import Organization
+    from apps.subscriptions.models import Subscription
 
 
 def _taken(prefix: str) -> DomainError:
@@ -154,6 +157,54 @@ def customer_order_subscriptions(*, provider: Organization, customer: Customer,
         provider=provider, customer=customer, reseller=reseller, lines=lines,
         idempotency_key=idempotency_key, submitted_by=submitted_by,
         acting_organization=acting_organization, request=request)
+
+
+@transaction.atomic
+def customer_add_licenses_or_order(*, provider: Organization, customer: Customer,
+                                   reseller: Organization | None,
+                                   lines: Sequence[tuple[Offer, int]],
+                                   existing: Mapping[UUID, Subscription],
+                                   idempotency_key: UUID, submitted_by: User,
+                                   acting_organization: Organization,
+                                   request: HttpRequest | None = None
+                                   ) -> tuple[list[Subscription], Order | None]:
+    """Add subscription, when the customer already has some of the offers and the user chose
+    to add licenses to those instead of buying second subscriptions: the licenses of each
+    line whose offer is in `existing` (offer id → the customer's active subscription of it)
+    are added to that subscription (a completed change order each); the other lines are
+    ordered as new subscriptions. One transaction: all of it, or nothing. The same
+    idempotency key from the same user changes and orders nothing twice."""
+    changed = []
+    for offer, licenses in lines:
+        subscription = existing.get(offer.pk)
+        if subscription is None:
+            continue
+        if subscription.customer_id != customer.pk:
+            raise DomainError(_("This form was already used. Open Add subscription again."))
+        try:
+            changed.append(subscription_add_licenses(
+                subscription=subscription, licenses=licenses, actor=submitted_by,
+                organization=acting_organization, request=request,
+                # One key per subscription, drawn from the form's: a resent form is a replay.
+                idempotency_key=uuid.uuid5(idempotency_key, str(subscription.pk))))
+        except DomainError as error:
+            if error.code != "limits":
+                raise
+            raise DomainError(
+                _("%(offer)s allows at most %(max)s licenses: the existing subscription has "
+                  "%(count)s, so %(more)s more cannot be added. Buy a separate subscription "
+                  "instead, or enter fewer licenses.")
+                % {"offer": offer.name, "max": offer.max_licenses,
+                   "count": subscription.quantity, "more": licenses},
+                field="offers", code="limits") from error
+    rest = [(offer, licenses) for offer, licenses in lines if offer.pk not in existing]
+    order = None
+    if rest:
+        order = customer_order_subscriptions(
+            provider=provider, customer=customer, reseller=reseller, lines=rest,
+            idempotency_key=idempotency_key, submitted_by=submitted_by,
+            acting_organization=acting_organization, request=request)
+    return changed, order
 
 
 def customer_name_sync(*, organization: Organization, name: str) -> int:

@@ -19,4 +19,5 @@ urlpatterns = [
     path(f"{_ONE}suspend/", views.suspend, name="suspend"),
     path(f"{_ONE}reactivate/", views.reactivate, name="reactivate"),
     path(f"{_ONE}auto-renew/", views.auto_renew, name="auto_renew"),
+    path(f"{_ONE}cancel/", views.cancel, name="cancel"),
 ]

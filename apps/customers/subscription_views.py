@@ -1,7 +1,8 @@
 """A customer's own subscriptions, and the subscription detail page of a provider (or of the
 customer's delegated reseller) with its changes: designated support contact, reseller of
-record, licenses, upgrade, suspension and auto-renew. (The pages are the customers app's:
-every page under /customers/...; the rules and changes are apps.subscriptions'.)"""
+record, licenses, upgrade, suspension, auto-renew and cancellation. (The pages are the
+customers app's: every page under /customers/...; the rules and changes are
+apps.subscriptions'.)"""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -9,7 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.errors import DomainError
 from apps.lists import paginate
@@ -86,6 +87,7 @@ def _render(request, customer, subscription, bound=None, status=200):
         # The delegated reseller changes licenses (within the rules) and auto-renew.
         "can_act": has_permission(request.membership, "orders.submit"),
         "reduction_days_left": subscription.reduction_days_left(today),
+        "cancellation_refusal": services.cancellation_refusal(subscription, today),
         "window_days": subscription.REDUCTION_WINDOW_DAYS,
         "history": subscription_history(subscription=subscription,
                                         viewer=request.organization),
@@ -222,6 +224,42 @@ def auto_renew(request, customer_id, subscription_id):
             subscription=s, auto_renew=data["auto_renew"],
             idempotency_key=data["idempotency_key"], **_acting(request)),
         done=done)
+
+
+@workspace_view(kinds=(Kind.PROVIDER, Kind.RESELLER), permission="orders.submit")
+@require_http_methods(["GET", "POST"])
+def cancel(request, customer_id, subscription_id):
+    """Cancel subscription: a confirmation page (what happens, until when it is possible),
+    then the cancellation. Past the window the page says why and offers turning auto-renew
+    off instead."""
+    customer, subscription = _load(request, customer_id, subscription_id)
+    today = timezone.localdate()
+    form = ChangeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.subscription_cancel(subscription=subscription,
+                                         idempotency_key=form.cleaned_data["idempotency_key"],
+                                         today=today, **_acting(request))
+        except DomainError as error:
+            error.add_to_form(form)
+            subscription.refresh_from_db()
+        else:
+            messages.success(request, ngettext(
+                "The subscription is cancelled: its %(count)s license is freed.",
+                "The subscription is cancelled: its %(count)s licenses are freed.",
+                subscription.quantity) % {"count": subscription.quantity})
+            return redirect("subscriptions:detail", org_slug=request.organization.slug,
+                            customer_id=customer.pk, subscription_id=subscription.pk)
+    auto_renew = AutoRenewForm(initial={"auto_renew": "off"})
+    auto_renew.auto_id = "auto_renew-%s"
+    refusal = services.cancellation_refusal(subscription, today)
+    return render(request, "subscriptions/cancel.html", {
+        "customer": customer, "subscription": subscription, "form": form,
+        "auto_renew_form": auto_renew, "refusal": refusal,
+        # The refusal is on the page already: each message once.
+        "errors": [error for errors in form.errors.values() for error in errors
+                   if error != refusal],
+    }, status=400 if request.method == "POST" else 200)
 
 
 def _date(day):

@@ -22,8 +22,10 @@ def _then_by_company(field):
 
 
 def _by_company(queryset, descending):
-    """Company names by pinyin where the database can (apps.i18n.name_order)."""
-    return queryset.order_by(name_order("name", descending=descending), "pk")
+    """Company names by pinyin where the database can (apps.i18n.name_order); Z to A
+    breaks ties backwards too, so that the (…, name, pk) index is read backwards."""
+    return queryset.order_by(name_order("name", descending=descending),
+                             "-pk" if descending else "pk")
 
 
 def customer_columns(organization):

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from formtools.wizard.forms import ManagementForm
@@ -22,7 +22,10 @@ from apps.orders.selectors import order_for_key, order_notices, order_preview, o
 from apps.organizations.access import workspace_view
 from apps.organizations.roles import Kind, has_permission
 from apps.partnerships.selectors import partnered_resellers
-from apps.subscriptions.selectors import subscription_list_for_customer
+from apps.subscriptions.selectors import (
+    active_subscriptions_of_offers,
+    subscription_list_for_customer,
+)
 
 from .filters import CustomerFilter
 from .forms import (
@@ -34,7 +37,11 @@ from .forms import (
     normalize_prefix,
 )
 from .selectors import admin_username, customer_get, customer_list, customer_total
-from .services import customer_order_subscriptions, customer_submit
+from .services import (
+    customer_add_licenses_or_order,
+    customer_order_subscriptions,
+    customer_submit,
+)
 from .tables import customer_columns
 
 
@@ -144,6 +151,12 @@ def add_subscription(request, customer_id):
                                 kwargs={"org_slug": request.organization.slug,
                                         "customer_id": customer.pk})
 
+    context = {
+        "customer": customer, "cancel_url": subscriptions_url,
+        "acting_reseller": acting_reseller, "provider": provider,
+        "customer_active": customer.status == customer.Status.ACTIVE,
+    }
+
     def make_form(*args, **kwargs):
         form = NewSubscriptionForm(*args, offers=offers, provider=provider, **kwargs)
         if acting_reseller is not None:
@@ -157,29 +170,56 @@ def add_subscription(request, customer_id):
                                              user=request.user, customer=customer):
             return redirect(subscriptions_url)  # a double click: the order exists already
         if form.is_valid():
+            lines = form.lines()
+            existing = _already_has(customer, lines)
+            choice = request.POST.get("duplicates")
+            if existing and choice not in ("add", "separate"):
+                # The customer has some of these offers: ask, keeping what was entered.
+                return render(request, "customers/add_subscription.html", {
+                    **context, "form": form,
+                    "duplicates": [(offer, licenses, existing[offer.pk])
+                                   for offer, licenses in lines if offer.pk in existing],
+                })
+            reseller = acting_reseller or form.cleaned_data["reseller"]
+            key = form.cleaned_data["idempotency_key"]
             try:
-                customer_order_subscriptions(
-                    provider=provider, customer=customer,
-                    reseller=acting_reseller or form.cleaned_data["reseller"],
-                    lines=form.lines(), idempotency_key=form.cleaned_data["idempotency_key"],
-                    submitted_by=request.user, acting_organization=request.organization,
-                    request=request)
+                if existing and choice == "add":
+                    changed, order = customer_add_licenses_or_order(
+                        provider=provider, customer=customer, reseller=reseller, lines=lines,
+                        existing=existing, idempotency_key=key, submitted_by=request.user,
+                        acting_organization=request.organization, request=request)
+                else:
+                    changed, order = [], customer_order_subscriptions(
+                        provider=provider, customer=customer, reseller=reseller, lines=lines,
+                        idempotency_key=key, submitted_by=request.user,
+                        acting_organization=request.organization, request=request)
             except DomainError as error:
                 error.add_to_form(form)
             else:
-                messages.success(request, _("Order submitted. The new subscriptions appear "
-                                            "in the list once they are set up."))
+                for subscription in changed:
+                    messages.success(request, ngettext(
+                        "%(offer)s now has %(count)s license.",
+                        "%(offer)s now has %(count)s licenses.", subscription.quantity)
+                        % {"offer": subscription.offer.name, "count": subscription.quantity})
+                if order is not None:
+                    messages.success(request, _("Order submitted. The new subscriptions "
+                                                "appear in the list once they are set up."))
                 return redirect(subscriptions_url)
     else:
         # A direct customer (no reseller): pk=None matches no row, the field starts empty.
         reseller = (partnered_resellers(provider=provider)
                     .filter(pk=customer.reseller_id).first())  # type: ignore[misc]
         form = make_form(initial={"reseller": reseller, "idempotency_key": uuid.uuid4()})
-    return render(request, "customers/add_subscription.html", {
-        "customer": customer, "form": form, "cancel_url": subscriptions_url,
-        "acting_reseller": acting_reseller, "provider": provider,
-        "customer_active": customer.status == customer.Status.ACTIVE,
-    }, status=400 if request.method == "POST" else 200)
+    return render(request, "customers/add_subscription.html", {**context, "form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+def _already_has(customer, lines):
+    """{offer id: the customer's (oldest) active subscription of it} for the lines' offers."""
+    subscriptions = list(active_subscriptions_of_offers(
+        customer=customer, offer_ids=[offer.pk for offer, _licenses in lines]))
+    # Oldest first: reversed, the oldest of each offer is the one a dict keeps.
+    return {subscription.offer_id: subscription for subscription in reversed(subscriptions)}
 
 
 def _uuid_or_none(value):

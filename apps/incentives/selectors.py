@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import DecimalField, ExpressionWrapper, F
+from django.db.models import DecimalField, ExpressionWrapper, F, Q
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -30,7 +30,9 @@ def incentive_subscriptions(*, reseller: Organization,
                             ) -> QuerySet[WithAnnotations[Subscription, IncentiveValue]]:
     """Subscriptions the reseller is reseller of record for (its incentive-eligible ones).
 
-    With `month` (a date on the month's first day), only those active during that month.
+    With `month` (a date on the month's first day), only those active during that month: a
+    cancelled one counts until the day it was cancelled (`cancelled_on`), so in the month of
+    its cancellation when that is after the month's first day, and never after.
     """
     qs = (reseller.credited_subscriptions.all()
           .select_related("offer", "customer__organization", "customer__provider")
@@ -39,5 +41,6 @@ def incentive_subscriptions(*, reseller: Organization,
               output_field=DecimalField(max_digits=14, decimal_places=2))))
     if month is not None:
         last_day = month.replace(day=calendar.monthrange(month.year, month.month)[1])
-        qs = qs.filter(status="active", term_start__lte=last_day, term_end__gte=month)
+        qs = qs.filter(Q(status="active") | Q(status="cancelled", cancelled_on__gt=month),
+                       term_start__lte=last_day, term_end__gte=month)
     return qs.order_by("customer__organization__name", "offer__name")

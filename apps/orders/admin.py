@@ -31,9 +31,10 @@ class OrderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(CredentialHandover)
 class CredentialHandoverAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     # The encrypted secret is never shown, not even to operators.
-    list_display = ["username", "order", "for_user", "created_at", "revealed_at", "purged_at"]
-    fields = readonly_fields = ("username", "order", "for_user", "created_at", "revealed_at",
-                                "purged_at")
+    list_display = ["username", "reason", "order", "for_user", "created_at", "revealed_at",
+                    "purged_at"]
+    fields = readonly_fields = ("username", "reason", "order", "organization", "for_user",
+                                "created_at", "revealed_at", "purged_at")
     list_select_related = ["order", "for_user"]
     search_fields = ["username", "for_user__email"]
 

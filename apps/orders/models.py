@@ -93,6 +93,7 @@ class OrderLine(models.Model):
         REACTIVATE = "reactivate", _("Reactivated")
         AUTO_RENEW_OFF = "auto_renew_off", _("Auto-renew turned off")
         AUTO_RENEW_ON = "auto_renew_on", _("Auto-renew turned on")
+        CANCEL = "cancel", _("Cancelled")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines",
@@ -142,11 +143,29 @@ class OrderLine(models.Model):
 
 
 class CredentialHandover(models.Model):
-    """A temporary password, encrypted at rest, shown once to one user and then wiped."""
+    """A temporary password, encrypted at rest, shown once to one user and then wiped.
+
+    A new customer's admin gets one with the order (`order`); a customer user added or
+    whose password was reset on the customer's Users page gets one without an order, kept
+    with the customer organization (`organization`)."""
+
+    class Reason(models.TextChoices):
+        NEW_CUSTOMER = "new_customer", _("New customer")
+        NEW_USER = "new_user", _("New user")
+        PASSWORD_RESET = "password_reset", _("Password reset")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="handover",
-                                 verbose_name=_("order"))
+                                 null=True, blank=True, verbose_name=_("order"))
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE,
+                                     null=True, blank=True, related_name="+",
+                                     verbose_name=_("organization"))
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices,
+                              default=Reason.NEW_CUSTOMER)
+    # Sent with the form that asked for it (Users page): the same key twice is the same
+    # handover, so a double click resets a password once.
+    idempotency_key = models.UUIDField(_("idempotency key"), null=True, blank=True,
+                                       editable=False)
     for_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                  null=True, related_name="+", verbose_name=_("for user"))
     username = models.CharField(_("user name"), max_length=254)
@@ -160,6 +179,10 @@ class CredentialHandover(models.Model):
         verbose_name = _("credential handover")
         verbose_name_plural = _("credential handovers")
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "idempotency_key"],
+                                    name="handover_unique_key_per_organization"),
+        ]
 
     def __str__(self):
         return self.username

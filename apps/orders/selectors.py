@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from apps.catalog.selectors import offer_list_orderable
 
-from .models import Order, OrderLine
+from .models import CredentialHandover, Order, OrderLine
 from .pricing import PricedLine, order_totals, price_lines
 
 if TYPE_CHECKING:
@@ -100,3 +100,18 @@ def order_stuck_ids(*, now: datetime | None = None, limit: int = 200) -> list[UU
                 .filter(Q(status=Order.Status.SUBMITTED, updated_at__lt=waiting)
                         | Q(status=Order.Status.PROVISIONING, claimed_at__lt=stale))
                 .order_by("submitted_at").values_list("pk", flat=True)[:limit])
+
+
+def handover_for_account(*, organization: Organization, pk: UUID) -> CredentialHandover:
+    """A customer user's credential handover (Users page), of this customer organization;
+    else 404."""
+    return get_object_or_404(CredentialHandover.objects.filter(organization=organization,
+                                                               order__isnull=True), pk=pk)
+
+
+def handover_for_key(*, organization: Organization, idempotency_key: UUID,
+                     for_user: User) -> CredentialHandover | None:
+    """The handover a user already asked for with this key (a form sent twice), if any."""
+    return CredentialHandover.objects.filter(organization=organization,
+                                             idempotency_key=idempotency_key,
+                                             for_user=for_user).first()

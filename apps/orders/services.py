@@ -52,6 +52,8 @@ Line = tuple["Offer", int]
 ChangeAction = OrderLine.Action
 # Why provisioning left an order's reseller out.
 ResellerDropped = Order.ResellerDropped
+# Why a credential handover was made (a new customer, a customer's new user, a reset).
+HandoverReason = CredentialHandover.Reason
 
 
 # ------------------------------------------------------------------ submit
@@ -330,6 +332,17 @@ def handover_create(*, order: Order, for_user: User | None, username: str,
     return handover
 
 
+def handover_create_for_account(*, organization: Organization, for_user: User,
+                                username: str, password: str, reason: str,
+                                idempotency_key: uuid.UUID | None = None) -> CredentialHandover:
+    """The temporary password of `username`, a user of the customer `organization`,
+    encrypted at rest, to be shown once to `for_user` (who added the user or reset its
+    password) on the customer's Users pages. `reason`: a CredentialHandover.Reason."""
+    return CredentialHandover.objects.create(
+        organization=organization, for_user=for_user, username=username, reason=reason,
+        idempotency_key=idempotency_key, secret=crypto.encrypt(password))
+
+
 @transaction.atomic
 def handover_reveal(*, order: Order, user: User | AnonymousUser,
                     request: HttpRequest | None = None) -> SetupInfo:
@@ -337,6 +350,23 @@ def handover_reveal(*, order: Order, user: User | AnonymousUser,
     handover = CredentialHandover.objects.select_for_update().filter(order=order).first()
     if handover is None:
         return SetupInfo("none")
+    return _reveal(handover, user, request, organization=order.provider, target=order,
+                   action="order.setup_info_shown")
+
+
+@transaction.atomic
+def handover_reveal_for_account(*, handover: CredentialHandover, user: User | AnonymousUser,
+                                request: HttpRequest | None = None) -> SetupInfo:
+    """Reveal a customer user's temporary password once, to the user who asked for it, and
+    wipe it; the customer's log records that it was shown."""
+    handover = CredentialHandover.objects.select_for_update().get(pk=handover.pk)
+    return _reveal(handover, user, request, organization=handover.organization,
+                   target=handover, action="customer.setup_info_shown")
+
+
+def _reveal(handover: CredentialHandover, user: User | AnonymousUser,
+            request: HttpRequest | None, *, organization: Organization | None,
+            target: Order | CredentialHandover, action: str) -> SetupInfo:
     if handover.for_user_id is None or handover.for_user_id != user.pk:
         return SetupInfo("not_yours", handover.username)
     if handover.purged_at is not None:
@@ -350,8 +380,8 @@ def handover_reveal(*, order: Order, user: User | AnonymousUser,
     handover.secret = ""
     handover.revealed_at = timezone.now()
     handover.save(update_fields=["secret", "revealed_at"])
-    record(actor=user, organization=order.provider, action="order.setup_info_shown",
-           target=order, data={"username": handover.username}, request=request)
+    record(actor=user, organization=organization, action=action, target=target,
+           data={"username": handover.username}, request=request)
     if not password:
         return SetupInfo("unreadable", handover.username)
     return SetupInfo("shown", handover.username, password, handover.revealed_at)

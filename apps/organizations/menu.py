@@ -31,6 +31,7 @@ MENUS = {
         (_("Subscriptions"), "subscriptions:list", "subscriptions.view"),
         (_("Partners"), "relationships:partners", "partners.view"),
         (_("Support"), "support:list", "support.open"),
+        (_("Users"), "users:list", "users.view"),
         (_("Team"), "organizations:team", "team.view"),
     ],
 }

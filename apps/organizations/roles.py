@@ -35,21 +35,26 @@ ROLES_BY_KIND = {
 # Permission names are "<area>.<verb>". Views ask for one; a role without it gets 403.
 _STAFF_VIEW = {"dashboard.view", "customers.view", "subscriptions.view", "orders.view",
                "partners.view", "team.view", "support.view", "support.handle"}
+# A customer's users (its Users page): provider and delegated reseller staff see them, their
+# helpdesk agents may also reset passwords, their admins manage them (add, disable, enable).
+_USERS_VIEW = {"users.view"}
+_USERS_RESET = _USERS_VIEW | {"users.reset"}
+_USERS_MANAGE = _USERS_RESET | {"users.manage"}
 PERMISSIONS: dict[tuple[str, str], set[str]] = {
     (Kind.PROVIDER, Role.ADMIN): _STAFF_VIEW | {
         "team.manage", "audit.view", "partners.manage", "customers.manage", "orders.submit",
         "profile.manage",
-    },
-    (Kind.PROVIDER, Role.SALES): _STAFF_VIEW | {"customers.manage", "orders.submit"},
-    (Kind.PROVIDER, Role.HELPDESK): _STAFF_VIEW,
+    } | _USERS_MANAGE,
+    (Kind.PROVIDER, Role.SALES): _STAFF_VIEW | {"customers.manage", "orders.submit"} | _USERS_VIEW,
+    (Kind.PROVIDER, Role.HELPDESK): _STAFF_VIEW | _USERS_RESET,
     (Kind.RESELLER, Role.ADMIN): _STAFF_VIEW | {
         "team.manage", "audit.view", "partners.manage", "customers.manage", "orders.submit",
-    },
-    (Kind.RESELLER, Role.SALES): _STAFF_VIEW | {"customers.manage", "orders.submit"},
-    (Kind.RESELLER, Role.HELPDESK): _STAFF_VIEW,
+    } | _USERS_MANAGE,
+    (Kind.RESELLER, Role.SALES): _STAFF_VIEW | {"customers.manage", "orders.submit"} | _USERS_VIEW,
+    (Kind.RESELLER, Role.HELPDESK): _STAFF_VIEW | _USERS_RESET,
     (Kind.CUSTOMER, Role.ADMIN): {"dashboard.view", "subscriptions.view", "partners.view",
                                   "partners.manage", "team.view", "team.manage", "support.view",
-                                  "support.open"},
+                                  "support.open"} | _USERS_MANAGE,
     (Kind.CUSTOMER, Role.USER): {"dashboard.view", "subscriptions.view", "partners.view",
                                  "support.view", "support.open"},
 }

@@ -85,3 +85,16 @@ def member_emails(*, organization: Organization, roles: Iterable[str]) -> list[s
 def user_memberships(*, user: User) -> QuerySet[Membership]:
     return (Membership.objects.filter(user=user, organization__is_active=True)
             .select_related("organization").order_by("organization__name"))
+
+
+def user_belongs_elsewhere(*, user: User, organization: Organization) -> bool:
+    """True when the user is a member of any organization besides this one (active or not):
+    such an account is not the organization's alone to reset or disable."""
+    return Membership.objects.filter(user=user).exclude(organization=organization).exists()
+
+
+def members_elsewhere(*, organization: Organization) -> set[int]:
+    """The ids of the organization's members who also belong to another organization."""
+    members = Membership.objects.filter(organization=organization).values("user_id")
+    return set(Membership.objects.filter(user_id__in=members).exclude(organization=organization)
+               .values_list("user_id", flat=True))

@@ -170,7 +170,8 @@ def team_invitation_create(*, organization: Organization, email: str, role: str,
     )
     record(actor=invited_by, organization=organization, action="team.invitation_created",
            target=invitation, data={"email": email, "role": role}, request=request)
-    enqueue(send_team_invitation, invitation_id=str(invitation.pk))
+    enqueue(send_team_invitation, invitation_id=str(invitation.pk),
+            key=f"team-invitation:{invitation.pk}:send:{invitation.mails_requested}")
     return invitation
 
 

@@ -1,19 +1,19 @@
 """Team e-mails: tasks take ids, the link is signed again here, nothing secret travels."""
 
 from celery import shared_task
-from celery.contrib.django.task import DjangoTask
-from django.conf import settings
 from django.db.models import F
 from django.urls import reverse
 
 from apps.i18n import user_language
-from apps.mail import send_templated
+from apps.links import portal_url
+from apps.mail import MailTask
+from apps.outbox.services import send_mail
 
 from .models import TeamInvitation
 from .selectors import team_invitation_token
 
 
-@shared_task(base=DjangoTask, bind=True, acks_late=True, autoretry_for=(OSError,),
+@shared_task(base=MailTask, bind=True, acks_late=True, autoretry_for=(OSError,),
              retry_backoff=True, retry_kwargs={"max_retries": 5})
 def send_team_invitation(self, invitation_id):
     claimed = (TeamInvitation.objects
@@ -34,8 +34,9 @@ def send_team_invitation(self, invitation_id):
 
 
 def _send(invitation):
-    link = settings.PORTAL_BASE_URL + reverse(
+    link = portal_url() + reverse(
         "team_invitation", kwargs={"token": team_invitation_token(invitation)})
     # A new address reads it in the inviter's language.
-    send_templated("team_invitation", {"invitation": invitation, "link": link},
-                   to=[invitation.email], language=user_language(invitation.invited_by))
+    send_mail(f"team-invitation:{invitation.pk}:send:{invitation.mails_sent}",
+              "team_invitation", {"invitation": invitation, "link": link},
+              to=[invitation.email], language=user_language(invitation.invited_by))

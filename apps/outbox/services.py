@@ -8,6 +8,13 @@ every PORTAL_OUTBOX_RELAY_SECONDS) claims due rows and sends them, backing off
 exponentially up to a ceiling, and marks a row failed after PORTAL_OUTBOX_MAX_ATTEMPTS.
 Nothing in a request's path raises because of the broker.
 
+Mail has one path too: `send_mail()` writes one OutboundMail row per recipient (rendered in
+the recipient's language, keyed by event + template + recipient, so a task run twice
+writes nothing new), claims it and sends it once the caller's transaction commits. A
+failed send is recorded on the row (attempts, last error) and tried again by the mail relay
+(`mail_relay`, a beat task) with the same backoff and ceiling as the outbox's messages;
+after the last attempt the row is failed and an operator can send it again from the admin.
+
 In eager mode (CELERY_TASK_ALWAYS_EAGER, no broker) the task runs when the transaction
 commits, as `delay_on_commit` did, errors included.
 """
@@ -20,6 +27,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from celery import current_app
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -27,10 +35,16 @@ from django.utils.translation import gettext as _
 
 from apps.audit.services import record
 from apps.errors import DomainError
+from apps.i18n import recipient_languages
+from apps.links import HEADER, current_base_url
+from apps.mail import OnBehalfOf, build_message, render_templated
 
-from .models import OutboxMessage
+from . import hooks
+from .models import OutboundMail, OutboxMessage
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
     from celery import Task
     from django.http import HttpRequest
 
@@ -54,6 +68,9 @@ def enqueue(task: Task | str, *, key: str | None = None, **kwargs: Any) -> Outbo
     With `key`, a second enqueue of the same key is the same message (nothing new is sent).
     """
     name = task if isinstance(task, str) else task.name
+    if current_base_url() and not settings.PORTAL_BASE_URL:
+        # The links of the mail it sends point at the host of this request (apps.links).
+        kwargs = {**kwargs, HEADER: current_base_url()}
     fields = {"task": name, "kwargs": kwargs}
     if key is not None:
         existing = OutboxMessage.objects.filter(idempotency_key=key).first()
@@ -86,7 +103,7 @@ def _relay_now(pk: Any) -> None:
     if _eager():
         # No broker: the task runs here and now, and its errors reach the caller as before.
         try:
-            current_app.tasks[message.task].apply_async(kwargs=message.kwargs)
+            current_app.tasks[message.task].apply_async(**_send_args(message))
         except Exception as error:
             _record_failure(message, error)
             raise
@@ -95,13 +112,20 @@ def _relay_now(pk: Any) -> None:
     _deliver(message)
 
 
+def _send_args(message: OutboxMessage) -> dict[str, Any]:
+    """The task's arguments; the request's base URL, when kept, goes as a header."""
+    kwargs = dict(message.kwargs)
+    base = kwargs.pop(HEADER, None)
+    return {"kwargs": kwargs, **({"headers": {HEADER: base}} if base else {})}
+
+
 def _deliver(message: OutboxMessage) -> bool:
     """Hand a claimed row to the broker; True when it went. Never raises."""
     try:
         task = current_app.tasks[message.task]
         # No publish retries: a broker that is down must not hold a request; the relay
         # tries again later.
-        task.apply_async(kwargs=message.kwargs, retry=False)
+        task.apply_async(**_send_args(message), retry=False)
     except Exception as error:  # the broker's errors vary by transport; all mean "later"
         _record_failure(message, error)
         logger.warning("outbox: %s %s not relayed (attempt %d): %s: %s", message.task,
@@ -142,12 +166,15 @@ def outbox_relay(*, now: datetime | None = None, batch: int = 100) -> int:
 
 
 def outbox_purge(*, now: datetime | None = None) -> int:
-    """Delete the messages sent more than PORTAL_OUTBOX_KEEP_DAYS ago (beat, hourly): the
-    table stays small. Pending and failed messages stay, for the relay and for operators."""
+    """Delete the messages and mails sent more than PORTAL_OUTBOX_KEEP_DAYS ago (beat,
+    hourly): the tables stay small. Pending and failed ones stay, for the relays and for
+    operators."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.PORTAL_OUTBOX_KEEP_DAYS)
     deleted, _by_model = OutboxMessage.objects.filter(status=Status.SENT,
                                                       sent_at__lt=cutoff).delete()
-    return deleted
+    mails, _by_model = OutboundMail.objects.filter(status=Status.SENT,
+                                                   sent_at__lt=cutoff).delete()
+    return deleted + mails
 
 
 @transaction.atomic
@@ -166,3 +193,147 @@ def outbox_send_again(*, message: OutboxMessage, actor: User | None,
            request=request)
     transaction.on_commit(partial(_relay_now, message.pk))
     return message
+
+
+# ------------------------------------------------------------------------------- mail
+
+
+def mail_key(event: str, template: str, recipient: str) -> str:
+    """The idempotency key of one mail: what happened, which mail, to whom."""
+    return f"{event}:{template}:{recipient.lower()}"
+
+
+def send_mail(event: str, template: str, context: Mapping[str, Any], *, to: Sequence[str],
+              from_email: str | OnBehalfOf | None = None,
+              reply_to: Sequence[str] | None = None,
+              language: str | None = None) -> list[OutboundMail]:
+    """Mail `template` to each address of `to` because of `event`; returns the rows.
+
+    `event` names what happened (e.g. "support-message:<id>", "team-invitation:<id>:send:2"):
+    a mail already written for the same event, template and recipient is not written or
+    sent again. Each address reads its account's language; an address without an account
+    gets `language` (the sender's), else the default language. The new rows are sent once
+    the caller's transaction commits; a delivery error is recorded on the row (never
+    raised) and the mail relay tries again later.
+    """
+    addresses = list(dict.fromkeys(address.strip() for address in to if address.strip()))
+    keys = {address: mail_key(event, template, address) for address in addresses}
+    existing = {mail.idempotency_key: mail for mail in
+                OutboundMail.objects.filter(idempotency_key__in=keys.values())}
+    rendered: dict[str, Any] = {}
+    mails: list[OutboundMail] = []
+    for address, address_language in recipient_languages(
+            [a for a in addresses if keys[a] not in existing], fallback=language).items():
+        if address_language not in rendered:
+            rendered[address_language] = render_templated(
+                template, context, language=address_language, from_email=from_email)
+        content = rendered[address_language]
+        mail, created = _mail_create(
+            idempotency_key=keys[address], event=event[:200], template=template,
+            recipient=address, language=address_language, subject=content.subject[:998],
+            from_email=content.from_email, reply_to=list(reply_to or []),
+            body_text=content.body_text, body_html=content.body_html)
+        if created:
+            transaction.on_commit(partial(_send_now, mail.pk))
+        mails.append(mail)
+    return [*existing.values(), *mails]
+
+
+def _mail_create(*, idempotency_key: str, **fields: Any) -> tuple[OutboundMail, bool]:
+    try:
+        with transaction.atomic():
+            return OutboundMail.objects.create(idempotency_key=idempotency_key, **fields), True
+    except IntegrityError:  # the same mail, written by a concurrent run of the same event
+        return OutboundMail.objects.get(idempotency_key=idempotency_key), False
+
+
+def _send_now(pk: Any) -> None:
+    """After commit: claim the new row (the relay may not have it too) and send it."""
+    now = timezone.now()
+    claimed = (OutboundMail.objects
+               .filter(pk=pk, status=Status.PENDING, attempts=0)
+               .update(attempts=1, next_attempt_at=now + timedelta(seconds=backoff(1))))
+    if claimed:
+        _deliver_mail(OutboundMail.objects.get(pk=pk))
+
+
+def _deliver_mail(mail: OutboundMail) -> bool:
+    """Send a claimed row; True when it went. Records the outcome; never raises."""
+    message = build_message(to=mail.recipient, subject=mail.subject, body_text=mail.body_text,
+                            body_html=mail.body_html, from_email=mail.from_email,
+                            reply_to=mail.reply_to)
+    try:
+        message.send()
+    except Exception as error:  # SMTP, socket and backend errors alike mean "try later"
+        error_text = f"{type(error).__name__}: {error}"[:2000]
+        status = (Status.FAILED if mail.attempts >= settings.PORTAL_OUTBOX_MAX_ATTEMPTS
+                  else Status.PENDING)
+        OutboundMail.objects.filter(pk=mail.pk, status=Status.PENDING).update(
+            status=status, last_error=error_text)
+        logger.warning("mail: %s %s to %s not sent (attempt %d): %s", mail.template, mail.pk,
+                       mail.recipient, mail.attempts, error_text)
+        _tell(mail.event, sent=False, error=error_text)
+        if isinstance(error, SoftTimeLimitExceeded):
+            raise  # the task's time is up: the next relay goes on
+        return False
+    # Sent: the bodies (one-time links) are not kept.
+    OutboundMail.objects.filter(pk=mail.pk).update(
+        status=Status.SENT, sent_at=timezone.now(), last_error="", body_text="", body_html="")
+    _tell(mail.event, sent=True, error="")
+    return True
+
+
+def _tell(event: str, *, sent: bool, error: str) -> None:
+    try:
+        hooks.mail_outcome(event=event, sent=sent, error=error)
+    except Exception:  # the mail's own record is saved; a listener's error must not undo it
+        logger.exception("mail: a listener of %s failed", event)
+
+
+def mail_relay(*, now: datetime | None = None, batch: int = 20) -> int:
+    """Send up to `batch` due pending mails, claiming one at a time; returns how many went.
+
+    Each claim (rows locked by a concurrent relay are skipped, the next attempt moved
+    forward by `backoff()`) commits before the mail is sent, so no mail is sent twice at
+    once, and a relay stopped by its time limit leaves the rows it had not reached as they
+    were.
+    """
+    sent = 0
+    for _turn in range(batch):
+        mail = _claim_due_mail(now or timezone.now())
+        if mail is None:
+            break
+        sent += _deliver_mail(mail)
+    return sent
+
+
+def _claim_due_mail(now: datetime) -> OutboundMail | None:
+    with transaction.atomic():
+        mail = (OutboundMail.objects.select_for_update(skip_locked=True)
+                .filter(status=Status.PENDING, next_attempt_at__lte=now)
+                .order_by("next_attempt_at").first())
+        if mail is not None:
+            mail.attempts += 1
+            mail.next_attempt_at = now + timedelta(seconds=backoff(mail.attempts))
+            mail.save(update_fields=["attempts", "next_attempt_at"])
+    return mail
+
+
+@transaction.atomic
+def mail_send_again(*, mail: OutboundMail, actor: User | None,
+                    request: HttpRequest | None = None) -> OutboundMail:
+    """An operator's "send again" of a failed mail: back to pending, sent after commit."""
+    mail = OutboundMail.objects.select_for_update().get(pk=mail.pk)
+    if mail.status != Status.FAILED:
+        raise DomainError(_("Only a failed mail can be sent again."), code="not_failed")
+    last_error = mail.last_error
+    mail.status = Status.PENDING
+    mail.attempts = 0
+    mail.next_attempt_at = timezone.now()
+    mail.save(update_fields=["status", "attempts", "next_attempt_at"])
+    record(actor=actor, organization=None, action="outbox.mail_sent_again", target=mail,
+           data={"template": mail.template, "recipient": mail.recipient,
+                 "last_error": last_error[:200]},
+           request=request)
+    transaction.on_commit(partial(_send_now, mail.pk))
+    return mail

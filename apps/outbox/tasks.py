@@ -13,3 +13,9 @@ def relay_outbox():
 def purge_outbox():
     """Beat, hourly: sent messages older than PORTAL_OUTBOX_KEEP_DAYS are deleted."""
     return services.outbox_purge()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def relay_mail():
+    """Beat, every PORTAL_OUTBOX_RELAY_SECONDS: mails whose send failed are tried again."""
+    return services.mail_relay()

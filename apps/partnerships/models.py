@@ -77,6 +77,13 @@ class PartnershipInvitation(models.Model):
                                  null=True, blank=True, related_name="received_invitations",
                                  limit_choices_to={"kind": "reseller"},
                                  verbose_name=_("reseller"))
+    declined_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True,
+                                    blank=True, related_name="+", verbose_name=_("declined by"))
+    # Answered by a reseller none of whose users had the address it was sent to (a link
+    # forwarded to a colleague, or to another company): the provider is told so.
+    forwarded = models.BooleanField(_("answered from another address"), default=False)
+    # The answer mail to the provider's admins, sent once (see tasks.send_invitation_answer).
+    answer_notified = models.BooleanField(_("provider told of the answer"), default=False)
     # The mail task claims a send by raising mails_sent towards send_count, so a task
     # delivered twice sends one mail; send_count is what the provider asked for.
     send_count = models.PositiveSmallIntegerField(_("sends requested"), default=0)
@@ -109,3 +116,8 @@ class PartnershipInvitation(models.Model):
 
     def get_effective_status_display(self):
         return self.effective_status.label
+
+    @property
+    def answered_by(self):
+        """The user who accepted or declined, if any."""
+        return self.accepted_by or self.declined_by

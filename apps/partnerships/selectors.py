@@ -8,11 +8,14 @@ the organizations' reverse relations (`provider_customers`, `delegated_customers
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypedDict
+from urllib.parse import urlsplit
 
-from django.db.models import Count, IntegerField, Model, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, Model, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from apps.i18n import name_order
@@ -20,7 +23,7 @@ from apps.organizations.roles import Kind
 from apps.organizations.selectors import organization_list
 
 from .models import Partnership, PartnershipInvitation
-from .tokens import invitation_id_from_token
+from .tokens import invitation_id_from_token, invitation_path
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -133,7 +136,7 @@ def partnership_end_effects(*, partnership: Partnership) -> PartnershipEndEffect
 def invitation_list(*, provider: Organization, status: str = "",
                     search: str = "") -> QuerySet[PartnershipInvitation]:
     qs = (PartnershipInvitation.objects.filter(provider=provider)
-          .select_related("created_by", "reseller", "provider"))
+          .select_related("created_by", "reseller", "provider", "accepted_by", "declined_by"))
     now = timezone.now()
     if status == PartnershipInvitation.Status.EXPIRED:
         qs = qs.filter(Q(status=status) | Q(status="pending", expires_at__lte=now))
@@ -161,13 +164,70 @@ def invitation_from_token(token: str) -> PartnershipInvitation | None:
             .filter(pk=invitation_id).first())
 
 
+def invitation_link_path(invitation: PartnershipInvitation) -> str:
+    """The path of a request's personalized link (for pages that list waiting requests)."""
+    return str(invitation_path(invitation))
+
+
 def invitations_for_reseller(*, reseller: Organization) -> QuerySet[PartnershipInvitation]:
     """Pending, unexpired requests addressed to the e-mail of any member of the reseller."""
     emails = reseller.memberships.values("user__email")
+    # A provider it partners with already has nothing to ask.
+    partnered = Partnership.objects.filter(provider=OuterRef("provider"), reseller=reseller,
+                                           status=Partnership.Status.ACTIVE)
     return (PartnershipInvitation.objects
             .filter(status=PartnershipInvitation.Status.PENDING, expires_at__gt=timezone.now(),
                     email__in=emails)
+            .exclude(Exists(partnered))
             .select_related("provider").order_by("-created_at"))
+
+
+def waiting_invitations(*, reseller: Organization,
+                        return_to: str = "") -> list[PartnershipInvitation]:
+    """The requests a reseller can answer: the one whose link it enrolled from (`return_to`,
+    even when sent to another address), then those addressed to any of its users."""
+    invitations = list(invitations_for_reseller(reseller=reseller))
+    token = _token_in_path(return_to)
+    linked = invitation_from_token(token) if token else None
+    if (linked is not None and linked.effective_status == PartnershipInvitation.Status.PENDING
+            and linked not in invitations
+            and not partnership_is_active(provider=linked.provider, reseller=reseller)):
+        invitations.insert(0, linked)
+    return invitations
+
+
+def _token_in_path(path: str) -> str | None:
+    try:
+        match = resolve(urlsplit(path or "").path or "/")
+    except Resolver404:
+        return None
+    return match.kwargs.get("token") if match.url_name == "partnership_invitation" else None
+
+
+def enrolment_waiting_requests(*, organization: Organization,
+                               return_to: str) -> list[tuple[str, str]]:
+    """(provider name, link path) of each waiting request, for the enrolment mails
+    (registered with resellers.hooks)."""
+    return [(invitation.provider.name, invitation_path(invitation))
+            for invitation in waiting_invitations(reseller=organization, return_to=return_to)]
+
+
+def invitation_addressed_to_member(*, invitation: PartnershipInvitation,
+                                   reseller: Organization) -> bool:
+    """True when one of the reseller's users has the address the request was sent to."""
+    return reseller.memberships.filter(user__email__iexact=invitation.email).exists()
+
+
+def invitations_answered(*, provider: Organization,
+                         days: int = 30) -> QuerySet[PartnershipInvitation]:
+    """The provider's requests accepted or declined in the last `days` days, newest first."""
+    since = timezone.now() - timedelta(days=days)
+    return (PartnershipInvitation.objects
+            .filter(provider=provider, decided_at__gte=since,
+                    status__in=[PartnershipInvitation.Status.ACCEPTED,
+                                PartnershipInvitation.Status.DECLINED])
+            .select_related("reseller", "accepted_by", "declined_by", "provider")
+            .order_by("-decided_at"))
 
 
 def reseller_admin_memberships(*, user: User) -> QuerySet[Membership]:

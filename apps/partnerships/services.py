@@ -23,9 +23,9 @@ from apps.resellers.selectors import reseller_get
 
 from .hooks import partnership_ended
 from .models import Partnership, PartnershipInvitation
-from .selectors import partnership_is_active
-from .tasks import send_partnership_invitation
-from .tokens import invitation_link
+from .selectors import invitation_addressed_to_member, partnership_is_active
+from .tasks import send_invitation_answer, send_partnership_invitation
+from .tokens import invitation_link, invitation_path
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -118,11 +118,28 @@ def _queue_send(invitation: PartnershipInvitation, actor: User, request: HttpReq
     record(actor=actor, organization=invitation.provider, action=action, target=invitation,
            data={"email": invitation.email, "send_count": invitation.send_count},
            request=request)
-    enqueue(send_partnership_invitation, invitation_id=str(invitation.pk))
+    enqueue(send_partnership_invitation, invitation_id=str(invitation.pk),
+            key=f"{INVITATION_MAIL_EVENT}{invitation.pk}:send:{invitation.send_count}")
+
+
+# The mail event of a partnership request: "partnership-invitation:<id>:send:<n>".
+INVITATION_MAIL_EVENT = "partnership-invitation:"
+
+
+def invitation_mail_outcome(*, event: str, sent: bool, error: str) -> None:
+    """Registered with apps.outbox.hooks: the request shows its last delivery (sent, or the
+    error while the mail relay tries again)."""
+    invitation_id = event.removeprefix(INVITATION_MAIL_EVENT).split(":", 1)[0]
+    invitations = PartnershipInvitation.objects.filter(pk=invitation_id)
+    if sent:
+        invitations.update(last_sent_at=timezone.now(), last_error="")
+    else:
+        invitations.update(last_error=error[:500])
 
 
 def validate_draft(invitation: PartnershipInvitation, message: str | None) -> None:
-    if invitation_link(invitation) not in (message or ""):
+    # The path, not the whole link: a draft written on another host keeps a good link.
+    if invitation_path(invitation) not in (message or ""):
         raise DomainError(_("Keep the personalized link in the message."), field="body",
                           code="link_missing")
 
@@ -207,28 +224,46 @@ def invitation_accept(*, invitation: PartnershipInvitation, user: User, reseller
     invitation.decided_at = timezone.now()
     invitation.accepted_by = user
     invitation.reseller = reseller
-    invitation.save(update_fields=["status", "decided_at", "accepted_by", "reseller"])
+    invitation.forwarded = not invitation_addressed_to_member(invitation=invitation,
+                                                              reseller=reseller)
+    invitation.save(update_fields=["status", "decided_at", "accepted_by", "reseller",
+                                   "forwarded"])
     for organization in (provider, reseller):
         record(actor=user, organization=organization, action="partnership.accepted",
-               target=partnership, data={"provider": provider.name, "reseller": reseller.name},
-               request=request)
+               target=partnership, data=_answer_data(invitation), request=request)
+    enqueue(send_invitation_answer, invitation_id=str(invitation.pk),
+            key=f"partnership-invitation:{invitation.pk}:answer")
     return partnership
+
+
+def _answer_data(invitation: PartnershipInvitation) -> dict[str, str | bool]:
+    assert invitation.reseller is not None
+    return {"provider": invitation.provider.name, "reseller": invitation.reseller.name,
+            "email": invitation.email, "forwarded": invitation.forwarded}
 
 
 @transaction.atomic
 def invitation_decline(*, invitation: PartnershipInvitation, user: User, reseller: Organization,
                        request: HttpRequest | None = None) -> PartnershipInvitation:
+    """Decline for `reseller`: only a reseller that could accept may decline (one already
+    partnered, or not approved, leaves the request open for the one it was meant for)."""
     invitation = _lock(invitation)
     invitation_check_open(invitation)
     _check_reseller_can_answer(reseller, user)
+    invitation_check_reseller(invitation=invitation, reseller=reseller)
     invitation.status = Status.DECLINED
     invitation.decided_at = timezone.now()
     invitation.reseller = reseller
-    invitation.save(update_fields=["status", "decided_at", "reseller"])
+    invitation.declined_by = user
+    invitation.forwarded = not invitation_addressed_to_member(invitation=invitation,
+                                                              reseller=reseller)
+    invitation.save(update_fields=["status", "decided_at", "reseller", "declined_by",
+                                   "forwarded"])
     for organization in (invitation.provider, reseller):
         record(actor=user, organization=organization, action="partnership.declined",
-               target=invitation, data={"provider": invitation.provider.name,
-                                        "reseller": reseller.name}, request=request)
+               target=invitation, data=_answer_data(invitation), request=request)
+    enqueue(send_invitation_answer, invitation_id=str(invitation.pk),
+            key=f"partnership-invitation:{invitation.pk}:answer")
     return invitation
 
 

@@ -29,6 +29,7 @@ INVITATION_COLUMNS = [
     Column("email", _("Sent to"), ("email", "pk")),
     Column("name", _("Name"), ("name", "pk")),
     Column("status", _("Status"), ("status", "pk")),
+    Column("answered", _("Answered by")),
     Column("created_by", _("Created by"), ("created_by__email", "pk")),
     Column("created_at", _("Created"), ("created_at", "pk")),
     Column("expires_at", _("Expires"), ("expires_at", "pk")),
@@ -38,3 +39,19 @@ INVITATION_COLUMNS = [
 
 STATUS_COLOURS = {"pending": "primary", "accepted": "success", "declined": "secondary",
                   "revoked": "secondary", "expired": "warning"}
+
+
+def answered_summary(record):
+    """Who answered a request: "accepted by <reseller>" (and where it was sent when it was
+    forwarded), or None while nobody has."""
+    if record.status not in ("accepted", "declined") or record.reseller is None:
+        return None
+    values = {"reseller": record.reseller.name, "email": record.email}
+    if record.forwarded:
+        summary = (_("accepted by %(reseller)s (sent to %(email)s)")
+                   if record.status == "accepted"
+                   else _("declined by %(reseller)s (sent to %(email)s)"))
+    else:
+        summary = (_("accepted by %(reseller)s") if record.status == "accepted"
+                   else _("declined by %(reseller)s"))
+    return summary % values

@@ -5,10 +5,11 @@ its own salt. Nothing secret is stored: the same invitation always gives the sam
 link (resending sends the same link), and changing a byte breaks the signature.
 """
 
-from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
+
+from apps.links import portal_url
 
 # Named after the app the links were first signed in: a new salt would break every link sent.
 SALT = "resellers.partnership-invitation"
@@ -19,9 +20,12 @@ def invitation_token(invitation):
     return signing.Signer(salt=SALT).sign_object(payload, compress=False)
 
 
+def invitation_path(invitation):
+    return reverse("partnership_invitation", kwargs={"token": invitation_token(invitation)})
+
+
 def invitation_link(invitation):
-    return settings.PORTAL_BASE_URL + reverse("partnership_invitation",
-                                              kwargs={"token": invitation_token(invitation)})
+    return portal_url(invitation_path(invitation))
 
 
 def invitation_id_from_token(token):

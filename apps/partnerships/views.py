@@ -17,7 +17,7 @@ from apps.organizations.roles import Kind, has_permission
 from . import selectors, services
 from .forms import DraftForm, EndPartnershipForm, PartnershipRequestForm
 from .models import PartnershipInvitation
-from .tables import INVITATION_COLUMNS, PARTNERSHIP_COLUMNS, STATUS_COLOURS
+from .tables import INVITATION_COLUMNS, PARTNERSHIP_COLUMNS, STATUS_COLOURS, answered_summary
 from .tokens import invitation_link, invitation_token
 
 PER_PAGE = 25
@@ -67,6 +67,7 @@ def invitations(request):
     for invitation in records:
         invitation.shown_status = invitation.effective_status
         invitation.colour = STATUS_COLOURS[invitation.shown_status]
+        invitation.answered = answered_summary(invitation)
     return render(request, "partnerships/invitations.html", {
         "list": rows, "search": search, "status": status, "tab": "invitations",
         "statuses": PartnershipInvitation.Status.choices,
@@ -148,17 +149,25 @@ def invitation_resend(request, invitation_id):
 
 
 @workspace_view(kinds=(Kind.PROVIDER,), permission="partners.manage")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def invitation_revoke(request, invitation_id):
+    """Revoke asks first: the link stops working, and a new request is a new link."""
     invitation = selectors.invitation_get(provider=request.organization, pk=invitation_id)
-    try:
-        services.invitation_revoke(invitation=invitation, actor=request.user, request=request)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The request to %(email)s is withdrawn; its link no longer "
-                                    "works.") % {"email": invitation.email})
-    return redirect("partnerships:invitations", org_slug=request.organization.slug)
+    error = None
+    if request.method == "POST":
+        try:
+            services.invitation_revoke(invitation=invitation, actor=request.user,
+                                       request=request)
+        except DomainError as failure:
+            error = failure.message
+        else:
+            messages.success(request, _("The request to %(email)s is withdrawn; its link no "
+                                        "longer works.") % {"email": invitation.email})
+            return redirect("partnerships:invitations", org_slug=request.organization.slug)
+    elif invitation.effective_status != PartnershipInvitation.Status.PENDING:
+        error = _("Only a pending request can be withdrawn.")
+    return render(request, "partnerships/revoke.html",
+                  {"invitation": invitation, "error": error}, status=409 if error else 200)
 
 
 @workspace_view(kinds=(Kind.PROVIDER,), permission="partners.manage")
@@ -252,12 +261,15 @@ def partnership_invitation(request, token):
         except DomainError as error:
             return _invitation_page(request, invitation, error=error.message,
                                     memberships=memberships, chosen=chosen,
+                                    blocked=error.code in ("already_partners", "not_approved"),
                                     status=_ERROR_STATUS.get(error.code, 400))
         return redirect("partnerships:providers", org_slug=chosen.slug)
     blocker = _blocker(invitation, chosen)
     return _invitation_page(request, invitation, memberships=memberships, chosen=chosen,
                             error=blocker.message if blocker else None,
                             blocked=blocker is not None,
+                            forwarded=not selectors.invitation_addressed_to_member(
+                                invitation=invitation, reseller=chosen),
                             status=_ERROR_STATUS[blocker.code] if blocker else 200)
 
 

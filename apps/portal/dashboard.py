@@ -7,7 +7,13 @@ from apps.customers.selectors import customer_list
 from apps.incentives.selectors import incentive_subscriptions
 from apps.orders.selectors import order_list
 from apps.organizations.roles import Kind
-from apps.partnerships.selectors import invitations_for_reseller, partnership_list
+from apps.partnerships.selectors import (
+    invitation_link_path,
+    invitations_answered,
+    partnership_list,
+    waiting_invitations,
+)
+from apps.resellers.selectors import reseller_get
 from apps.subscriptions.selectors import subscription_list
 
 
@@ -21,6 +27,7 @@ def dashboard_context(organization):
             "customer_count": customer_list(organization=organization).count(),
             "subscription_count": subscription_list(organization=organization).count(),
             "orders": orders,
+            "answered_invitations": list(invitations_answered(provider=organization)[:5]),
             "recent_events": audit_event_list(organization=organization)[:8],
         }
     if organization.kind == Kind.RESELLER:
@@ -30,7 +37,11 @@ def dashboard_context(organization):
             "customer_count": customer_list(organization=organization).count(),
             "subscription_count": subscription_list(organization=organization).count(),
             "incentives": credited.aggregate(count=Count("pk"), licenses=Sum("quantity")),
-            "pending_invitation_count": invitations_for_reseller(reseller=organization).count(),
+            "waiting_invitations": [
+                (invitation, invitation_link_path(invitation))
+                for invitation in waiting_invitations(
+                    reseller=organization,
+                    return_to=reseller_get(organization=organization).return_to)[:10]],
             "recent_events": audit_event_list(organization=organization)[:8],
         }
     return {"subscriptions": subscription_list(organization=organization)[:10]}

@@ -217,7 +217,8 @@ def profile_change_submit(*, provider: Provider, submitted_by: User, company_nam
                  "logo": logo.sha256 if logo else None,
                  "due_at": change_request.due_at.isoformat()},
            request=request)
-    enqueue(send_profile_change_submitted, change_request_id=str(change_request.pk))
+    enqueue(send_profile_change_submitted, change_request_id=str(change_request.pk),
+            key=f"profile-change:{change_request.pk}:submitted")
     return change_request
 
 
@@ -273,7 +274,8 @@ def profile_change_approve(*, change_request: ProfileChangeRequest, actor: User,
                  "countries": [code for code, _url in locations],
                  "logo": change_request.logo_id, "overdue": now > change_request.due_at},
            request=request)
-    enqueue(send_profile_change_decision, change_request_id=str(change_request.pk))
+    enqueue(send_profile_change_decision, change_request_id=str(change_request.pk),
+            key=f"profile-change:{change_request.pk}:decision")
     return change_request
 
 
@@ -302,5 +304,6 @@ def profile_change_reject(*, change_request: ProfileChangeRequest, reason: str, 
     record(actor=actor, organization=change_request.provider.organization,
            action="profile.change_rejected", target=change_request, data={"reason": reason},
            request=request)
-    enqueue(send_profile_change_decision, change_request_id=str(change_request.pk))
+    enqueue(send_profile_change_decision, change_request_id=str(change_request.pk),
+            key=f"profile-change:{change_request.pk}:decision")
     return change_request

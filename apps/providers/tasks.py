@@ -4,13 +4,14 @@ import logging
 import smtplib
 
 from celery import shared_task
-from celery.contrib.django.task import DjangoTask
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.mail import send_templated
+from apps.links import portal_url
+from apps.mail import MailTask
+from apps.outbox.services import send_mail
 
 from .models import ProfileChangeRequest
 from .selectors import change_request_diff
@@ -57,7 +58,8 @@ def _send_claimed(task, change_request_id, claim_field, name, context_for, recip
                        name)
         return "no recipients"
     try:
-        send_templated(name, context_for(change_request), to=recipients)
+        send_mail(f"profile-change:{change_request_id}", name, context_for(change_request),
+                  to=recipients)
     except TRANSIENT as error:
         ProfileChangeRequest.objects.filter(pk=change_request_id).update(**{claim_field: None})
         logger.warning("profile change request %s: %s failed (%s), try %d", change_request_id,
@@ -69,13 +71,13 @@ def _send_claimed(task, change_request_id, claim_field, name, context_for, recip
     return "sent"
 
 
-@shared_task(base=DjangoTask, bind=True, acks_late=True, max_retries=MAX_RETRIES)
+@shared_task(base=MailTask, bind=True, acks_late=True, max_retries=MAX_RETRIES)
 def send_profile_change_submitted(self, change_request_id):
     """Tell the platform operators that a request waits for review."""
     def context(change_request):
         return {"change_request": change_request, "provider": change_request.provider,
                 "diff": change_request_diff(change_request),
-                "link": settings.PORTAL_BASE_URL + reverse(
+                "link": portal_url() + reverse(
                     "admin:providers_profilechangerequest_change",
                     args=[change_request.pk])}
     if not ProfileChangeRequest.objects.filter(pk=change_request_id).exists():
@@ -85,16 +87,16 @@ def send_profile_change_submitted(self, change_request_id):
                          lambda change_request: operator_emails())
 
 
-@shared_task(base=DjangoTask, bind=True, acks_late=True, max_retries=MAX_RETRIES)
+@shared_task(base=MailTask, bind=True, acks_late=True, max_retries=MAX_RETRIES)
 def send_profile_change_decision(self, change_request_id):
     """Tell the provider's admins the outcome (approved and published, or why not)."""
     def context(change_request):
         organization = change_request.provider.organization
         return {"change_request": change_request, "provider": change_request.provider,
                 "approved": change_request.status == Status.APPROVED,
-                "link": settings.PORTAL_BASE_URL + reverse(
+                "link": portal_url() + reverse(
                     "providers:profile", kwargs={"org_slug": organization.slug}),
-                "directory_link": settings.PORTAL_BASE_URL + reverse("directory:index")}
+                "directory_link": portal_url() + reverse("directory:index")}
     decided = (ProfileChangeRequest.objects
                .filter(pk=change_request_id, status__in=[Status.APPROVED, Status.REJECTED]))
     if not decided.exists():

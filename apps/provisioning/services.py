@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db import InterfaceError, OperationalError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.selectors import user_get_by_email
@@ -71,7 +72,7 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 def provisioning_enqueue(order_id: str) -> None:
     """Registered with apps.orders.hooks: a submitted order goes to the worker once committed
     (an outbox row of the submitting transaction)."""
-    enqueue(tasks.provision_order, order_id=order_id)
+    enqueue(tasks.provision_order, order_id=order_id, key=f"order:{order_id}:provision")
 
 
 # ------------------------------------------------------------------ provision
@@ -160,7 +161,8 @@ def _customer_admin(order: Order, customer: Customer) -> User:
     handover_create(order=order, for_user=order.submitted_by, username=username,
                     password=password)
     del password
-    record(actor=None, organization=organization, action="customer.admin_created", target=user,
+    record(actor=order.submitted_by, organization=organization, action="customer.admin_created",
+           target=user,
            data={"email": username})
     return user
 
@@ -170,7 +172,7 @@ def _subscriptions(order: Order, customer: Customer) -> None:
         subscription = subscription_create(
             customer=customer, offer=line.offer, quantity=line.quantity,
             reseller_of_record=line.reseller_of_record, support_contact=order.provider,
-            order=order)
+            order=order, actor=order.submitted_by)
         order_line_set_subscription(line=line, subscription=subscription)
 
 
@@ -179,7 +181,8 @@ def _delegate(order: Order, customer: Customer) -> None:
     reseller = order.reseller  # selected with the claimed order: no query
     if reseller is None:
         return
-    customer_delegate(customer=customer, reseller=reseller)
+    # Credited to whoever submitted the order, as the order itself is.
+    customer_delegate(customer=customer, reseller=reseller, actor=order.submitted_by)
 
 
 def order_provisioning_fail(*, order_id: UUID | str, error: str,
@@ -201,13 +204,18 @@ def order_retry(*, order: Order, actor: User, request: HttpRequest | None = None
     """Send a failed order to provisioning again."""
     order = order_resubmit(order=order, actor=actor, request=request)
     customer_mark_provisioning(customer_id=order.customer_id)
-    enqueue(tasks.provision_order, order_id=str(order.pk))
+    # Each retry is a new event: the order's runs so far tell this one from the last.
+    enqueue(tasks.provision_order, order_id=str(order.pk),
+            key=f"order:{order.pk}:retry:{order.attempts}")
     return order
 
 
 def orders_requeue_stuck(*, now: datetime | None = None) -> int:
     """Enqueue provisioning again for orders nobody is working on; returns how many."""
+    now = now or timezone.now()
     stuck = order_stuck_ids(now=now)
     for pk in stuck:
-        enqueue(tasks.provision_order, order_id=str(pk))
+        # One message per order and sweep: a later sweep may need to send it again.
+        enqueue(tasks.provision_order, order_id=str(pk),
+                key=f"order:{pk}:requeue:{now.isoformat()}")
     return len(stuck)

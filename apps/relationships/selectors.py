@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from django.shortcuts import get_object_or_404
 
 from apps.customers.selectors import customer_for_organization
+from apps.organizations.roles import Role
+from apps.organizations.selectors import member_emails
 
 from .models import ResellerRelationshipRequest
 
@@ -50,3 +52,10 @@ def customer_relationships(*, customer_organization: Organization
                        status=ResellerRelationshipRequest.Status.PENDING)
                .select_related("provider", "reseller", "reseller__reseller"))
     return customer, list(pending)
+
+
+def provider_contact_emails(*, customer: Customer, limit: int = 3) -> list[str]:
+    """Whom a customer writes to at its provider: its helpdesk agents, else its admins."""
+    provider = customer.provider
+    return (member_emails(organization=provider, roles=[Role.HELPDESK])
+            or member_emails(organization=provider, roles=[Role.ADMIN]))[:limit]

@@ -1,5 +1,6 @@
 """Reseller relationships with existing customers: the provider's request, the customer's
-answer, and the customer removing its reseller. One transaction per use case; the customer
+answer (which changes the reseller when another one manages the customer), and the customer
+removing its reseller. One transaction per use case; the customer
 and its subscriptions change through their own apps' services."""
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ from apps.organizations.roles import Kind
 from apps.organizations.services import organization_lock
 from apps.outbox.services import enqueue
 from apps.partnerships.selectors import partnership_is_active
-from apps.subscriptions.services import support_contacts_reassign
+from apps.subscriptions.services import (
+    subscriptions_transfer_reseller,
+    support_contacts_reassign,
+)
 
 from .models import ResellerRelationshipRequest
 from .tasks import send_relationship_notice
@@ -55,7 +59,8 @@ def relationship_request_create(*, provider: Organization, customer: Customer,
     for organization in (provider, customer.organization):
         record(actor=actor, organization=organization, action="relationship.requested",
                target=relationship, data={"reseller": reseller.name}, request=request)
-    enqueue(send_relationship_notice, relationship_id=str(relationship.pk))
+    enqueue(send_relationship_notice, relationship_id=str(relationship.pk),
+            key=f"relationship:{relationship.pk}:request")
     return relationship
 
 
@@ -84,22 +89,47 @@ def relationship_request_answer(*, relationship: ResellerRelationshipRequest, ap
             raise DomainError(_("%(reseller)s no longer partners with %(provider)s; this request "
                                 "cannot be approved.") % {"reseller": relationship.reseller.name,
                                                           "provider": relationship.provider.name})
-        customer_delegate(customer=relationship.customer.customer,
-                          reseller=relationship.reseller, actor=actor, request=request,
-                          audit=False)
+        previous = _change_reseller(customer=relationship.customer.customer,
+                                    reseller=relationship.reseller, actor=actor,
+                                    request=request)
     relationship.status = Status_.APPROVED if approve else Status_.DECLINED
     relationship.decided_at = timezone.now()
     relationship.decided_by = actor
     relationship.save(update_fields=["status", "decided_at", "decided_by"])
     action = "relationship.approved" if approve else "relationship.declined"
     organizations = [relationship.provider, relationship.customer]
+    data = {"reseller": relationship.reseller.name}
     if approve:
         organizations.append(relationship.reseller)
+        if previous is not None:
+            # Change reseller: the reseller that lost the customer sees it in its log too.
+            organizations.append(previous)
+            data["previous_reseller"] = previous.name
     for organization in organizations:
         record(actor=actor, organization=organization, action=action, target=relationship,
-               data={"reseller": relationship.reseller.name}, request=request)
-    enqueue(send_relationship_notice, relationship_id=str(relationship.pk))
+               data=data, request=request)
+    enqueue(send_relationship_notice, relationship_id=str(relationship.pk),
+            key=f"relationship:{relationship.pk}:answer")
     return relationship
+
+
+def _change_reseller(*, customer: Customer, reseller: Organization, actor: User,
+                     request: HttpRequest | None) -> Organization | None:
+    """`reseller` becomes the customer's delegated admin. When another reseller had it
+    (Change reseller), the open subscriptions credited to or supported by that one move to
+    `reseller`, with the support requests about them; the other requests it handled for the
+    customer go to the provider (the hooks of subscriptions and customers). Returns the
+    reseller replaced, or None."""
+    previous = customer.reseller
+    if previous is not None and previous.pk != reseller.pk:
+        subscriptions_transfer_reseller(customer=customer, from_org=previous, to_org=reseller,
+                                        actor=actor, request=request)
+        customer_undelegate(customer=customer, actor=actor, request=request, audit=False)
+    else:
+        previous = None
+    customer_delegate(customer=customer, reseller=reseller, actor=actor, request=request,
+                      audit=False)
+    return previous
 
 
 @transaction.atomic

@@ -3,11 +3,11 @@
 import smtplib
 
 from celery import shared_task
-from celery.contrib.django.task import DjangoTask
-from django.conf import settings
 from django.urls import reverse
 
-from apps.mail import send_templated, sender_on_behalf_of
+from apps.links import portal_url
+from apps.mail import MailTask, sender_on_behalf_of
+from apps.outbox.services import send_mail
 
 from .models import ResellerRelationshipRequest as Relationship
 
@@ -18,7 +18,7 @@ MAX_RETRIES = 5
 
 # The task keeps the name it had in the resellers app: messages queued before an upgrade
 # still find it.
-@shared_task(base=DjangoTask, acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True,
+@shared_task(base=MailTask, acks_late=True, autoretry_for=TRANSIENT, retry_backoff=True,
              max_retries=MAX_RETRIES, name="apps.resellers.tasks.send_relationship_notice")
 def send_relationship_notice(relationship_id):
     """The request to the customer's admins, then the answer to the provider: once each."""
@@ -45,9 +45,10 @@ def send_relationship_notice(relationship_id):
         to = [relationship.requested_by.email] if relationship.requested_by else []
         workspace = relationship.provider
         url_name = "customers:list"
-    link = settings.PORTAL_BASE_URL + reverse(url_name, kwargs={"org_slug": workspace.slug})
+    link = portal_url() + reverse(url_name, kwargs={"org_slug": workspace.slug})
     if to:
-        send_templated(f"relationship_{stage}", {"relationship": relationship, "link": link},
-                       to=to, from_email=sender_on_behalf_of(relationship.provider.name)
-                       if stage == "request" else None)
+        send_mail(f"relationship:{relationship_id}:{stage}", f"relationship_{stage}",
+                  {"relationship": relationship, "link": link},
+                  to=to, from_email=sender_on_behalf_of(relationship.provider.name)
+                  if stage == "request" else None)
     return "sent"

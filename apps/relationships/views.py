@@ -24,6 +24,8 @@ def partners(request):
         customer_organization=request.organization)
     return render(request, "relationships/partners.html", {
         "customer": customer, "pending": pending,
+        "provider_emails": selectors.provider_contact_emails(customer=customer),
+        "can_open_support": has_permission(request.membership, "support.open"),
         "can_manage": has_permission(request.membership, "partners.manage"),
     })
 

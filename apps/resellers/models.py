@@ -24,6 +24,9 @@ class Reseller(models.Model):
     contact_name = models.CharField(_("primary contact"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    # The page the applicant enrolled from (a partnership request's link): the enrolment
+    # mails point back to it.
+    return_to = models.CharField(_("enrolled from"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("indirect reseller")

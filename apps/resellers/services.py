@@ -45,7 +45,7 @@ def reseller_create(*, name: str, country: str = "", partner_id: str = "",
 def reseller_enrol(*, user: User | None = None, email: str | None = None,
                    password: str | None = None, company_name: str, country: str,
                    partner_id: str, address: str, contact_name: str, contact_phone: str = "",
-                   request: HttpRequest | None = None) -> Organization:
+                   return_to: str = "", request: HttpRequest | None = None) -> Organization:
     """Create an applied reseller with its applicant as admin (and the account, if new)."""
     if Reseller.objects.filter(partner_id=partner_id).exists():
         raise DomainError(_("An indirect reseller with this partner id is already enrolled."),
@@ -66,11 +66,13 @@ def reseller_enrol(*, user: User | None = None, email: str | None = None,
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
     organization = reseller_create(
         name=company_name, country=country, partner_id=partner_id, address=address,
-        contact_name=contact_name, contact_email=user.email, contact_phone=contact_phone)
+        contact_name=contact_name, contact_email=user.email, contact_phone=contact_phone,
+        return_to=return_to[:500])
     membership_add(organization=organization, user=user, role=Role.ADMIN, audit=False)
     record(actor=user, organization=organization, action="reseller.enrolled",
            target=organization, data={"partner_id": partner_id}, request=request)
-    enqueue(send_enrollment_received, reseller_id=str(organization.pk))
+    enqueue(send_enrollment_received, reseller_id=str(organization.pk),
+            key=f"reseller:{organization.pk}:enrolment-received")
     return organization
 
 
@@ -94,7 +96,8 @@ def reseller_approve(*, reseller: Reseller, actor: User,
                                  "rejection_reason"])
     record(actor=actor, organization=reseller.organization, action="reseller.approved",
            target=reseller.organization, request=request)
-    enqueue(send_enrollment_decision, reseller_id=str(reseller.pk))
+    enqueue(send_enrollment_decision, reseller_id=str(reseller.pk),
+            key=f"reseller:{reseller.pk}:enrolment-decision")
     return reseller
 
 
@@ -114,5 +117,6 @@ def reseller_reject(*, reseller: Reseller, reason: str, actor: User,
                                  "rejection_reason"])
     record(actor=actor, organization=reseller.organization, action="reseller.rejected",
            target=reseller.organization, data={"reason": reason}, request=request)
-    enqueue(send_enrollment_decision, reseller_id=str(reseller.pk))
+    enqueue(send_enrollment_decision, reseller_id=str(reseller.pk),
+            key=f"reseller:{reseller.pk}:enrolment-decision")
     return reseller

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -15,6 +16,8 @@ from apps.outbox.services import enqueue
 
 from . import services
 from .forms import EnrollmentForm
+from .hooks import waiting_requests
+from .models import Reseller
 from .tasks import send_enrollment_account_exists
 
 
@@ -57,14 +60,16 @@ def enrol(request):
                 password=data.get("password1"), company_name=data["company_name"],
                 country=data["country"], partner_id=data["partner_id"], address=data["address"],
                 contact_name=data["contact_name"], contact_phone=data["contact_phone"],
-                request=request)
+                return_to=next_url, request=request)
         except DomainError as error:
             if error.code != "account_exists":
                 error.add_to_form(form)
             else:
                 # Answer as a new sign-up would, and tell the address's owner by mail.
-                enqueue(send_enrollment_account_exists, email=data["email"].strip().lower(),
-                        language=get_language())
+                # (once an hour per address, however often the form is sent).
+                email = data["email"].strip().lower()
+                enqueue(send_enrollment_account_exists, email=email, language=get_language(),
+                        key=f"enrolment-account-exists:{email}:{timezone.now():%Y-%m-%dT%H}")
                 return redirect("account_email_verification_sent")
         else:
             if next_url:
@@ -80,7 +85,10 @@ def enrol(request):
 def enrollment_status(request):
     """What an unapproved reseller's workspace shows instead of its pages."""
     reseller = request.organization.reseller
-    return render(request, "resellers/enrollment_status.html", {"reseller": reseller},
+    waiting = (waiting_requests(organization=request.organization, return_to=reseller.return_to)
+               if reseller.enrollment_status == Reseller.EnrollmentStatus.APPLIED else [])
+    return render(request, "resellers/enrollment_status.html",
+                  {"reseller": reseller, "waiting": waiting},
                   status=200 if request.resolver_match.view_name == "portal:dashboard"
                   else 403)
 

@@ -46,6 +46,10 @@ def _what(action, data):
         return _("Suspended.")
     if action == "subscription.reactivated":
         return _("Reactivated.")
+    if action == "subscription.cancelled":
+        return ngettext("Cancelled: %(licenses)s license freed.",
+                        "Cancelled: %(licenses)s licenses freed.",
+                        _count(data.get("licenses"))) % {"licenses": data.get("licenses")}
     if action == "subscription.auto_renew_changed":
         return _("Auto-renew turned on.") if data.get("auto_renew") else _(
             "Auto-renew turned off.")

@@ -17,7 +17,8 @@ class Subscription(models.Model):
         # Replaced by a subscription of an offer on its upgrade path (see replaced_by).
         UPGRADED = "upgraded", _("Upgraded")
 
-    # Licenses can be removed only this many days from the purchase or the last renewal.
+    # Licenses can be removed, and the subscription cancelled, only this many days from the
+    # purchase or the last renewal.
     REDUCTION_WINDOW_DAYS = 7
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -50,6 +51,8 @@ class Subscription(models.Model):
     term_end = models.DateField(_("term end"))
     auto_renew = models.BooleanField(_("auto-renew"), default=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # The day it was cancelled: its licenses are freed and incentives stop from this day.
+    cancelled_on = models.DateField(_("cancelled on"), null=True, blank=True)
     # Set when an upgrade replaced this subscription: the one that carries its licenses on.
     replaced_by = models.OneToOneField("self", on_delete=models.SET_NULL, null=True, blank=True,
                                        related_name="replaces", verbose_name=_("replaced by"))
@@ -92,6 +95,11 @@ class Subscription(models.Model):
     def reduction_last_day(self):
         """The last day licenses can be removed."""
         return self.reduction_closes_on - timedelta(days=1)
+
+    def cancellation_open(self, today=None):
+        """Whether it can be cancelled today: open, and within the window that licence
+        reductions have (REDUCTION_WINDOW_DAYS from the purchase or the last renewal)."""
+        return self.is_open and self.reduction_days_left(today) > 0
 
     def reduction_days_left(self, today=None):
         """Days left (today included) to remove licenses; 0 once the window has closed."""

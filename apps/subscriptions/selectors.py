@@ -29,6 +29,7 @@ from .history import HistoryEntry, describe
 from .models import Subscription
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from uuid import UUID
 
     from django.db.models import QuerySet
@@ -97,6 +98,16 @@ def subscription_get(*, customer: Customer, pk: UUID) -> Subscription:
         .select_related("offer", "reseller_of_record", "support_contact", "replaced_by__offer",
                         "replaces__offer"),
         pk=pk)
+
+
+def active_subscriptions_of_offers(*, customer: Customer,
+                                   offer_ids: Iterable[UUID]) -> QuerySet[Subscription]:
+    """The customer's active subscriptions of these offers, oldest first (Add subscription
+    warns when an offer is already there)."""
+    return (Subscription.objects
+            .filter(customer=customer, status=Subscription.Status.ACTIVE,
+                    offer_id__in=list(offer_ids))
+            .select_related("offer").order_by("created_at", "pk"))
 
 
 def support_contact_choices(*, provider: Organization) -> QuerySet[Organization]:

@@ -1,5 +1,5 @@
 """Subscription use cases: the subscriptions provisioning makes, licenses, upgrades,
-suspension, auto-renew, support contact and reseller of record.
+suspension, auto-renew, cancellation, support contact and reseller of record.
 
 Each is one transaction, audited. A change of licenses, offer, status or renewal is also
 an order: a `change` order with one line, completed at once (nothing to provision),
@@ -16,6 +16,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -209,6 +210,20 @@ def subscription_change_quantity(*, subscription: Subscription, quantity: int, a
     return subscription
 
 
+@transaction.atomic
+def subscription_add_licenses(*, subscription: Subscription, licenses: int, actor: Actor,
+                              organization: Organization, request: HttpRequest | None = None,
+                              idempotency_key: UUID | None = None) -> Subscription:
+    """Add `licenses` to the subscription (Add subscription for an offer the customer already
+    has): the count is read under the row's lock, so two additions at once both count."""
+    locked = _lock(subscription)
+    if isinstance(licenses, bool) or not isinstance(licenses, int) or licenses < 1:
+        raise DomainError(_("Enter a whole number of licenses."), field="quantity")
+    return subscription_change_quantity(
+        subscription=locked, quantity=locked.quantity + licenses, actor=actor,
+        organization=organization, request=request, idempotency_key=idempotency_key)
+
+
 def _date(day: date) -> str:
     return date_format(day, "DATE_FORMAT")
 
@@ -339,6 +354,82 @@ def subscription_set_auto_renew(*, subscription: Subscription, auto_renew: bool,
     return subscription
 
 
+# ------------------------------------------------------------------ cancellation
+
+
+def cancellation_refusal(subscription: Subscription, today: date | None = None) -> str | None:
+    """Why the subscription cannot be cancelled `today`, for a person; None when it can.
+    The window is the one licence reductions have: REDUCTION_WINDOW_DAYS from the purchase
+    or the last renewal. After it, turning auto-renew off ends the subscription with its
+    term."""
+    if not subscription.is_open:
+        return _("Only an active or suspended subscription can be cancelled.")
+    if subscription.reduction_days_left(today) > 0:
+        return None
+    days = Subscription.REDUCTION_WINDOW_DAYS
+    values = {"days": days, "start": _date(subscription.term_start),
+              "closed": _date(subscription.reduction_closes_on),
+              "end": _date(subscription.term_end)}
+    if subscription.auto_renew:
+        return ngettext(
+            "A subscription can be cancelled only within %(days)s day of the purchase or the "
+            "last renewal (%(start)s); that window closed on %(closed)s. Turn auto-renew off "
+            "instead: the subscription then ends on %(end)s.",
+            "A subscription can be cancelled only within %(days)s days of the purchase or the "
+            "last renewal (%(start)s); that window closed on %(closed)s. Turn auto-renew off "
+            "instead: the subscription then ends on %(end)s.", days) % values
+    return ngettext(
+        "A subscription can be cancelled only within %(days)s day of the purchase or the last "
+        "renewal (%(start)s); that window closed on %(closed)s. Auto-renew is off: the "
+        "subscription ends on %(end)s.",
+        "A subscription can be cancelled only within %(days)s days of the purchase or the last "
+        "renewal (%(start)s); that window closed on %(closed)s. Auto-renew is off: the "
+        "subscription ends on %(end)s.", days) % values
+
+
+@transaction.atomic
+def subscription_cancel(*, subscription: Subscription, actor: Actor,
+                        organization: Organization, request: HttpRequest | None = None,
+                        today: date | None = None,
+                        idempotency_key: UUID | None = None) -> Subscription:
+    """Cancel the subscription within the cancellation window (that of licence reductions):
+    its status becomes cancelled, its licenses are freed (they no longer count) and it earns
+    no incentives from `cancelled_on`. Recorded as a completed change order; audited in the
+    provider's log and, for a reseller acting for its customer, in the reseller's."""
+    subscription = _lock(subscription)
+    replayed = _replayed(subscription, idempotency_key, actor)
+    if replayed is not None:
+        return replayed
+    _check_acting(subscription, organization)
+    today = today or timezone.localdate()
+    refusal = cancellation_refusal(subscription, today)
+    if refusal is not None:
+        raise DomainError(refusal, code="status" if not subscription.is_open
+                          else "window_closed")
+    previous_status = subscription.status
+    subscription.status = Status.CANCELLED
+    subscription.cancelled_on = today
+    subscription.auto_renew = False
+    subscription.save(update_fields=["status", "cancelled_on", "auto_renew"])
+    order = _change_order(subscription=subscription, action=ChangeAction.CANCEL, actor=actor,
+                          quantity=subscription.quantity,
+                          previous_quantity=subscription.quantity,
+                          idempotency_key=idempotency_key)
+    data = {"licenses": subscription.quantity, "cancelled_on": str(today),
+            "previous_status": previous_status, "order": str(order.pk)}
+    _audit(subscription, "cancelled", actor=actor, organization=organization, request=request,
+           data=data)
+    credited = subscription.reseller_of_record
+    if credited is not None and credited.pk not in (organization.pk,
+                                                    subscription.customer.provider_id):
+        # Its incentives stop: the reseller of record sees why in its own log.
+        record(actor=actor, organization=credited, action="subscription.cancelled",
+               target=subscription, data={"customer": subscription.customer.organization.name,
+                                          "offer": subscription.offer.name, **data},
+               request=request)
+    return subscription
+
+
 # ------------------------------------------------------------------ who serves it
 
 
@@ -419,3 +510,45 @@ def support_contacts_reassign(*, from_org: Organization, to_org: Organization,
     else:
         subscriptions = subscriptions.filter(customer__provider=provider)
     return subscriptions.update(support_contact=to_org)
+
+
+@transaction.atomic
+def subscriptions_transfer_reseller(*, customer: Customer, from_org: Organization,
+                                    to_org: Organization, actor: Actor,
+                                    request: HttpRequest | None = None) -> int:
+    """The customer changes reseller: its open subscriptions credited to `from_org` are
+    credited to `to_org`, and those `from_org` supports get `to_org` as designated support
+    contact (the support requests about them follow, through hooks.py). Each change is
+    audited in the provider's log; how many subscriptions changed."""
+    changed = 0
+    subscriptions = (Subscription.objects
+                     .filter(customer=customer, status__in=(Status.ACTIVE, Status.SUSPENDED))
+                     .filter(Q(reseller_of_record=from_org) | Q(support_contact=from_org))
+                     .select_for_update(of=("self",))
+                     .select_related("offer", "customer__organization", "customer__provider",
+                                     "reseller_of_record", "support_contact")
+                     .order_by("pk"))
+    for subscription in subscriptions:
+        fields = []
+        if subscription.reseller_of_record_id == from_org.pk:
+            subscription.reseller_of_record = to_org
+            fields.append("reseller_of_record")
+        previous_contact = subscription.support_contact
+        if subscription.support_contact_id == from_org.pk:
+            subscription.support_contact = to_org
+            fields.append("support_contact")
+        subscription.save(update_fields=fields)
+        audience = subscription.customer.provider
+        if "reseller_of_record" in fields:
+            _audit(subscription, "reseller_of_record_changed", actor=actor,
+                   organization=audience, request=request,
+                   data={"from": from_org.name, "to": to_org.name})
+        if "support_contact" in fields and previous_contact is not None:
+            _audit(subscription, "support_contact_changed", actor=actor,
+                   organization=audience, request=request,
+                   data={"from": from_org.name, "to": to_org.name})
+            # Support (registered in hooks.py) moves the requests about it to the new contact.
+            support_contact_changed(subscription=subscription, previous=previous_contact,
+                                    contact=to_org, actor=actor, request=request)
+        changed += 1
+    return changed

@@ -30,7 +30,8 @@ Status = SupportRequest.Status
 def _notify(message: SupportMessage) -> None:
     from .tasks import send_support_notification
 
-    enqueue(send_support_notification, message_id=str(message.pk))
+    enqueue(send_support_notification, message_id=str(message.pk),
+            key=f"support-message:{message.pk}:notify")
 
 
 @transaction.atomic

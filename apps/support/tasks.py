@@ -1,14 +1,14 @@
 """Support e-mails: one per thread entry, to the side that did not write it."""
 
 from celery import shared_task
-from celery.contrib.django.task import DjangoTask
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.mail import send_templated
+from apps.links import portal_url
+from apps.mail import MailTask
 from apps.organizations.roles import Role
 from apps.organizations.selectors import member_emails
+from apps.outbox.services import send_mail
 
 from .models import SupportMessage
 
@@ -23,7 +23,7 @@ def _recipients(support_request, author_organization_id):
                          roles=[Role.ADMIN, Role.HELPDESK])
 
 
-@shared_task(base=DjangoTask, acks_late=True, autoretry_for=(OSError,), retry_backoff=True,
+@shared_task(base=MailTask, acks_late=True, autoretry_for=(OSError,), retry_backoff=True,
              max_retries=5)
 def send_support_notification(message_id):
     claimed = (SupportMessage.objects.filter(pk=message_id, notified_at__isnull=True)
@@ -40,11 +40,11 @@ def send_support_notification(message_id):
         return "nobody"
     for_handler = message.author_organization_id != support_request.handled_by_id
     workspace = support_request.handled_by if for_handler else support_request.customer
-    link = settings.PORTAL_BASE_URL + reverse(
+    link = portal_url() + reverse(
         "support:detail", kwargs={"org_slug": workspace.slug, "request_id": support_request.pk})
     try:
-        send_templated("support_update", {"message": message, "request": support_request,
-                                          "link": link}, to=to)
+        send_mail(f"support-message:{message_id}", "support_update",
+                  {"message": message, "request": support_request, "link": link}, to=to)
     except OSError:
         SupportMessage.objects.filter(pk=message_id).update(notified_at=None)
         raise

@@ -24,7 +24,8 @@ BY_USER = {
         "/o/northwind/incentives/", "/o/northwind/support/"],
     "admin@adatum.onpartnercenter.test": [
         "/o/adatum/", "/o/adatum/subscriptions/", "/o/adatum/partners/", "/o/adatum/support/",
-        "/o/adatum/support/new/", "/o/adatum/team/"],
+        "/o/adatum/support/new/", "/o/adatum/team/", "/o/adatum/users/",
+        "/o/adatum/users/new/"],
 }
 
 
@@ -63,8 +64,11 @@ def test_pages_meet_wcag_2_aa(live_server, axe_page, demo, locale):
     pages = {email: list(paths) for email, paths in BY_USER.items()}
     pages["provider@contoso.test"] += [f"/o/contoso/{customer}", f"/o/contoso/{customer}"
                                        "subscriptions/", f"/o/contoso/{one}",
-                                       f"/o/contoso/{customer}subscriptions/new/"]
-    pages["reseller@northwind.test"] += [f"/o/northwind/{customer}", f"/o/northwind/{one}"]
+                                       f"/o/contoso/{customer}subscriptions/new/",
+                                       f"/o/contoso/{one}cancel/"]
+    pages["reseller@northwind.test"] += [f"/o/northwind/{customer}", f"/o/northwind/{one}",
+                                         f"/o/northwind/{customer}users/"]
+    pages["provider@contoso.test"] += [f"/o/contoso/{customer}users/"]
     found = [v for path in PUBLIC for v in violations(axe_page, live_server.url + path, lang)]
     for email, paths in pages.items():
         axe_page.context.clear_cookies()

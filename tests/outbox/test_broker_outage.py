@@ -16,7 +16,7 @@ from apps.customers.models import Customer
 from apps.orders.models import Order
 from apps.organizations.models import TeamInvitation
 from apps.organizations.roles import Role
-from apps.outbox.models import OutboxMessage
+from apps.outbox.models import OutboundMail, OutboxMessage
 from apps.outbox.services import outbox_relay
 from apps.outbox.tasks import relay_outbox
 from apps.partnerships.services import invitation_create
@@ -72,7 +72,10 @@ def test_the_five_actions_survive_a_broker_outage_and_complete_once_after(
                     f"/o/contoso/customers/{customer.pk}/subscriptions/new/",
                     {"offers": [str(outage_offers["basic"].pk)],
                      "idempotency_key": str(uuid.uuid4()), "reseller": str(reseller.pk),
-                     f"licenses_{outage_offers['basic'].pk}": "3"}),
+                     f"licenses_{outage_offers['basic'].pk}": "3",
+                     # Adatum has Business Basic already: a second subscription, not more
+                     # licenses on the first (that would be no order to provision).
+                     "duplicates": "separate"}),
                 "support request": customer_client.post("/o/adatum/support/new/", {
                     "subscription": "", "title": "Mailboxes do not sync",
                     "severity": "high", "description": "No mail since this morning."}),
@@ -126,4 +129,12 @@ def test_the_five_actions_survive_a_broker_outage_and_complete_once_after(
     assert "reseller@fabrikam.test" in recipients
     assert "admin@northwind.test" in recipients
     assert OutboxMessage.objects.filter(status="sent").count() == 5
+    # Each message named its event; each mail was recorded, one row per recipient, sent.
+    assert Counter(m.idempotency_key.split(":")[0] for m in OutboxMessage.objects.all()) == {
+        "order": 2, "support-message": 1, "team-invitation": 1, "partnership-invitation": 1}
+    mails = list(OutboundMail.objects.values_list("event", "recipient", "status", "attempts"))
+    assert len(mails) == len(mail.outbox), (mails, len(mail.outbox))
+    assert len({(event, recipient) for event, recipient, _s, _a in mails}) == len(mails)
+    assert {(status, attempts) for _e, _r, status, attempts in mails} == {("sent", 1)}
+    assert sorted(recipient for _e, recipient, _s, _a in mails) == recipients
     assert time.monotonic() - started < 60

@@ -1,15 +1,14 @@
 """The partnership request mail task: idempotent, and delivery failures show on the row."""
 
-import smtplib
-
-import pytest
-from celery.exceptions import Retry
 from django.core import mail
 
+from apps.outbox.models import OutboundMail
+from apps.outbox.services import mail_relay
 from apps.partnerships import tasks
 from apps.partnerships.models import PartnershipInvitation
 from apps.partnerships.services import invitation_send
 from apps.partnerships.tokens import invitation_link
+from tests.mail_backend import smtp_server
 
 
 def send(invitation, actor, on_commit):
@@ -36,34 +35,36 @@ def test_the_task_takes_only_the_id(invitation, provider_admin, monkeypatch,
 
 
 def test_smtp_failures_are_retried_then_shown_on_the_row(invitation, provider_admin,
-                                                         on_commit, monkeypatch, client):
-    calls = []
-
-    def broken(*args, **kwargs):
-        calls.append(1)
-        raise smtplib.SMTPServerDisconnected("mail server went away")
-
-    monkeypatch.setattr(tasks, "send_templated", broken)
-    with pytest.raises(Retry):  # the worker would run it again later, with backoff
+                                                         on_commit, settings, client):
+    with smtp_server(settings) as smtp:
+        smtp.down = True
         send(invitation, provider_admin, on_commit)
-    invitation.refresh_from_db()
-    assert invitation.mails_sent == 0  # the claim was given back: a later retry can send
-    assert "mail server went away" in invitation.last_error
-    client.force_login(provider_admin)
-    page = client.get("/o/contoso/resellers/invitations/").content.decode()
-    assert "Delivery failed: SMTPServerDisconnected: mail server went away" in page
+        invitation.refresh_from_db()
+        assert invitation.mails_sent == 1  # the send is handed to the mail path, recorded there
+        assert "mail server went away" in invitation.last_error
+        row = OutboundMail.objects.get()
+        assert row.event == f"partnership-invitation:{invitation.pk}:send:1"
+        assert (row.status, row.attempts) == ("pending", 1)
+        client.force_login(provider_admin)
+        page = client.get("/o/contoso/resellers/invitations/").content.decode()
+        assert "Delivery failed: SMTPServerDisconnected: mail server went away" in page
 
-    # The last retry gives up with the delivery error.
-    with pytest.raises(smtplib.SMTPServerDisconnected):
-        tasks.send_partnership_invitation.apply(args=[str(invitation.pk)],
-                                                retries=tasks.MAX_RETRIES)
-    assert len(calls) == 2
+        # A redelivered task sends nothing more; the mail relay tries again, with backoff.
+        assert tasks.send_partnership_invitation.apply(
+            args=[str(invitation.pk)]).get() == "skipped"
+        assert mail_relay(now=row.next_attempt_at) == 0
+        row.refresh_from_db()
+        assert (row.status, row.attempts) == ("pending", 2)
+        assert smtp.refused == 2
 
-    monkeypatch.undo()
-    tasks.send_partnership_invitation.apply(args=[str(invitation.pk)])
+        smtp.down = False
+        assert mail_relay(now=row.next_attempt_at) == 1
     invitation.refresh_from_db()
-    assert (invitation.mails_sent, invitation.last_error) == (1, "")
+    assert invitation.last_error == ""
+    assert invitation.last_sent_at is not None
     assert len(mail.outbox) == 1
+    page = client.get("/o/contoso/resellers/invitations/").content.decode()
+    assert "Delivery failed" not in page
 
 
 def test_a_withdrawn_request_is_not_mailed(invitation, provider_admin):
