@@ -50,7 +50,6 @@ THIRD_PARTY_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    "django_tables2",
     "django_filters",
     "formtools",
     "django_htmx",
@@ -327,7 +326,6 @@ STORAGES = {
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "media"
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
 # ---------------------------------------------------------------- security
 
