@@ -172,6 +172,7 @@ def prepare(size, *, reset, reps=3):
 def prepare_provisioning():
     """A fresh provisioning provider with its admin; its session, its offer; the hasher."""
     from django.contrib.auth.hashers import get_hasher, make_password
+    from django.core.management import call_command
     from django.db import transaction
 
     from apps.catalog.models import Offer
@@ -180,6 +181,8 @@ def prepare_provisioning():
     from apps.providers.models import Provider
     from partnercenter.celery import app
 
+    # The wizard's pages need the manifest even when no list page was measured (--no-pages).
+    call_command("collectstatic", interactive=False, verbosity=0)
     gen.reset(prefix=PV_PREFIX)
     with transaction.atomic():
         provider = Organization.objects.create(kind=Kind.PROVIDER, name="Bench Provisioning",
