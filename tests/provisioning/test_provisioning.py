@@ -333,6 +333,49 @@ def test_a_submit_of_the_same_provider_does_not_wait_for_the_password_hashing(
     assert first.status == Order.Status.COMPLETED
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_orders_of_one_provider_are_provisioned_at_the_same_time(
+        provider, provider_admin, offers):
+    """Provisioning takes the provider's lock shared: while one run is inside its
+    transaction, another order of the same provider is provisioned (two workers, twice the
+    orders)."""
+    def submit(prefix):
+        return customer_submit(
+            provider=provider, reseller=None,
+            customer_details={**DETAILS, "domain_prefix": prefix},
+            lines=[(offers["basic"], 5)], idempotency_key=uuid.uuid4(),
+            submitted_by=provider_admin)
+
+    with mock.patch.object(provision_order, "apply_async"):
+        first, second = submit("first"), submit("second")
+    inside, release, waited_out = threading.Event(), threading.Event(), []
+    real_activate = services.customer_activate
+
+    def activate(*, customer):
+        if customer.pk == first.customer_id:  # the first run holds its locks here
+            inside.set()
+            waited_out.append(not release.wait(timeout=20))
+        return real_activate(customer=customer)
+
+    def provision_first():
+        try:
+            services.order_provision(order_id=str(first.pk))
+        finally:
+            connections.close_all()
+
+    with mock.patch.object(services, "customer_activate", side_effect=activate):
+        thread = threading.Thread(target=provision_first)
+        thread.start()
+        assert inside.wait(timeout=20)
+        assert services.order_provision(order_id=str(second.pk)) == "completed"
+        release.set()
+        thread.join(timeout=30)
+    assert waited_out == [False]  # the second finished while the first was in its transaction
+    for order in (first, second):
+        order.refresh_from_db()
+        assert order.status == Order.Status.COMPLETED
+
+
 def test_beat_runs_the_requeue_every_minute_and_the_purge_hourly(settings):
     from partnercenter.celery import app
 
