@@ -397,6 +397,10 @@ PORTAL_CREDENTIAL_KEY = env.list("PORTAL_CREDENTIAL_KEY", default=[])
 PORTAL_HANDOVER_HOURS = env.int("PORTAL_HANDOVER_HOURS", default=24)
 # A customer admin's temporary password stops working after this many days unused.
 PORTAL_TEMPORARY_PASSWORD_DAYS = env.int("PORTAL_TEMPORARY_PASSWORD_DAYS", default=7)
+# PBKDF2 iterations of a temporary password's hash (random, ~120 bits, changed at first
+# sign-in, which rehashes it at the default cost): apps.accounts.passwords says why.
+PORTAL_TEMPORARY_PASSWORD_ITERATIONS = env.int("PORTAL_TEMPORARY_PASSWORD_ITERATIONS",
+                                               default=100_000)
 # Orders left submitted this long, or claimed by a run this long ago, are enqueued again.
 PORTAL_ORDER_STUCK_SECONDS = env.int("PORTAL_ORDER_STUCK_SECONDS", default=120)
 PORTAL_ORDER_LEASE_SECONDS = env.int("PORTAL_ORDER_LEASE_SECONDS", default=300)
