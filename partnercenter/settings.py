@@ -50,7 +50,6 @@ THIRD_PARTY_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    "django_tables2",
     "django_filters",
     "formtools",
     "django_htmx",
@@ -340,7 +339,6 @@ STORAGES = {
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "media"
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
 # ---------------------------------------------------------------- security
 
@@ -412,6 +410,10 @@ PORTAL_CREDENTIAL_KEY = env.list("PORTAL_CREDENTIAL_KEY", default=[])
 PORTAL_HANDOVER_HOURS = env.int("PORTAL_HANDOVER_HOURS", default=24)
 # A customer admin's temporary password stops working after this many days unused.
 PORTAL_TEMPORARY_PASSWORD_DAYS = env.int("PORTAL_TEMPORARY_PASSWORD_DAYS", default=7)
+# PBKDF2 iterations of a temporary password's hash (random, ~120 bits, changed at first
+# sign-in, which rehashes it at the default cost): apps.accounts.passwords says why.
+PORTAL_TEMPORARY_PASSWORD_ITERATIONS = env.int("PORTAL_TEMPORARY_PASSWORD_ITERATIONS",
+                                               default=100_000)
 # Orders left submitted this long, or claimed by a run this long ago, are enqueued again.
 PORTAL_ORDER_STUCK_SECONDS = env.int("PORTAL_ORDER_STUCK_SECONDS", default=120)
 PORTAL_ORDER_LEASE_SECONDS = env.int("PORTAL_ORDER_LEASE_SECONDS", default=300)

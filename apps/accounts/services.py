@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -17,7 +18,7 @@ from apps.errors import DomainError
 from apps.i18n import is_time_zone
 
 from .models import User
-from .passwords import temporary_password
+from .passwords import temporary_password, temporary_password_hash
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -66,24 +67,43 @@ def user_reactivate(*, user: User, actor: User, request: HttpRequest | None = No
     return _set_active(user, active=True, refusal=_("Already active."),
                        action="account.reactivated", actor=actor, request=request)
 @transaction.atomic
+@dataclass(frozen=True)
+class TemporaryPassword:
+    """A generated temporary password and its hash (neither shown by repr)."""
+
+    password: str = field(repr=False)
+    encoded: str = field(repr=False)
+
+
+def temporary_password_prepare() -> TemporaryPassword:
+    """A new temporary password, hashed: the slow part of making an account (tenths of a
+    second), to be done before the transaction that stores it and away from its locks."""
+    password = temporary_password()
+    return TemporaryPassword(password=password, encoded=temporary_password_hash(password))
+
+
 def user_create_with_temporary_password(
         *, email: str, last_organization: Organization | None = None,
-        language: str = "", first_name: str = "", last_name: str = "") -> tuple[User, str]:
+        language: str = "", first_name: str = "", last_name: str = "",
+        prepared: TemporaryPassword | None = None) -> tuple[User, str]:
     """A new account with a generated temporary password: returns (user, password).
 
     The password must be changed at first sign-in and stops working after
     PORTAL_TEMPORARY_PASSWORD_DAYS unused. The caller hands it over once and keeps it
     nowhere in plain text. The address counts as verified: only addresses in the platform's
-    own customer domain are made this way.
+    own customer domain are made this way. `prepared`: the password, hashed beforehand by
+    `temporary_password_prepare()` (otherwise one is made and hashed here).
     """
-    password = temporary_password()
+    prepared = prepared or temporary_password_prepare()
     expires = timezone.now() + timedelta(days=settings.PORTAL_TEMPORARY_PASSWORD_DAYS)
-    user = get_user_model().objects.create_user(
-        email=email, password=password, must_change_password=True,
+    manager = get_user_model().objects
+    user = manager.create(
+        email=manager.normalize_email(email).lower(), password=prepared.encoded,
+        must_change_password=True, is_staff=False, is_superuser=False,
         password_expires_at=expires, last_organization=last_organization, language=language,
         first_name=first_name, last_name=last_name)
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user, password
+    return user, prepared.password
 
 
 @transaction.atomic
@@ -98,7 +118,7 @@ def user_issue_temporary_password(*, user: User) -> tuple[User, str]:
     """
     user = User.objects.select_for_update().get(pk=user.pk)
     password = temporary_password(user=user)
-    user.set_password(password)
+    user.password = temporary_password_hash(password)  # the session hash follows it
     user.must_change_password = True
     user.password_expires_at = timezone.now() + timedelta(
         days=settings.PORTAL_TEMPORARY_PASSWORD_DAYS)

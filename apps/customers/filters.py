@@ -4,10 +4,12 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.forms import BulkSelect
 from apps.organizations.roles import Kind
 from apps.partnerships.selectors import partnership_history
 
-from .selectors import customer_reseller_choices, customer_search
+from .options import reseller_options
+from .selectors import customer_search
 
 NO_RESELLER = "none"
 
@@ -18,19 +20,26 @@ class CustomerFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}))
     reseller = django_filters.ChoiceFilter(
         label=_("Indirect reseller"), method="by_reseller", empty_label=_("Any reseller"),
+        widget=BulkSelect,
         error_messages={"invalid_choice": _("Choose a reseller from the list.")})
     provider = django_filters.ChoiceFilter(
         label=_("Provider"), method="by_provider", empty_label=_("Any provider"),
+        widget=BulkSelect,
         error_messages={"invalid_choice": _("Choose a provider from the list.")})
 
     def __init__(self, data=None, queryset=None, *, organization, **kwargs):
         super().__init__(data, queryset, **kwargs)
         if organization.kind == Kind.PROVIDER:
+            # The options are kept as ready HTML in the cache (options.py); the field's own
+            # choices are only those the request may pick, which is all it validates.
+            options = reseller_options(provider=organization)
+            chosen = data.get("reseller", "") if data is not None else ""
             self.filters["reseller"].extra["choices"] = [
                 (NO_RESELLER, _("No reseller (direct customers)")),
-                *((str(r.pk), r.name) for r in customer_reseller_choices(provider=organization)),
-            ]
+                *([(chosen, options.names[chosen])] if chosen in options.names else [])]
             del self.filters["provider"]
+            widget = self.form.fields["reseller"].widget
+            widget.prerendered, widget.prerendered_from = options.html, 2  # after Any, none
         else:
             # A reseller's customers are all its own; they come from its providers.
             del self.filters["reseller"]

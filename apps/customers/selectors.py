@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import logging
+import contextlib
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from redis.exceptions import RedisError
 
 from apps.i18n import name_order
 from apps.organizations.roles import Kind
@@ -19,8 +20,6 @@ from apps.partnerships.selectors import active_partnerships
 from apps.subscriptions.selectors import subscription_totals
 
 from .models import Customer
-
-logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -74,30 +73,23 @@ def customer_total(*, organization: Organization) -> tuple[int, bool]:
     PORTAL_CACHED_TOTAL_FROM is kept there PORTAL_CACHED_TOTAL_SECONDS, and read back as not
     exact (the page says "about"). A new customer forgets its provider's total.
     """
-    try:
+    cached = None
+    with contextlib.suppress(RedisError, OSError):  # the cache (Redis) down: count
         cached = cache.get(_total_key(organization))
-    except Exception as error:  # the cache is down (Redis: ConnectionError): count
-        logger.warning("customer total: cache not read: %s: %s", type(error).__name__, error)
-        cached = None
     if isinstance(cached, int):
         return cached, False
     total = customer_list(organization=organization).count()
     if total >= settings.PORTAL_CACHED_TOTAL_FROM:
-        try:
+        with contextlib.suppress(RedisError, OSError):
             cache.set(_total_key(organization), total, settings.PORTAL_CACHED_TOTAL_SECONDS)
-        except Exception as error:
-            logger.warning("customer total: cache not written: %s: %s",
-                           type(error).__name__, error)
     return total, True
 
 
 def customer_total_forget(*, organization: Organization) -> None:
-    """The organization's customers changed: its next total is counted again. Never raises:
-    while the cache is down the kept total (if any) expires on its own."""
-    try:
+    """The organization's customers changed: its next total is counted again. (With the
+    cache down there is nothing to forget, and a new customer must not fail for it.)"""
+    with contextlib.suppress(RedisError, OSError):
         cache.delete(_total_key(organization))
-    except Exception as error:
-        logger.warning("customer total: cache not cleared: %s: %s", type(error).__name__, error)
 
 
 def customer_reseller_choices(*, provider: Organization) -> QuerySet[Organization]:

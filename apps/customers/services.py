@@ -27,6 +27,7 @@ from apps.subscriptions.services import subscription_add_licenses
 
 from .hooks import customer_undelegated
 from .models import Customer
+from .options import forget_reseller_options
 from .selectors import admin_username, customer_total_forget, domain_prefix_available
 
 # The states customer_create takes (demo data creates active customers).
@@ -251,6 +252,7 @@ def customer_delegate(*, customer: Customer, reseller: Organization, actor: User
     if customer.reseller_id != reseller.pk:
         Customer.objects.filter(pk=customer.pk).update(reseller=reseller)
         customer.reseller = reseller
+        forget_reseller_options(customer.provider_id)
     if audit:
         record(actor=actor, organization=reseller, action="customer.delegated",
                target=customer, data={"provider": customer.provider.name}, request=request)
@@ -284,4 +286,5 @@ def customers_undelegate_for(*, provider: Organization, reseller: Organization) 
     """The partnership ended: every customer of `provider` that `reseller` manages is
     managed by the provider again. How many changed (the caller audits and holds the
     transaction)."""
+    forget_reseller_options(provider.pk)
     return Customer.objects.filter(provider=provider, reseller=reseller).update(reseller=None)

@@ -13,9 +13,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.errors import DomainError
+from apps.lists import paginate
 from apps.organizations.access import workspace_view
 from apps.organizations.roles import Kind, has_permission
-from apps.pagination import paginate
 from apps.partnerships.selectors import partnered_resellers
 from apps.subscriptions import services
 from apps.subscriptions.selectors import (

@@ -17,16 +17,15 @@ from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlSessionWizardView
 
 from apps.errors import DomainError
+from apps.lists import list_page, paginate, render_region
 from apps.orders.selectors import order_for_key, order_notices, order_preview, orderable_offers
 from apps.organizations.access import workspace_view
 from apps.organizations.roles import Kind, has_permission
-from apps.pagination import paginate
 from apps.partnerships.selectors import partnered_resellers
 from apps.subscriptions.selectors import (
     active_subscriptions_of_offers,
     subscription_list_for_customer,
 )
-from apps.tables import clean_sort, configure_table, render_region
 
 from .filters import CustomerFilter
 from .forms import (
@@ -43,7 +42,7 @@ from .services import (
     customer_order_subscriptions,
     customer_submit,
 )
-from .tables import CustomerTable
+from .tables import customer_columns
 
 
 @workspace_view(kinds=(Kind.PROVIDER, Kind.RESELLER), permission="customers.view")
@@ -56,12 +55,17 @@ def customers(request):
     filtered = bool(filterset.is_bound and filterset.form.has_changed())
     # The unfiltered total of a long list comes from the cache ("about N").
     total, exact = (None, True) if filtered else customer_total(organization=organization)
-    table = configure_table(request, CustomerTable(filterset.qs, organization=organization),
-                            count=total)
+    rows = list_page(request, filterset.qs, customer_columns(organization), default="company",
+                     deferred=True, count=total)
+    # Labels that name the row's customer: translated once, not by a template tag per row.
+    expand, open_ = _("Expand %(name)s"), _("Open %(name)s")
+    for customer in rows.rows:
+        name = {"name": customer.organization.name}
+        customer.expand_label, customer.open_label = expand % name, open_ % name
     is_provider = organization.kind == Kind.PROVIDER
     return render_region(request, "customers/list.html", "customers/partials/region.html", {
-        "filter": filterset, "table": table,
-        "sort": clean_sort(request, table),
+        "filter": filterset, "list": rows, "sort": rows.sort, "is_provider": is_provider,
+        "customers_url": reverse("customers:list", kwargs={"org_slug": organization.slug}),
         "can_add": is_provider and has_permission(request.membership, "customers.manage"),
         "filtered": filtered, "count_about": not exact,
     })

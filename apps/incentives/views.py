@@ -9,9 +9,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from apps.i18n import format_money
+from apps.lists import paginate
 from apps.organizations.access import workspace_view
 from apps.organizations.roles import Kind
-from apps.pagination import paginate
 
 from . import selectors
 
@@ -41,7 +41,6 @@ def incentives(request):
         "month_value": month.strftime("%Y-%m") if month else "",
         "bad_month": bool(request.GET.get("month")) and month is None,
         "totals": totals, "totals_value": totals_value,
-        "query": f"month={month:%Y-%m}" if month else "",
     })
 
 

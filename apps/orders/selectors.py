@@ -84,6 +84,14 @@ def order_notices(*, customer: Customer) -> QuerySet[Order]:
             .exclude(kind=Order.Kind.CHANGE).order_by("-submitted_at")[:5])
 
 
+def order_claimed_unlocked(*, order_id: UUID | str, token: UUID) -> Order | None:
+    """The order claimed with `token`, read without a lock (outside any transaction), with
+    its customer: what a provisioning run prepares before its transaction. None when
+    another run took it over."""
+    return (Order.objects.select_related("customer")
+            .filter(pk=order_id, status=Order.Status.PROVISIONING, claim_token=token).first())
+
+
 def order_lines_unprovisioned(*, order: Order) -> QuerySet[OrderLine]:
     """The purchase lines of an order that no subscription was made of yet."""
     return (order.lines.select_related("offer", "reseller_of_record")

@@ -6,15 +6,15 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from apps.lists import list_page, render_region
 from apps.organizations.access import workspace_view
 from apps.organizations.roles import Kind, has_permission
-from apps.tables import clean_sort, configure_table, render_region
 
 from . import selectors, services
 from .filters import OrderFilter
 from .models import Order
 from .pricing import order_totals
-from .tables import OrderTable
+from .tables import ORDER_COLUMNS
 
 
 @workspace_view(kinds=(Kind.PROVIDER,), permission="orders.view")
@@ -23,10 +23,9 @@ def orders(request):
     filterset = OrderFilter(request.GET or None,
                             queryset=selectors.order_list(provider=request.organization))
     can_submit = has_permission(request.membership, "orders.submit")
-    table = configure_table(request, OrderTable(filterset.qs, organization=request.organization,
-                                                can_retry=can_submit))
+    rows = list_page(request, filterset.qs, ORDER_COLUMNS, default="-submitted_at")
     return render_region(request, "orders/list.html", "orders/partials/region.html", {
-        "filter": filterset, "table": table, "sort": clean_sort(request, table),
+        "filter": filterset, "list": rows, "sort": rows.sort,
         "filtered": bool(filterset.is_bound and filterset.form.has_changed()),
         "can_submit": can_submit})
 

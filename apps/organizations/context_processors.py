@@ -23,8 +23,7 @@ def workspace(request):
     return {
         "active_organization": getattr(request, "organization", None),
         "active_membership": membership,
-        # Lazy: templates rendered for table cells (django-tables2's TemplateColumn) run the
-        # context processors once per cell, and never show the menu.
+        # Lazy: built only when a template shows the menu (partials and htmx swaps do not).
         "workspace_menu": (SimpleLazyObject(lambda: menu_for(membership, current))
                            if membership else []),
         "switcher_memberships": switcher,

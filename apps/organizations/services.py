@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -82,10 +82,23 @@ def organization_rename(*, organization: Organization, name: str, actor: User | 
     return organization
 
 
-def organization_lock(organization: Organization) -> None:
+def organization_lock(organization: Organization, *, shared: bool = False) -> None:
     """Lock the organization's row until the caller's transaction ends: one submission at a
     time per provider, so that an idempotency check sees what a concurrent double click is
-    creating."""
+    creating.
+
+    `shared`: a share lock (PostgreSQL's FOR SHARE): holders of it do not wait for each
+    other, but they wait for, and are waited for by, the exclusive lock. For a transaction
+    that only needs what the exclusive holders change (a partnership's end) to stay put
+    until it commits, such as provisioning: several orders of one provider at once.
+    """
+    if shared and connection.vendor == "postgresql":
+        table, pk = (connection.ops.quote_name(Organization._meta.db_table),
+                     connection.ops.quote_name(str(Organization._meta.pk.column)))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {table} WHERE {pk} = %s FOR SHARE",  # noqa: S608
+                           [organization.pk])
+        return
     Organization.objects.select_for_update().filter(pk=organization.pk).values_list("pk").first()
 
 

@@ -1,6 +1,8 @@
 """Indirect resellers page, partnership requests and their draft e-mail, End partnership,
 the reseller's Providers page, and the personalized link a reseller answers through."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -8,23 +10,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.errors import DomainError
+from apps.lists import list_page, paginate, search_term
 from apps.organizations.access import workspace_view
 from apps.organizations.roles import Kind, has_permission
-from apps.pagination import paginate, search_term
-from apps.tables import configure_table
 
 from . import selectors, services
 from .forms import DraftForm, EndPartnershipForm, PartnershipRequestForm
 from .models import PartnershipInvitation
-from .tables import InvitationTable, PartnershipTable
+from .tables import INVITATION_COLUMNS, PARTNERSHIP_COLUMNS, STATUS_COLOURS, answered_summary
 from .tokens import invitation_link, invitation_token
 
 PER_PAGE = 25
-
-
-def _table(request, table):
-    # Our page size, not the URL's; junk sort keys and page numbers fall back quietly.
-    return configure_table(request, table, per_page=PER_PAGE)
 
 
 # ------------------------------------------------------------------ provider side
@@ -36,21 +32,24 @@ def indirect_resellers(request):
     search = search_term(request)
     # The credited-subscriptions count is computed per row only to sort by it; otherwise
     # one grouped query fills it for the rows of the page.
-    by_credited = any("subscription_count" in key for key in request.GET.getlist("sort"))
-    table = _table(request, PartnershipTable(
-        selectors.partnership_list(provider=provider, search=search,
-                                   count_credited=by_credited),
-        can_manage=has_permission(request.membership, "partners.manage"),
-        can_add_customer=has_permission(request.membership, "customers.manage")))
+    by_credited = "subscription_count" in request.GET.get("sort", "")[:100]
+    rows = list_page(request, selectors.partnership_list(provider=provider, search=search,
+                                                         count_credited=by_credited),
+                     PARTNERSHIP_COLUMNS, default="name", per_page=PER_PAGE, deferred=True)
     if not by_credited:
-        records = [row.record for row in table.page.object_list]
         counts = selectors.credited_subscription_counts(
-            provider=provider, reseller_ids=[record.reseller_id for record in records])
-        for record in records:
-            record.subscription_count = counts.get(record.reseller_id, 0)
+            provider=provider, reseller_ids=[record.reseller_id for record in rows.rows])
+        for record in rows.rows:
+            record.subscription_count = counts.get(record.reseller_id, 0)  # type: ignore[attr-defined]
+    # Labels that name the row's reseller: translated once, not by a template tag per row.
+    add, end = _("for %(name)s"), _("with %(name)s")
+    for record in rows.rows:
+        name = {"name": record.reseller.name}
+        record.add_label, record.end_label = add % name, end % name  # type: ignore[attr-defined]
     return render(request, "partnerships/list.html", {
-        "table": table, "search": search, "tab": "partners",
+        "list": rows, "search": search, "tab": "partners",
         "can_manage": has_permission(request.membership, "partners.manage"),
+        "can_add_customer": has_permission(request.membership, "customers.manage"),
     })
 
 
@@ -60,10 +59,17 @@ def invitations(request):
     status = request.GET.get("status", "")
     if status not in PartnershipInvitation.Status.values:
         status = ""
-    table = _table(request, InvitationTable(
-        selectors.invitation_list(provider=request.organization, status=status, search=search)))
+    rows = list_page(request, selectors.invitation_list(provider=request.organization,
+                                                        status=status, search=search),
+                     INVITATION_COLUMNS, default="-created_at", per_page=PER_PAGE)
+    # The status as of now (a pending request may have expired), and its badge's colour.
+    records: list[Any] = rows.rows
+    for invitation in records:
+        invitation.shown_status = invitation.effective_status
+        invitation.colour = STATUS_COLOURS[invitation.shown_status]
+        invitation.answered = answered_summary(invitation)
     return render(request, "partnerships/invitations.html", {
-        "table": table, "search": search, "status": status, "tab": "invitations",
+        "list": rows, "search": search, "status": status, "tab": "invitations",
         "statuses": PartnershipInvitation.Status.choices,
         "can_manage": has_permission(request.membership, "partners.manage"),
     })

@@ -4,9 +4,9 @@ and the audit log of a provider or reseller."""
 from django.shortcuts import render
 
 from apps.audit.selectors import audit_event_list
+from apps.lists import paginate
 from apps.organizations.access import workspace_view
 from apps.organizations.roles import Kind
-from apps.pagination import paginate
 
 from .dashboard import dashboard_context
 

@@ -1,7 +1,5 @@
 """Directory profile pages of a provider workspace, and the public directory with its logos."""
 
-from urllib.parse import urlencode
-
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -13,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from apps.errors import DomainError
+from apps.lists import paginate
 from apps.organizations.access import workspace_view
 from apps.organizations.roles import Kind
-from apps.pagination import paginate
 
 from . import selectors, services
 from .forms import DirectorySearchForm, LocationFormSet, ProfileChangeForm
@@ -111,7 +109,6 @@ def directory(request):
     response = render(request, "providers/directory.html", {
         "form": form, "page": page, "country": country, "country_name": country_name,
         "search": search,
-        "query": urlencode([(k, v) for k, v in (("country", country), ("q", search)) if v]),
     })
     if request.user.is_authenticated:
         patch_cache_control(response, private=True)  # the top bar names the user

@@ -4,9 +4,11 @@ failed one, and pick up the ones nobody is working on.
 One run claims the order and does everything in one transaction through the owners'
 services: the customer's admin account (accounts, organizations), the subscriptions
 (subscriptions), the customer's activation and delegated reseller (customers), the password
-handover and the order's completion (orders). The temporary password exists in plain text
-only inside `_customer_admin` (to be hashed and encrypted) and in the one response that
-reveals it; it is never logged, audited, mailed or passed to a task.
+handover and the order's completion (orders). The slow part, hashing the admin's temporary
+password, is done before that transaction (the run holds the order's claim then, not the
+provider's lock): the transaction only stores the hash. The temporary password exists in
+plain text only in the run's memory (to be hashed and encrypted) and in the one response
+that reveals it; it is never logged, audited, mailed or passed to a task.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.selectors import user_get_by_email
-from apps.accounts.services import user_create_with_temporary_password
+from apps.accounts.services import temporary_password_prepare, user_create_with_temporary_password
 from apps.audit.services import record
 from apps.customers.selectors import admin_username
 from apps.customers.services import (
@@ -32,7 +34,11 @@ from apps.customers.services import (
     customer_undelegate,
 )
 from apps.errors import DomainError
-from apps.orders.selectors import order_lines_unprovisioned, order_stuck_ids
+from apps.orders.selectors import (
+    order_claimed_unlocked,
+    order_lines_unprovisioned,
+    order_stuck_ids,
+)
 from apps.orders.services import (
     ResellerDropped,
     handover_create,
@@ -60,6 +66,7 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from apps.accounts.models import User
+    from apps.accounts.services import TemporaryPassword
     from apps.customers.models import Customer
     from apps.orders.models import Order
 
@@ -84,7 +91,7 @@ def order_provision(*, order_id: UUID | str) -> str:
     if token is None:
         return "skipped"
     try:
-        done = _provision(order_id, token)
+        done = _provision(order_id, token, _admin_password(order_id, token))
     except DomainError as error:
         order_provisioning_fail(order_id=order_id, token=token, error=error.message)
         return "failed"
@@ -103,20 +110,35 @@ def order_provision(*, order_id: UUID | str) -> str:
     return "completed" if done else "skipped"
 
 
+def _admin_password(order_id: UUID | str, token: UUID) -> TemporaryPassword | None:
+    """The new customer admin's temporary password, hashed before the transaction: hashing
+    is the slow part of provisioning, and inside the transaction it would hold the provider's
+    lock (one order of the provider at a time, Submit waiting). None when the order makes no
+    admin account, or an earlier run made it."""
+    order = order_claimed_unlocked(order_id=order_id, token=token)
+    if order is None or order.kind != order.Kind.NEW_CUSTOMER:
+        return None
+    if user_get_by_email(email=admin_username(order.customer.domain_prefix)) is not None:
+        return None
+    return temporary_password_prepare()
+
+
 @transaction.atomic
-def _provision(order_id: UUID | str, token: UUID) -> bool:
+def _provision(order_id: UUID | str, token: UUID,
+               admin_password: TemporaryPassword | None = None) -> bool:
     # Everything below commits together or not at all: a run that dies half-way leaves
     # nothing behind, and the next run starts from the same state.
     order = order_claimed(order_id=order_id, token=token)
     if order is None:
         return False  # another run took the order over
-    # The provider's lock, as Submit and End partnership take it: the partnership checked
-    # below cannot end before this run commits.
-    organization_lock(order.provider)
+    # The provider's lock, as Submit and End partnership take it (they exclusively): the
+    # partnership checked below cannot end before this run commits. Shared: runs for other
+    # orders of the provider go on at the same time.
+    organization_lock(order.provider, shared=True)
     partnered = _reseller_still_partnered(order)
     customer = order.customer
     if order.kind == order.Kind.NEW_CUSTOMER:
-        _customer_admin(order, customer)
+        _customer_admin(order, customer, admin_password)
         _subscriptions(order, customer)
         if partnered:
             _delegate(order, customer)
@@ -143,8 +165,10 @@ def _reseller_still_partnered(order: Order) -> bool:
     return False
 
 
-def _customer_admin(order: Order, customer: Customer) -> User:
-    """The customer's admin user, its membership and (first time only) the password handover."""
+def _customer_admin(order: Order, customer: Customer,
+                    admin_password: TemporaryPassword | None) -> User:
+    """The customer's admin user, its membership and (first time only) the password handover,
+    with the password hashed beforehand (`admin_password`; made here when missing)."""
     organization = customer.organization
     username = admin_username(customer.domain_prefix)
     user = user_get_by_email(email=username)
@@ -156,7 +180,8 @@ def _customer_admin(order: Order, customer: Customer) -> User:
     # The customer's Language is its admin's: the portal and its mail speak it to them.
     user, password = user_create_with_temporary_password(email=username,
                                                          last_organization=organization,
-                                                         language=customer.language)
+                                                         language=customer.language,
+                                                         prepared=admin_password)
     membership_add(organization=organization, user=user, role=Role.ADMIN, audit=False)
     handover_create(order=order, for_user=order.submitted_by, username=username,
                     password=password)

@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.errors import DomainError
+from apps.lists import paginate, search_term
 from apps.organizations.access import workspace_view
 from apps.organizations.roles import Kind, has_permission
-from apps.pagination import paginate, search_term
 from apps.subscriptions.selectors import subscription_list
 
 from . import selectors, services
@@ -31,7 +31,6 @@ def support_list(request):
     return render(request, "support/list.html", {
         "page": paginate(request, requests), "status": status, "search": search,
         "statuses": SupportRequest.Status.choices,
-        "query": "&".join(f"{k}={v}" for k, v in (("status", status), ("q", search)) if v),
         "is_customer": request.organization.kind == Kind.CUSTOMER,
     })
 

@@ -13,8 +13,7 @@ from tests import factories
 
 
 def _names(client, url="/o/contoso/customers/"):
-    rows = client.get(url).context["table"].page.object_list
-    return [row.record.organization.name for row in rows]
+    return [customer.organization.name for customer in client.get(url).context["list"].rows]
 
 
 def test_a_new_customer_carries_its_organization_name(contoso, contoso_admin):

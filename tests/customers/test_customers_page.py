@@ -264,6 +264,8 @@ def test_the_query_count_does_not_grow_with_rows(contoso_admin_client, provider,
              "/o/contoso/customers/?sort=-license_count", "/o/contoso/customers/?q=customer"]
     few = [_query_count(contoso_admin_client, path) for path in paths]
     add(60)
+    # New customers: the reseller filter's cached options are drawn again, once.
+    contoso_admin_client.get("/o/contoso/customers/")
     many = [_query_count(contoso_admin_client, path) for path in paths]
     assert few == many
     assert max(many) <= 10
@@ -362,3 +364,35 @@ def test_a_reseller_filters_its_customers_by_provider(client, reseller, reseller
     junk = client.get("/o/northwind/customers/?provider=nonsense")
     assert junk.status_code == 200
     assert "Choose a provider from the list." in junk.content.decode()
+
+
+def test_the_reseller_filter_follows_partnerships_and_names(contoso_admin_client, book,
+                                                            provider):
+    """The filter's options are cached: a new partner, a renamed reseller and a new
+    delegation show at once."""
+    from apps.customers.services import customer_delegate
+
+    assert "Litware Resale" not in get(contoso_admin_client)  # the options are cached now
+    litware = factories.ResellerFactory(name="Litware Resale")
+    factories.PartnershipFactory(provider=provider, reseller=litware)
+    html = get(contoso_admin_client, f"?reseller={litware.pk}")
+    assert f'<option value="{litware.pk}" selected>Litware Resale</option>' in html
+    assert "No customers match." in html
+    litware.name = "Litware Partners"
+    litware.save()
+    assert "Litware Partners</option>" in get(contoso_admin_client)
+    # Delegated without a partnership (one that ended, say): still on the list.
+    tailwind = factories.ResellerFactory(name="Tailwind Resale")
+    assert "Tailwind Resale" not in get(contoso_admin_client)
+    customer_delegate(customer=book["wideworld"], reseller=tailwind, audit=False)
+    assert "Tailwind Resale</option>" in get(contoso_admin_client)
+
+
+def test_a_search_with_an_ampersand_keeps_paging(contoso_admin_client, provider):
+    for n in range(30):
+        factories.CustomerFactory(provider=provider, organization__name=f"Smith & Sons {n:02}")
+    html = get(contoso_admin_client, "?q=Smith+%26+Sons")
+    assert "Page 1 of 2" in html
+    assert 'href="?q=Smith+%26+Sons&amp;page=2"' in html
+    second = get(contoso_admin_client, "?q=Smith+%26+Sons&page=2")
+    assert len(names(second)) == 5

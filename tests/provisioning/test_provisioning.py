@@ -1,15 +1,21 @@
 """provision_order: idempotent, survives a dead worker, fails clearly, retries transient errors."""
 
+import threading
+import uuid
 from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import OperationalError
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.db import OperationalError, connection, connections
 from django.utils import timezone
 
+from apps.accounts import passwords
+from apps.accounts.services import user_create_with_temporary_password
 from apps.audit.models import AuditEvent
 from apps.customers.models import Customer
+from apps.customers.services import customer_submit
 from apps.orders import crypto
 from apps.orders.models import CredentialHandover, Order
 from apps.orders.tasks import purge_credential_handovers
@@ -18,6 +24,7 @@ from apps.provisioning import services
 from apps.provisioning.tasks import provision_order, requeue_stuck_orders
 from apps.subscriptions.models import Subscription
 from tests import factories
+from tests.customers.conftest import DETAILS
 
 User = get_user_model()
 ADMIN = "admin@margiestravel.onpartnercenter.test"
@@ -273,6 +280,103 @@ def test_temporary_passwords_follow_the_policy():
         assert any(not c.isalnum() for c in password)
         seen.add(password)
     assert len(seen) == 50
+
+
+def test_a_temporary_password_is_hashed_at_its_own_cost_and_at_full_cost_once_used(db, settings):
+    """Random and about 120 bits, a temporary password is stored with fewer PBKDF2
+    iterations; the first sign-in with it stores it again at the default cost."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    settings.PORTAL_TEMPORARY_PASSWORD_ITERATIONS = 1000
+    user, password = user_create_with_temporary_password(email=ADMIN)
+    assert user.password.split("$")[:2] == ["pbkdf2_sha256", "1000"]
+    assert not user.check_password(password + "x")
+    assert user.check_password(password)
+    user.refresh_from_db()
+    assert user.password.split("$")[1] == str(PBKDF2PasswordHasher.iterations)
+    assert user.check_password(password)
+    assert user.must_change_password
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_submit_of_the_same_provider_does_not_wait_for_the_password_hashing(
+        provider, provider_admin, offers):
+    """Hashing the new admin's temporary password, the slow part, happens before the
+    provisioning transaction: the provider is not locked meanwhile, so its next Submit
+    goes through (and another worker could provision another order of it)."""
+    def submit(prefix):
+        return customer_submit(
+            provider=provider, reseller=None,
+            customer_details={**DETAILS, "domain_prefix": prefix},
+            lines=[(offers["basic"], 5)], idempotency_key=uuid.uuid4(),
+            submitted_by=provider_admin)
+
+    seen = []
+    real_hash = passwords.temporary_password_hash
+
+    def hash_while_another_submits(password):
+        def another():
+            try:
+                seen.append(submit("second").status)
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=another)
+        thread.start()
+        thread.join(timeout=15)
+        seen.append(connection.in_atomic_block)
+        return real_hash(password)
+
+    with mock.patch.object(provision_order, "apply_async"):
+        first = submit("first")
+        with mock.patch("apps.accounts.services.temporary_password_hash",
+                        side_effect=hash_while_another_submits):
+            assert services.order_provision(order_id=str(first.pk)) == "completed"
+    assert seen == [Order.Status.SUBMITTED, False]
+    first.refresh_from_db()
+    assert first.status == Order.Status.COMPLETED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_orders_of_one_provider_are_provisioned_at_the_same_time(
+        provider, provider_admin, offers):
+    """Provisioning takes the provider's lock shared: while one run is inside its
+    transaction, another order of the same provider is provisioned (two workers, twice the
+    orders)."""
+    def submit(prefix):
+        return customer_submit(
+            provider=provider, reseller=None,
+            customer_details={**DETAILS, "domain_prefix": prefix},
+            lines=[(offers["basic"], 5)], idempotency_key=uuid.uuid4(),
+            submitted_by=provider_admin)
+
+    with mock.patch.object(provision_order, "apply_async"):
+        first, second = submit("first"), submit("second")
+    inside, release, waited_out = threading.Event(), threading.Event(), []
+    real_activate = services.customer_activate
+
+    def activate(*, customer):
+        if customer.pk == first.customer_id:  # the first run holds its locks here
+            inside.set()
+            waited_out.append(not release.wait(timeout=20))
+        return real_activate(customer=customer)
+
+    def provision_first():
+        try:
+            services.order_provision(order_id=str(first.pk))
+        finally:
+            connections.close_all()
+
+    with mock.patch.object(services, "customer_activate", side_effect=activate):
+        thread = threading.Thread(target=provision_first)
+        thread.start()
+        assert inside.wait(timeout=20)
+        assert services.order_provision(order_id=str(second.pk)) == "completed"
+        release.set()
+        thread.join(timeout=30)
+    assert waited_out == [False]  # the second finished while the first was in its transaction
+    for order in (first, second):
+        order.refresh_from_db()
+        assert order.status == Order.Status.COMPLETED
 
 
 def test_beat_runs_the_requeue_every_minute_and_the_purge_hourly(settings):

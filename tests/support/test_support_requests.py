@@ -159,6 +159,18 @@ def test_queue_filters_pages_and_junk(client, fabrikam_helpdesk, fabrikam_partne
         assert client.get("/o/fabrikam/support/" + junk).status_code == 200
 
 
+def test_a_search_with_an_ampersand_keeps_paging(client, fabrikam_helpdesk, fabrikam_partnered,
+                                                  customer):
+    for n in range(30):
+        SupportRequest.objects.create(customer=customer.organization, handled_by=fabrikam_partnered,
+                                      title=f"Mail & calendar {n:02d}", status="open")
+    client.force_login(fabrikam_helpdesk)
+    html = client.get("/o/fabrikam/support/?status=open&q=mail+%26+cal").content.decode()
+    assert 'href="?status=open&amp;q=mail+%26+cal&amp;page=2"' in html
+    second = client.get("/o/fabrikam/support/?status=open&q=mail+%26+cal&page=2")
+    assert len(second.context["page"].object_list) == 5
+
+
 @pytest.mark.usefixtures("fabrikam_partnered")
 def test_empty_states(client, customer_admin, fabrikam_helpdesk):
     client.force_login(customer_admin)
