@@ -12,7 +12,10 @@ def _new_key():
     return uuid.uuid4().hex
 
 
-class OutboxMessage(models.Model):
+class Delivery(models.Model):
+    """What an outbox message and an outbound mail share: a status, the tries made, when
+    the next is due (one retry policy: `services.backoff`) and the last error."""
+
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         # Handed to the broker; an outbox message is done once its task has run (a mail
@@ -21,12 +24,6 @@ class OutboxMessage(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    task = models.CharField(_("task"), max_length=200)
-    # Arguments by id only (never a secret): the task reads everything else itself.
-    kwargs = models.JSONField(_("arguments"), default=dict, blank=True)
-    idempotency_key = models.CharField(_("idempotency key"), max_length=200, unique=True,
-                                       default=_new_key)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices,
                               default=Status.PENDING)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
@@ -34,6 +31,18 @@ class OutboxMessage(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class OutboxMessage(Delivery):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    task = models.CharField(_("task"), max_length=200)
+    # Arguments by id only (never a secret): the task reads everything else itself.
+    kwargs = models.JSONField(_("arguments"), default=dict, blank=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=200, unique=True,
+                                       default=_new_key)
 
     class Meta:
         verbose_name = _("outbox message")
@@ -46,7 +55,7 @@ class OutboxMessage(models.Model):
         return f"{self.task} {self.kwargs}"
 
 
-class OutboundMail(models.Model):
+class OutboundMail(Delivery):
     """One mail to one recipient, written (rendered in the recipient's language) before it
     is sent: the sender claims the row, so a task run twice or two workers send it once;
     a failed send is recorded here and tried again by the mail relay with the outbox's
@@ -56,7 +65,6 @@ class OutboundMail(models.Model):
     emptied once the mail is sent, and sent rows are purged after PORTAL_OUTBOX_KEEP_DAYS.
     """
 
-    Status = OutboxMessage.Status
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # What happened, as the sender names it (e.g. "support-message:<id>"); with the
@@ -71,13 +79,6 @@ class OutboundMail(models.Model):
     reply_to = models.JSONField(_("reply to"), default=list, blank=True)
     body_text = models.TextField(_("plain text body"), blank=True)
     body_html = models.TextField(_("HTML body"), blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
-                              default=Status.PENDING)
-    attempts = models.PositiveIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
-    last_error = models.TextField(_("last error"), blank=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("outbound mail")

@@ -103,13 +103,23 @@ def _eager() -> bool:
     return bool(current_app.conf.task_always_eager)
 
 
+def _claim_first_try(model: type[OutboxMessage | OutboundMail], pk: Any) -> bool:
+    """After commit: claim a new row for its first try, so that the relay, which may meet
+    it too, does not; its next try is then `backoff(1)` away."""
+    return bool(model.objects.filter(pk=pk, status=Status.PENDING, attempts=0)
+                .update(attempts=1,
+                        next_attempt_at=timezone.now() + timedelta(seconds=backoff(1))))
+
+
+def _status_after_failure(attempts: int) -> str:
+    """A failed try: pending again, or failed once the attempts reach the ceiling."""
+    return (Status.FAILED if attempts >= settings.PORTAL_OUTBOX_MAX_ATTEMPTS
+            else Status.PENDING)
+
+
 def _relay_now(pk: Any) -> None:
     """After commit: claim the new row (the relay may not have it too) and send it."""
-    now = timezone.now()
-    claimed = (OutboxMessage.objects
-               .filter(pk=pk, status=Status.PENDING, attempts=0)
-               .update(attempts=1, next_attempt_at=now + timedelta(seconds=backoff(1))))
-    if not claimed:
+    if not _claim_first_try(OutboxMessage, pk):
         return
     message = OutboxMessage.objects.get(pk=pk)
     if _eager():
@@ -169,10 +179,9 @@ def _record_sent(message: OutboxMessage) -> None:
 
 
 def _record_failure(message: OutboxMessage, error: BaseException) -> None:
-    status = (Status.FAILED if message.attempts >= settings.PORTAL_OUTBOX_MAX_ATTEMPTS
-              else Status.PENDING)
     OutboxMessage.objects.filter(pk=message.pk, status__in=[Status.PENDING, Status.SENT]).update(
-        status=status, last_error=f"{type(error).__name__}: {error}"[:2000])
+        status=_status_after_failure(message.attempts),
+        last_error=f"{type(error).__name__}: {error}"[:2000])
 
 
 def outbox_done(message_id: Any) -> int:
@@ -303,11 +312,7 @@ def _mail_create(*, idempotency_key: str, **fields: Any) -> tuple[OutboundMail, 
 
 def _send_now(pk: Any) -> None:
     """After commit: claim the new row (the relay may not have it too) and send it."""
-    now = timezone.now()
-    claimed = (OutboundMail.objects
-               .filter(pk=pk, status=Status.PENDING, attempts=0)
-               .update(attempts=1, next_attempt_at=now + timedelta(seconds=backoff(1))))
-    if claimed:
+    if _claim_first_try(OutboundMail, pk):
         _deliver_mail(OutboundMail.objects.get(pk=pk))
 
 
@@ -320,10 +325,8 @@ def _deliver_mail(mail: OutboundMail) -> bool:
         message.send()
     except Exception as error:  # SMTP, socket and backend errors alike mean "try later"
         error_text = f"{type(error).__name__}: {error}"[:2000]
-        status = (Status.FAILED if mail.attempts >= settings.PORTAL_OUTBOX_MAX_ATTEMPTS
-                  else Status.PENDING)
         OutboundMail.objects.filter(pk=mail.pk, status=Status.PENDING).update(
-            status=status, last_error=error_text)
+            status=_status_after_failure(mail.attempts), last_error=error_text)
         logger.warning("mail: %s %s to %s not sent (attempt %d): %s", mail.template, mail.pk,
                        mail.recipient, mail.attempts, error_text)
         _tell(mail.event, sent=False, error=error_text)
