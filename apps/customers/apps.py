@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 from apps.organizations.hooks import register_organization_renamed
@@ -12,6 +13,7 @@ class CustomersConfig(AppConfig):
         # Imported here: services load models, which the app registry allows only once ready.
         from apps.partnerships.hooks import register_partnership_ended
 
+        from . import options
         from .services import customer_name_sync, customers_undelegate_for
 
         # The reseller loses delegated access to the provider's customers it managed.
@@ -20,10 +22,6 @@ class CustomersConfig(AppConfig):
         register_organization_renamed("customer_name", customer_name_sync)
 
         # The Customers page's reseller filter is cached: forget it when it may change.
-        from django.db.models.signals import post_delete, post_save
-
-        from . import options
-
         for signal in (post_save, post_delete):
             signal.connect(options.partnership_changed, sender="partnerships.Partnership",
                            dispatch_uid=f"customers-options-partnership-{signal is post_save}")

@@ -1,7 +1,7 @@
-"""Directory profile e-mails. Tasks take ids, claim their send first, and retry delivery."""
+"""Directory profile e-mails. Tasks take ids and claim their send first; delivery and its
+retries are the mail path's (apps.outbox.services.send_mail)."""
 
 import logging
-import smtplib
 
 from celery import shared_task
 from django.conf import settings
@@ -18,9 +18,6 @@ from .selectors import change_request_diff
 
 logger = logging.getLogger(__name__)
 
-# Transient delivery problems are retried with exponential backoff; others fail at once.
-TRANSIENT = (smtplib.SMTPException, OSError)
-MAX_RETRIES = 5
 Status = ProfileChangeRequest.Status
 
 
@@ -44,8 +41,9 @@ def _load(change_request_id):
             .prefetch_related("locations").get(pk=change_request_id))
 
 
-def _send_claimed(task, change_request_id, claim_field, name, context_for, recipients_for):
-    """Claim the send by setting `claim_field`; give the claim back if delivery fails."""
+def _send_claimed(change_request_id, claim_field, name, context_for, recipients_for):
+    """Claim the send by setting `claim_field` (rolled back with the mail rows if the task
+    fails before they are written: MailTask)."""
     claimed = (ProfileChangeRequest.objects
                .filter(pk=change_request_id, **{f"{claim_field}__isnull": True})
                .update(**{claim_field: timezone.now()}))
@@ -57,22 +55,13 @@ def _send_claimed(task, change_request_id, claim_field, name, context_for, recip
         logger.warning("profile change request %s: nobody to tell (%s)", change_request_id,
                        name)
         return "no recipients"
-    try:
-        send_mail(f"profile-change:{change_request_id}", name, context_for(change_request),
-                  to=recipients)
-    except TRANSIENT as error:
-        ProfileChangeRequest.objects.filter(pk=change_request_id).update(**{claim_field: None})
-        logger.warning("profile change request %s: %s failed (%s), try %d", change_request_id,
-                       name, type(error).__name__, task.request.retries + 1)
-        if task.request.retries >= MAX_RETRIES:
-            raise
-        raise task.retry(exc=error, countdown=min(2 ** task.request.retries * 30, 3600)) \
-            from error
+    send_mail(f"profile-change:{change_request_id}", name, context_for(change_request),
+              to=recipients)
     return "sent"
 
 
-@shared_task(base=MailTask, bind=True, acks_late=True, max_retries=MAX_RETRIES)
-def send_profile_change_submitted(self, change_request_id):
+@shared_task(base=MailTask, acks_late=True)
+def send_profile_change_submitted(change_request_id):
     """Tell the platform operators that a request waits for review."""
     def context(change_request):
         return {"change_request": change_request, "provider": change_request.provider,
@@ -82,13 +71,13 @@ def send_profile_change_submitted(self, change_request_id):
                     args=[change_request.pk])}
     if not ProfileChangeRequest.objects.filter(pk=change_request_id).exists():
         return "skipped"
-    return _send_claimed(self, change_request_id, "operators_notified_at",
+    return _send_claimed(change_request_id, "operators_notified_at",
                          "profile_change_submitted", context,
                          lambda change_request: operator_emails())
 
 
-@shared_task(base=MailTask, bind=True, acks_late=True, max_retries=MAX_RETRIES)
-def send_profile_change_decision(self, change_request_id):
+@shared_task(base=MailTask, acks_late=True)
+def send_profile_change_decision(change_request_id):
     """Tell the provider's admins the outcome (approved and published, or why not)."""
     def context(change_request):
         organization = change_request.provider.organization
@@ -101,5 +90,5 @@ def send_profile_change_decision(self, change_request_id):
                .filter(pk=change_request_id, status__in=[Status.APPROVED, Status.REJECTED]))
     if not decided.exists():
         return "skipped"
-    return _send_claimed(self, change_request_id, "provider_notified_at",
+    return _send_claimed(change_request_id, "provider_notified_at",
                          "profile_change_decision", context, _provider_admin_emails)

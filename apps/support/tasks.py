@@ -42,10 +42,6 @@ def send_support_notification(message_id):
     workspace = support_request.handled_by if for_handler else support_request.customer
     link = portal_url() + reverse(
         "support:detail", kwargs={"org_slug": workspace.slug, "request_id": support_request.pk})
-    try:
-        send_mail(f"support-message:{message_id}", "support_update",
-                  {"message": message, "request": support_request, "link": link}, to=to)
-    except OSError:
-        SupportMessage.objects.filter(pk=message_id).update(notified_at=None)
-        raise
+    send_mail(f"support-message:{message_id}", "support_update",
+              {"message": message, "request": support_request, "link": link}, to=to)
     return "sent"
