@@ -23,6 +23,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("catalog",),
     ("outbox",),                                      # every enqueue: written, then relayed
     ("organizations",),
+    ("webhooks",),                                    # events any domain app may emit
     ("providers", "resellers"),
     ("partnerships",),
     ("orders",),
@@ -30,6 +31,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("customers",),
     ("provisioning",),
     ("relationships", "support", "incentives"),
+    ("billing",),                                     # prices, charges, invoices
+    ("analytics",),                                   # daily rollups, reseller analytics
+    ("api",),                                         # /api/v1/: keys, resources
     ("portal",),
 )
 RANK = {app: rank for rank, apps in enumerate(LAYERS) for app in apps}

@@ -200,6 +200,7 @@ def change_order_record(*, provider: Organization, customer: Customer,
         previous_quantity=previous_quantity, previous_offer=previous_offer,
         unit_price=offer.unit_price, currency=offer.currency,
         reseller_of_record=subscription.reseller_of_record, subscription=subscription)
+    hooks.order_took_effect(str(order.pk))
     return order
 
 
@@ -270,6 +271,7 @@ def order_complete(*, order: Order) -> Order:
     order.save(update_fields=["status", "completed_at", "error", "claim_token", "updated_at"])
     record(actor=None, organization=order.provider, action="order.completed", target=order,
            data={"customer": order.customer.organization.name})
+    hooks.order_took_effect(str(order.pk))
     return order
 
 
