@@ -28,10 +28,10 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("partnerships",),
     ("orders",),
     ("subscriptions",),
+    ("billing",),                                     # prices, charges, invoices
     ("customers",),
     ("provisioning",),
     ("relationships", "support", "incentives"),
-    ("billing",),                                     # prices, charges, invoices
     ("analytics",),                                   # daily rollups, reseller analytics
     ("api",),                                         # /api/v1/: keys, resources
     ("portal",),
