@@ -1,0 +1,25 @@
+"""The pages' access rule for API views: a resource that does not exist for the key's kind
+of organization is a 404; a role without the permission a 403 (apps.organizations.access).
+
+A view says `kinds` (organization kinds) and `permissions` ({HTTP method: permission}).
+"""
+
+from typing import cast
+
+from django.http import Http404
+from rest_framework import exceptions, permissions
+
+from apps.organizations.roles import has_permission
+
+
+class HasRolePermission(permissions.BasePermission):
+    def has_permission(self, request, view):
+        if request.auth is None:
+            raise exceptions.NotAuthenticated
+        organization = request._request.organization
+        if organization.kind not in getattr(view, "kinds", ()):
+            raise Http404
+        needed = getattr(view, "permissions", {}).get(request.method)
+        if needed is None:
+            return request.method in ("HEAD", "OPTIONS")
+        return has_permission(cast("object", request._request.membership), needed)  # type: ignore[arg-type]
