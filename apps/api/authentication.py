@@ -5,6 +5,7 @@ middleware sets them for the pages, so the same selectors and role checks apply.
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from .selectors import api_key_for_secret
@@ -45,3 +46,14 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return 'Bearer realm="api"'
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    """The OpenAPI document's security scheme: HTTP bearer (the API key)."""
+
+    target_class = ApiKeyAuthentication
+    name = "apiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer",
+                "description": "An API key from the workspace's API keys page."}

@@ -1,7 +1,8 @@
 """The pages' access rule for API views: a resource that does not exist for the key's kind
 of organization is a 404; a role without the permission a 403 (apps.organizations.access).
 
-A view says `kinds` (organization kinds) and `permissions` ({HTTP method: permission}).
+A view says `kinds` (organization kinds), `permissions` ({HTTP method: permission}) and,
+where one method exists for fewer kinds, `method_kinds` ({HTTP method: kinds}).
 """
 
 from typing import cast
@@ -17,7 +18,8 @@ class HasRolePermission(permissions.BasePermission):
         if request.auth is None:
             raise exceptions.NotAuthenticated
         organization = request._request.organization
-        if organization.kind not in getattr(view, "kinds", ()):
+        kinds = getattr(view, "method_kinds", {}).get(request.method, getattr(view, "kinds", ()))
+        if organization.kind not in kinds:
             raise Http404
         needed = getattr(view, "permissions", {}).get(request.method)
         if needed is None:

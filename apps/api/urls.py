@@ -11,7 +11,9 @@ urlpatterns = [
     path("schema/", SpectacularJSONAPIView.as_view(authentication_classes=[],
                                                permission_classes=[], throttle_classes=[]),
          name="schema"),
+    # The split view serves its start script from this URL (?script=): no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema",
+                                                 template_name="api/swagger_ui.html",
                                                  authentication_classes=[],
                                                  permission_classes=[], throttle_classes=[]),
          name="docs"),
