@@ -4,7 +4,8 @@ by the sort's values and the primary key, so rows inserted meanwhile never shift
 
     rows, next_cursor = keyset_page(request, queryset, SORTS, default="company")
 
-SORTS maps a ?sort= value to [(expression, descending), …] on non-null columns; the
+SORTS maps a ?sort= value to [(expression, descending), …] on non-null columns (or to a
+function returning that list, for terms that can only be built in a request); the
 primary key breaks ties in the first term's direction. ?page_size= is 1 to
 PORTAL_API_MAX_PAGE_SIZE (default PORTAL_API_PAGE_SIZE); out of range or junk: the default.
 An unknown ?sort= falls back to the default, as on the pages; a cursor that does not
@@ -76,7 +77,7 @@ def keyset_page(request, queryset, sorts, *, default):
     sort = request.query_params.get("sort", default)
     if sort not in sorts:
         sort = default
-    terms = [*sorts[sort]]
+    terms = sorts[sort]() if callable(sorts[sort]) else [*sorts[sort]]
     terms.append((F("pk"), terms[0][1]))
     names = [f"_k{i}" for i in range(len(terms))]
     queryset = queryset.alias(**{n: t for n, (t, _d) in zip(names, terms, strict=True)})

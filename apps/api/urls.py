@@ -1,6 +1,6 @@
 """/api/v1/: the OpenAPI document, its docs page, and the resources (views.py)."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
 from . import views
@@ -22,4 +22,6 @@ urlpatterns = [
     path("customers/<uuid:customer_id>/", views.CustomerDetail.as_view(), name="customer"),
     path("orders/", views.OrderList.as_view(), name="orders"),
     path("orders/<uuid:order_id>/", views.OrderDetail.as_view(), name="order"),
+    # Any other path under /api/v1/ (a malformed id too): a problem 404, not the HTML page.
+    re_path(r"^", views.not_found, name="not_found"),
 ]

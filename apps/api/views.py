@@ -8,7 +8,9 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import ValidationError
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.decorators import throttle_classes
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -35,7 +37,9 @@ PAGING = [
     OpenApiParameter("cursor", str, description="The `next` cursor of the previous page."),
     OpenApiParameter("page_size", int, description="Rows per page: 1 to 200 (default 50)."),
 ]
-ERRORS = {code: s.ProblemSerializer for code in (400, 401, 403, 404, 429)}
+# Every error is a problem detail (apps.api.problems).
+ERRORS = {(code, "application/problem+json"): s.ProblemSerializer
+          for code in (400, 401, 403, 404, 429)}
 IDEMPOTENCY = OpenApiParameter(
     "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
     description="Sent again with the same body, the first response is replayed; with "
@@ -68,9 +72,14 @@ class OfferList(APIView):
                               {"name": [(F("name"), False)]}, "name")
 
 
+def _by_name(descending):
+    # Built per request: name_order asks the database whether it has the pinyin collation.
+    return lambda: [(name_order("name").expression, descending)]
+
+
 CUSTOMER_SORTS = {
-    "company": [(name_order("name").expression, False)],
-    "-company": [(name_order("name").expression, True)],
+    "company": _by_name(False),
+    "-company": _by_name(True),
     "domain_prefix": [(F("domain_prefix"), False)],
     "-domain_prefix": [(F("domain_prefix"), True)],
     "created_at": [(F("created_at"), False)],
@@ -137,7 +146,8 @@ class CustomerList(APIView):
 
     @extend_schema(operation_id="customers_create", request=s.NewCustomerInput,
                    parameters=[IDEMPOTENCY],
-                   responses={201: s.OrderDetailSerializer, 409: s.ProblemSerializer,
+                   responses={201: s.OrderDetailSerializer,
+                              (409, "application/problem+json"): s.ProblemSerializer,
                               **ERRORS},
                    summary="New customer: the customer and its order, provisioned in the "
                            "background; returns the order")
@@ -209,3 +219,12 @@ class OrderDetail(APIView):
     def get(self, request, order_id):
         order = order_get(provider=request._request.organization, pk=order_id)
         return Response(s.OrderDetailSerializer(order).data)
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+@authentication_classes([])
+@permission_classes([])
+@throttle_classes([])
+def not_found(request):
+    raise NotFound(_("Not found."))

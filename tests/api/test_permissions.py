@@ -33,6 +33,7 @@ def staff(admin, sales=None, helpdesk=None):
 
 
 PUBLIC = {"api:schema", "api:docs"}  # the document and its page: anyone, no key
+NOT_FOUND_ROUTE = "api:not_found"  # any other path: a problem 404 for anyone
 
 # (route name, method) → {"provider": roles, "reseller": roles, "another": code}
 # `another` is another tenant's admin key, of the kind the route exists for.
@@ -64,7 +65,7 @@ def api_routes():
     """(name, method) of every API route and method its view answers."""
     found = set()
     for name, callback in _api_names(get_resolver()):
-        if name in PUBLIC:
+        if name in PUBLIC or name == NOT_FOUND_ROUTE:
             continue
         view = callback.view_class
         for method in ("get", "post", "put", "patch", "delete"):
@@ -183,3 +184,20 @@ def test_api_matrix(world, name, method, actor, expected):
 @pytest.mark.parametrize("name", sorted(PUBLIC))
 def test_the_document_and_its_page_need_no_key(client, name):
     assert client.get(reverse(name)).status_code == OK
+
+
+@pytest.mark.parametrize("path", ["/api/v1/nope/", "/api/v1/orders/null,null/",
+                                  "/api/v1/customers/123/"])
+def test_any_other_api_path_is_a_problem_404(client, path):
+    response = client.get(path)
+    assert response.status_code == NOT_FOUND
+    assert response["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE", "OPTIONS"])
+def test_a_method_a_route_does_not_have_is_a_405_problem(world, method):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {world[('provider', 'admin')]}")
+    response = client.generic(method, reverse("api:customers"))
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/problem+json"
