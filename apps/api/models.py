@@ -63,3 +63,6 @@ class IdempotentResponse(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization", "key"],
                                                name="idempotent_response_org_key")]
+
+    def __str__(self):
+        return f"{self.key} ({self.status})"

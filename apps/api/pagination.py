@@ -51,7 +51,7 @@ def _decode(cursor, count):
         raise bad from None
     if not isinstance(plain, list) or len(plain) != count:
         raise bad
-    values = []
+    values: list[object] = []
     for item in plain:
         if not (isinstance(item, list) and len(item) == 2 and isinstance(item[1], str)):
             raise bad
@@ -66,7 +66,7 @@ def _decode(cursor, count):
         else:
             values.append(text)
     try:
-        values[-1] = uuid.UUID(values[-1])
+        values[-1] = uuid.UUID(str(values[-1]))
     except ValueError:
         raise bad from None
     return values
@@ -107,6 +107,6 @@ def _value(row, term):
     while not isinstance(expression, F):
         expression = expression.get_source_expressions()[0]
     value = row
-    for part in expression.name.split("__"):
+    for part in str(getattr(expression, "name", "pk")).split("__"):
         value = getattr(value, part)
     return value

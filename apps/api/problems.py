@@ -52,7 +52,7 @@ def _field_errors(detail, prefix=""):
 
 def field_problem(errors):
     """400 from {field: [messages]} (a form's errors)."""
-    flat = []
+    flat: list[dict[str, str | None]] = []
     for field, messages in errors.items():
         name = None if field == "__all__" else field
         flat.extend({"field": name, "detail": str(m), "pointer": f"#/{name}" if name else "#"}

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from apps.audit.services import record
 from apps.errors import DomainError
-from apps.organizations.roles import ROLES_BY_KIND, Role
+from apps.organizations.roles import ROLES_BY_KIND, Kind, Role
 
 from .models import ApiKey, IdempotentResponse
 from .selectors import key_digest
@@ -44,7 +44,7 @@ def api_key_create(*, membership: Membership, name: str, role: str,
     """A new key of the member's organization; returns it with its secret, which is shown
     once and never stored."""
     organization = membership.organization
-    if role not in ROLES_BY_KIND.get(organization.kind, []) or role not in _RANK:
+    if role not in ROLES_BY_KIND.get(Kind(organization.kind), []) or role not in _RANK:
         raise DomainError(_("Choose a role from the list."), field="role")
     if _RANK[Role(role)] > _RANK.get(Role(membership.role), -1):
         raise DomainError(_("A key cannot have more rights than your own role."), field="role")

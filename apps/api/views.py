@@ -8,8 +8,12 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.decorators import api_view, authentication_classes, permission_classes
-from rest_framework.decorators import throttle_classes
+from rest_framework.decorators import (
+    api_view,
+    authentication_classes,
+    permission_classes,
+    throttle_classes,
+)
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -99,7 +103,8 @@ class CustomerList(APIView):
             OpenApiParameter("q", str, description="Search by company or domain."),
             OpenApiParameter("reseller", str, description=(
                 "Provider: an indirect reseller's id, or `none` for direct customers.")),
-            OpenApiParameter("provider", OpenApiTypes.UUID, description="Reseller: a provider's id."),
+            OpenApiParameter("provider", OpenApiTypes.UUID,
+                             description="Reseller: a provider's id."),
             OpenApiParameter("status", str, enum=["provisioning", "active", "failed"]),
             OpenApiParameter("sort", str, enum=list(CUSTOMER_SORTS)),
             *PAGING],

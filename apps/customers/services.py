@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 
 from apps.audit.services import record
 from apps.errors import DomainError, FieldErrors
+from apps.orders.selectors import orderable_offers
 from apps.orders.services import (
     order_lines_check,
     order_submission_start,
     order_submit_new_customer,
     order_submit_new_subscription,
 )
-from apps.orders.selectors import orderable_offers
 from apps.organizations.roles import Kind
 from apps.organizations.selectors import organization_slug_taken
 from apps.organizations.services import organization_create
@@ -155,7 +155,7 @@ def customer_submit_data(*, provider: Organization, data: Mapping[str, Any],
                            submitted_by=submitted_by, request=request)
 
 
-class _QueryLike(dict):  # type: ignore[type-arg]
+class _QueryLike(dict[str, Any]):
     """Form data as the forms read it: getlist() for the offers' multiple choice."""
 
     def getlist(self, key: str) -> list[Any]:
