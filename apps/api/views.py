@@ -4,6 +4,8 @@ through the services the pages call; `kinds` and `permissions` are the pages' ac
 
 import uuid
 
+from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -35,6 +37,7 @@ from .idempotency import idempotent
 from .pagination import keyset_page
 
 STAFF = (Kind.PROVIDER, Kind.RESELLER)
+SEARCH = forms.CharField(max_length=100, required=False)
 NO_RESELLER = "none"
 
 PAGING = [
@@ -114,11 +117,10 @@ class CustomerList(APIView):
         queryset = customer_list(organization=organization)
         params = request.query_params
         errors = {}
-        term = params.get("q", "")
-        if len(term) > 100 or "\x00" in term:
-            errors["q"] = [_("Ensure this value has at most %(limit_value)d characters "
-                             "(it has %(show_value)d).") % {"limit_value": 100,
-                                                            "show_value": len(term)}]
+        try:  # the Customers page's search field: its rules and messages
+            term = SEARCH.clean(params.get("q", ""))
+        except DjangoValidationError as error:
+            errors["q"] = error.messages
         else:
             queryset = customer_search(queryset, term)
         if params.get("reseller") and organization.kind == Kind.PROVIDER:
