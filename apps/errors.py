@@ -20,3 +20,13 @@ class DomainError(Exception):
         """Show the error next to its field (or at the top of the form)."""
         field = self.field if self.field in getattr(form, "fields", {}) else None
         form.add_error(field, self.message)
+
+
+class FieldErrors(DomainError):
+    """A form's errors, by field, for callers without a page to show the form on (the API):
+    the same messages the page shows next to each field."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        first = next((m for messages in errors.values() for m in messages), "")
+        super().__init__(first)
+        self.errors = errors

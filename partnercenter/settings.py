@@ -55,6 +55,9 @@ THIRD_PARTY_APPS = [
     "django_htmx",
     "csp",
     "django_countries",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 LOCAL_APPS = [
     "apps.accounts",
@@ -72,6 +75,7 @@ LOCAL_APPS = [
     "apps.incentives",
     "apps.provisioning",
     "apps.support",
+    "apps.api",
     "apps.portal",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -440,4 +444,39 @@ PORTAL_PROFILE_REVIEW_DAYS = env.int("PORTAL_PROFILE_REVIEW_DAYS", default=3)
 # Who hears of new change requests (comma-separated); empty = every active staff user.
 PORTAL_OPERATOR_EMAILS = env.list("PORTAL_OPERATOR_EMAILS", default=[])
 # Seconds browsers and shared caches may keep the public directory page.
+# ---------------------------------------------------------------- REST API (/api/v1/, docs/api.md)
+
+# Requests per API key and minute; over it, 429 with Retry-After. Counted in Redis: when
+# Redis is down the API stays open (fail-open: keys are still checked, only the counting
+# stops) and each refused count is logged.
+PORTAL_API_RATE_LIMIT = env.int("PORTAL_API_RATE_LIMIT", default=600)
+# How long an Idempotency-Key's first response is replayed.
+PORTAL_API_IDEMPOTENCY_HOURS = env.int("PORTAL_API_IDEMPOTENCY_HOURS", default=24)
+PORTAL_API_PAGE_SIZE = 50
+PORTAL_API_MAX_PAGE_SIZE = 200
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["apps.api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["apps.api.permissions.HasRolePermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["apps.api.throttling.KeyRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "apps.api.problems.exception_handler",
+    "DEFAULT_METADATA_CLASS": None,  # OPTIONS is a 405 like any undocumented method
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Partner Center API",
+    "DESCRIPTION": "The portal's REST API for providers and resellers (docs/api.md).",
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+
 PORTAL_DIRECTORY_MAX_AGE = env.int("PORTAL_DIRECTORY_MAX_AGE", default=60)

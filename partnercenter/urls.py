@@ -46,6 +46,7 @@ workspace_patterns = [
     path("", include("apps.orders.urls")),
     path("", include("apps.provisioning.urls")),
     path("", include("apps.providers.urls")),
+    path("", include("apps.api.page_urls")),
     path("support/", include("apps.support.urls")),
 ]
 
@@ -55,6 +56,7 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("apps.api.urls")),
     # Under /i18n/, which the sign-in gates leave open: the language switch, and the
     # JavaScript strings of static/js (a script of our own origin, as the CSP wants).
     path("i18n/setlang/", account_views.set_language, name="set_language"),

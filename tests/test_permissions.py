@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import URLResolver, get_resolver, reverse
 
+from apps.api.models import ApiKey
 from apps.customers.models import Customer
 from apps.orders.models import CredentialHandover, Order
 from apps.organizations.models import Membership, TeamInvitation
@@ -143,6 +144,9 @@ WORKSPACE = {
     "support:reply": {"provider": staff(NOT_ALLOWED), "reseller": staff(NOT_ALLOWED),
                       "customer": customer(NOT_ALLOWED)},
     "support:status": {"provider": staff(NOT_ALLOWED), "reseller": staff(NOT_ALLOWED)},
+    "apikeys:list": {"provider": staff(OK, FORBIDDEN), "reseller": staff(OK, FORBIDDEN)},
+    "apikeys:new": {"provider": staff(OK, FORBIDDEN), "reseller": staff(OK, FORBIDDEN)},
+    "apikeys:revoke": {"provider": staff(OK, FORBIDDEN), "reseller": staff(OK, FORBIDDEN)},
 }
 
 # Pages outside workspaces: url name → (kwargs kind, anonymous, signed-in member).
@@ -205,8 +209,10 @@ def all_url_names():
 
 
 def test_every_url_pattern_has_a_row():
+    # The API's routes (api:…) have their own matrix: tests/api/test_permissions.py.
     missing = [name for name in all_url_names()
-               if name not in WORKSPACE and name not in PUBLIC and not name.startswith("admin:")]
+               if name not in WORKSPACE and name not in PUBLIC
+               and not name.startswith(("admin:", "api:"))]
     assert not missing, f"URL patterns without a row in the permission matrix: {missing}"
     stale = [name for name in [*WORKSPACE, *PUBLIC] if name not in all_url_names()]
     assert not stale, f"Rows for URL names that no longer exist: {stale}"
@@ -244,6 +250,10 @@ def build_world():
                                                reseller=northwind)
     for kind, org in strangers.items():
         people[("stranger", kind)] = factories.member(org, Role.ADMIN)
+    for kind in ("provider", "reseller"):
+        ApiKey.objects.create(organization=orgs[kind], name="CRM", role=Role.ADMIN,
+                              prefix=f"pc_{kind}", hashed=kind,
+                              created_by=people[(kind, "admin")])
     factories.OrderFactory(provider=contoso, customer=adatum.customer, reseller=northwind,
                            status="failed", error="Something went wrong")
     factories.SubscriptionFactory(customer=adatum.customer, reseller_of_record=northwind,
@@ -301,6 +311,9 @@ def workspace_url(name, org):
             kwargs["membership_id"] = target.pk
         if name.endswith("setup_info"):
             kwargs["handover_id"] = CredentialHandover.objects.get().pk
+    if name == "apikeys:revoke":
+        key = ApiKey.objects.filter(organization=org).first()
+        kwargs["key_id"] = key.pk if key else uuid.uuid4()
     if name == "providers:profile_withdraw":
         kwargs["request_id"] = uuid.uuid4()  # POST only: a GET never looks it up
     if (name.startswith("orders:") and name != "orders:list") or name == "provisioning:retry":

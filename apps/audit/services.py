@@ -31,8 +31,15 @@ def _mask(data: Mapping[str, Any] | None) -> dict[str, Any]:
 def record(*, actor: User | AnonymousUser | None, organization: Organization | None, action: str,
            target: Model | None = None, data: Mapping[str, Any] | None = None,
            request: HttpRequest | None = None) -> AuditEvent:
-    """Append one event. `target` is any model instance (or None)."""
+    """Append one event. `target` is any model instance (or None). Made through an API
+    key, the event names the key (data api_key_prefix, api_key_name)."""
     user = actor if actor is not None and actor.is_authenticated else None
+    data = _mask(data)
+    # A request made with an API key (apps.api): the key is the actor, for the key's
+    # creator; its prefix and name say which one.
+    key = getattr(request, "api_key", None) if request is not None else None
+    if key is not None:
+        data["api_key_prefix"], data["api_key_name"] = key.prefix, key.name
     return AuditEvent.objects.create(
         actor=user,
         actor_email=user.email if user else "",
@@ -41,6 +48,6 @@ def record(*, actor: User | AnonymousUser | None, organization: Organization | N
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
         target_repr=str(target)[:255] if target is not None else "",
-        data=_mask(data),
+        data=data,
         ip=client_ip(request) if request is not None else None,
     )

@@ -12,7 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from apps.audit.services import record
-from apps.errors import DomainError
+from apps.errors import DomainError, FieldErrors
+from apps.orders.selectors import orderable_offers
 from apps.orders.services import (
     order_lines_check,
     order_submission_start,
@@ -25,6 +26,7 @@ from apps.organizations.services import organization_create
 from apps.partnerships.selectors import partnered_resellers
 from apps.subscriptions.services import subscription_add_licenses
 
+from .forms import CustomerDetailsForm, SubscriptionsForm
 from .hooks import customer_undelegated
 from .models import Customer
 from .options import forget_reseller_options
@@ -116,6 +118,49 @@ def customer_submit(*, provider: Organization, reseller: Organization | None,
     return order_submit_new_customer(
         provider=provider, customer=customer, reseller=reseller, lines=lines,
         idempotency_key=idempotency_key, submitted_by=submitted_by, request=request)
+
+
+def customer_submit_data(*, provider: Organization, data: Mapping[str, Any],
+                         idempotency_key: UUID, submitted_by: User,
+                         request: HttpRequest | None = None) -> Order:
+    """customer_submit from plain data (the API's New customer): validated by the New
+    customer wizard's own forms, so the rules and messages are the page's. `data` has the
+    details step's fields and `subscriptions`, a list of {"offer": id, "licenses": n}.
+    Raises FieldErrors (by the data's field names) or DomainError."""
+    details_form = CustomerDetailsForm(
+        {k: v for k, v in data.items() if k != "subscriptions"}, provider=provider)
+    offers = list(orderable_offers())
+    chosen = data.get("subscriptions") or []
+    subscription_data: dict[str, Any] = {"offers": []}
+    for line in chosen if isinstance(chosen, list) else []:
+        if isinstance(line, Mapping):
+            subscription_data["offers"].append(str(line.get("offer", "")))
+            subscription_data[f"licenses_{line.get('offer', '')}"] = line.get("licenses")
+    subscriptions_form = SubscriptionsForm(_QueryLike(subscription_data), offers=offers)
+    errors: dict[str, list[str]] = {}
+    if not details_form.is_valid():
+        errors.update({field: [str(m) for m in messages]
+                       for field, messages in details_form.errors.items()})
+    if not subscriptions_form.is_valid():
+        for field, messages in subscriptions_form.errors.items():
+            name = "subscriptions" if field in ("offers", "__all__") or field.startswith(
+                "licenses_") else field
+            errors.setdefault(name, []).extend(str(m) for m in messages)
+    if errors:
+        raise FieldErrors(errors)
+    details = dict(details_form.cleaned_data)
+    reseller = details.pop("reseller")
+    return customer_submit(provider=provider, reseller=reseller, customer_details=details,
+                           lines=subscriptions_form.lines(), idempotency_key=idempotency_key,
+                           submitted_by=submitted_by, request=request)
+
+
+class _QueryLike(dict[str, Any]):
+    """Form data as the forms read it: getlist() for the offers' multiple choice."""
+
+    def getlist(self, key: str) -> list[Any]:
+        value = self.get(key, [])
+        return value if isinstance(value, list) else [value]
 
 
 @transaction.atomic
