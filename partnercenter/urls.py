@@ -47,6 +47,7 @@ workspace_patterns = [
     path("", include("apps.provisioning.urls")),
     path("", include("apps.providers.urls")),
     path("support/", include("apps.support.urls")),
+    path("", include("apps.webhooks.urls")),
 ]
 
 urlpatterns = [

@@ -15,6 +15,7 @@ MENUS = {
         (_("Directory profile"), "providers:profile", "profile.manage"),
         (_("Support queue"), "support:list", "support.handle"),
         (_("Team"), "organizations:team", "team.view"),
+        (_("Webhooks"), "webhooks:list", "webhooks.manage"),
         (_("Audit log"), "portal:audit_log", "audit.view"),
     ],
     Kind.RESELLER: [
@@ -24,6 +25,7 @@ MENUS = {
         (_("Customers"), "customers:list", "customers.view"),
         (_("Support queue"), "support:list", "support.handle"),
         (_("Team"), "organizations:team", "team.view"),
+        (_("Webhooks"), "webhooks:list", "webhooks.manage"),
         (_("Audit log"), "portal:audit_log", "audit.view"),
     ],
     Kind.CUSTOMER: [

@@ -1,0 +1,39 @@
+from django.contrib import admin
+
+from .models import WebhookDelivery, WebhookEndpoint
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    """Read-only: endpoints are their organization's admins' (the Webhooks page)."""
+
+    list_display = ("url", "organization", "enabled", "disabled_reason", "failing_since")
+    list_filter = ("enabled",)
+    search_fields = ("url", "organization__name")
+    exclude = ("secret_encrypted",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = ("message", "endpoint", "status", "attempts", "response_code",
+                    "next_attempt_at")
+    list_filter = ("status",)
+    list_select_related = ("message", "endpoint")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
