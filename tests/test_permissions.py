@@ -21,6 +21,7 @@ from apps.partnerships.models import Partnership, PartnershipInvitation
 from apps.relationships.models import ResellerRelationshipRequest
 from apps.subscriptions.models import Subscription
 from apps.support.models import SupportRequest
+from apps.webhooks.crypto import encrypt, new_secret
 from apps.webhooks.models import WebhookEndpoint
 from tests import factories
 
@@ -257,7 +258,8 @@ def build_world():
                                                reseller=northwind)
     for org in (contoso, northwind):
         WebhookEndpoint.objects.create(organization=org, url="https://hooks.example.com/",
-                                       events=["order.completed"], secret_encrypted="x")
+                                       events=["order.completed"],
+                                       secret_encrypted=encrypt(new_secret()))
     for kind, org in strangers.items():
         people[("stranger", kind)] = factories.member(org, Role.ADMIN)
     factories.OrderFactory(provider=contoso, customer=adatum.customer, reseller=northwind,

@@ -52,18 +52,16 @@ def check_url(url: str) -> str | None:
     """Why `url` cannot be an endpoint's (scheme and host, before any lookup), or None."""
     try:
         parts = urlsplit(url)
-        parts.port  # noqa: B018  (raises on a junk port)
+        _port = parts.port  # raises on a junk port
     except ValueError:
         return _("Enter a valid URL.")
     if not parts.hostname:
         return _("Enter a valid URL.")
     if parts.username or parts.password:
         return _("The URL may not contain a user name or password.")
-    if parts.scheme == "https":
-        pass
-    elif parts.scheme == "http" and local_allowed() and _is_local_name(parts.hostname):
-        pass
-    else:
+    plain_local = (parts.scheme == "http" and local_allowed()
+                   and _is_local_name(parts.hostname))
+    if parts.scheme != "https" and not plain_local:
         return _("The URL must start with https://.")
     if not local_allowed() and _is_local_name(parts.hostname):
         return _("Webhooks cannot be sent to this computer or a private network.")

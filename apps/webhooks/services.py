@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
@@ -60,12 +61,15 @@ data_of = payloads.data_of
 
 
 def emit(event_type: str, obj: Any, *, organizations: Iterable[Organization | None],
-         key: str) -> int:
+         key: Any) -> int:
     """Write `event_type` about `obj` (a model instance, or its data as a dict) for the
     endpoints of `organizations` that listen; returns how many deliveries were written.
 
-    `key` names what happened ("order:<id>:completed"): emitting it again writes nothing
-    more for an endpoint that already has it."""
+    `key` tells this occurrence of the event from others: the object's id, with a counter
+    or the id of the change when the event can happen again to the same object (the event's
+    key is `<event_type>:<key>`). Emitting it again writes nothing more for an endpoint that
+    already has it."""
+    key = f"{event_type}:{key}"
     ids = {organization.pk for organization in organizations if organization is not None}
     endpoints = list(WebhookEndpoint.objects.filter(organization_id__in=ids, enabled=True,
                                                     events__contains=[event_type]))
@@ -114,7 +118,7 @@ def backoff(attempts: int) -> float:
     base = max(1, int(settings.PORTAL_WEBHOOKS_FIRST_RETRY_SECONDS))
     delay = min(base << min(max(0, attempts - 1), 30),
                 int(settings.PORTAL_WEBHOOKS_MAX_BACKOFF_SECONDS))
-    return delay * random.uniform(0.8, 1.2)  # noqa: S311 (jitter, not a secret)
+    return delay * random.uniform(0.8, 1.2)  # jitter, not a secret
 
 
 def _claim(delivery_id: Any, now: datetime) -> WebhookDelivery | None:
@@ -150,7 +154,10 @@ def deliver(*, delivery_id: Any, now: datetime | None = None) -> str:
         WebhookDelivery.objects.filter(pk=delivery.pk, status=Status.PENDING).update(
             status=Status.FAILED, last_error=_("The endpoint is disabled."))
         return "failed"
-    headers = headers_for(message, crypto.decrypt(endpoint.secret_encrypted))
+    secret = endpoint_secret(endpoint)
+    if secret is None:
+        return _failed(delivery, now, error="The signing secret cannot be read: rotate it.")
+    headers = headers_for(message, secret)
     try:
         answer = http.post(endpoint.url, message.body.encode(), headers)
     except http.Refused as error:
@@ -286,8 +293,12 @@ def endpoint_delete(*, endpoint: WebhookEndpoint, actor: User,
     endpoint.delete()
 
 
-def endpoint_secret(endpoint: WebhookEndpoint) -> str:
-    return crypto.decrypt(endpoint.secret_encrypted)
+def endpoint_secret(endpoint: WebhookEndpoint) -> str | None:
+    """The signing secret; None when SECRET_KEY changed since it was made (rotate it)."""
+    try:
+        return crypto.decrypt(endpoint.secret_encrypted)
+    except InvalidToken:
+        return None
 
 
 @transaction.atomic
