@@ -120,9 +120,9 @@ class Receiver:
         return f"http://127.0.0.1:{self.port}{path}"
 
     def accepted(self):
-        """The ids of the events the receiver took (verified and answered 2xx), counted."""
+        """(path, webhook-id) of each event the receiver took (verified, 2xx), counted."""
         with self.lock:
-            return Counter(r.message_id for r in self.received
+            return Counter((r.path, r.message_id) for r in self.received
                            if r.verified and 200 <= r.status < 300)
 
     def stop(self):

@@ -129,7 +129,7 @@ def test_a_failed_delivery_is_retried_with_the_same_id_and_backs_off(
     ids = [r.message_id for r in receiver.received]
     assert len(ids) == 3
     assert len(set(ids)) == 1
-    assert receiver.accepted() == {ids[0]: 1}
+    assert receiver.accepted() == {("/hooks", ids[0]): 1}
     endpoint.refresh_from_db()
     assert endpoint.failing_since is None
 
