@@ -62,6 +62,7 @@ class Receiver:
     secrets: dict = field(default_factory=dict)  # path → secret, for several endpoints
     respond: object = None
     received: list = field(default_factory=list)
+    hung: list = field(default_factory=list)  # (path, webhook-id) of requests held
     lock: threading.Lock = field(default_factory=threading.Lock)
     release: threading.Event = field(default_factory=threading.Event)
     hanging: threading.Event = field(default_factory=threading.Event)
@@ -87,6 +88,7 @@ class Receiver:
                 status = 204 if verified else 401
                 answer = receiver.respond(headers.get("webhook-id")) if receiver.respond else None
                 if answer == "hang":
+                    receiver.hung.append((self.path, headers.get("webhook-id")))
                     receiver.hanging.set()
                     receiver.release.wait(120)
                     return  # no answer: the connection just closes
