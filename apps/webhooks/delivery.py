@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
 from cryptography.fernet import InvalidToken
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -57,10 +59,23 @@ def backoff(attempts: int) -> float:
     return delay * random.uniform(0.8, 1.2)  # jitter, not a secret
 
 
+@contextmanager
+def _bookkeeping() -> Iterator[None]:
+    """A transaction of a delivery's claim or outcome, committed without waiting for the WAL
+    flush: a database crash may lose its last fraction of a second, which at worst sends a
+    delivery again with the same webhook-id (receivers dedupe by it, as the specification
+    asks); it halves the time a delivery takes on a busy disk."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        yield
+
+
 def _claim(delivery_id: Any, now: datetime) -> WebhookDelivery | None:
     """Take the delivery for one attempt (committed before the request is sent)."""
     lease = now + timedelta(seconds=settings.PORTAL_WEBHOOKS_LEASE_SECONDS)
-    with transaction.atomic():
+    with _bookkeeping():
         claimed = (WebhookDelivery.objects
                    .filter(pk=delivery_id, status=Status.PENDING, next_attempt_at__lte=now)
                    .update(attempts=F("attempts") + 1, next_attempt_at=lease,
@@ -103,10 +118,12 @@ def deliver(*, delivery_id: Any, now: datetime | None = None) -> str:
     fields = {"response_code": answer.status, "duration_ms": answer.duration_ms,
               "response_body": answer.body[:1024]}
     if 200 <= answer.status < 300:
-        with transaction.atomic():
+        with _bookkeeping():
             WebhookDelivery.objects.filter(pk=delivery.pk).update(
                 status=Status.SUCCEEDED, last_error="", **fields)
-            WebhookEndpoint.objects.filter(pk=endpoint.pk).update(failing_since=None)
+            # Only when it was failing: deliveries in parallel do not queue on its row.
+            WebhookEndpoint.objects.filter(pk=endpoint.pk, failing_since__isnull=False).update(
+                failing_since=None)
         return "succeeded"
     return _failed(delivery, now, error=f"HTTP {answer.status}", **fields)
 
@@ -118,7 +135,7 @@ def _failed(delivery: WebhookDelivery, now: datetime, *, error: str, **fields: A
     fields.setdefault("response_code", None)
     fields.setdefault("duration_ms", None)
     fields.setdefault("response_body", "")
-    with transaction.atomic():
+    with _bookkeeping():
         WebhookDelivery.objects.filter(pk=delivery.pk, status=Status.PENDING).update(
             status=Status.FAILED if given_up else Status.PENDING, last_error=error[:500],
             first_attempt_at=first,

@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -71,18 +71,15 @@ def emit(event_type: str, obj: Any, *, organizations: Iterable[Organization | No
 
 def _message(event_type: str, data: dict[str, Any], *, key: str,
              now: datetime | None = None) -> WebhookMessage:
-    existing = WebhookMessage.objects.filter(key=key).first()
-    if existing is not None:
-        return existing
+    """The event of `key`: written now, or the one written before (by this or a concurrent
+    transaction: INSERT … ON CONFLICT DO NOTHING, then read, without a savepoint)."""
     timestamp = (now or timezone.now()).replace(microsecond=0)
     body = json.dumps({"type": event_type, "timestamp": timestamp.isoformat(), "data": data},
                       cls=DjangoJSONEncoder, separators=(",", ":"), ensure_ascii=False)
-    try:
-        with transaction.atomic():
-            return WebhookMessage.objects.create(key=key[:200], type=event_type,
-                                                 timestamp=timestamp, body=body)
-    except IntegrityError:  # the same event, written by a concurrent transaction
-        return WebhookMessage.objects.get(key=key[:200])
+    WebhookMessage.objects.bulk_create(
+        [WebhookMessage(key=key[:200], type=event_type, timestamp=timestamp, body=body)],
+        ignore_conflicts=True)
+    return WebhookMessage.objects.get(key=key[:200])
 
 
 def _deliveries(message: WebhookMessage, endpoints: list[WebhookEndpoint]) -> int:
@@ -90,11 +87,12 @@ def _deliveries(message: WebhookMessage, endpoints: list[WebhookEndpoint]) -> in
                .values_list("endpoint_id", flat=True))
     new = [WebhookDelivery(message=message, endpoint=endpoint) for endpoint in endpoints
            if endpoint.pk not in have]
+    # A row a concurrent emit of the same event wrote first is skipped; its task, queued
+    # here under this row's id, finds nothing to claim.
     WebhookDelivery.objects.bulk_create(new, ignore_conflicts=True)
-    written = WebhookDelivery.objects.filter(pk__in=[delivery.pk for delivery in new])
-    for delivery_id in written.values_list("pk", flat=True):
-        enqueue(DELIVER_TASK, key=f"webhook-delivery:{delivery_id}",
-                delivery_id=str(delivery_id))
+    for delivery in new:
+        enqueue(DELIVER_TASK, key=f"webhook-delivery:{delivery.pk}",
+                delivery_id=str(delivery.pk))
     return len(new)
 
 
