@@ -15,6 +15,13 @@ def local_webhooks(settings):
 
 
 @pytest.fixture
+def production(settings):
+    """Production's rule: no delivery to this computer or a private network."""
+    settings.DEBUG = False
+    settings.PORTAL_WEBHOOKS_ALLOW_LOCAL = False
+
+
+@pytest.fixture
 def receiver():
     receiver = Receiver()
     yield receiver

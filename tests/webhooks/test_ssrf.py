@@ -17,12 +17,6 @@ from .receiver import Receiver, self_signed
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def production(settings):
-    settings.DEBUG = False
-    settings.PORTAL_WEBHOOKS_ALLOW_LOCAL = False
-
-
 @pytest.mark.parametrize("address", [
     "127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1",
     "0.0.0.0", "224.0.0.1", "240.0.0.1", "255.255.255.255", "::1", "fe80::1", "fc00::1",
