@@ -14,9 +14,10 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
@@ -170,6 +171,15 @@ def endpoint_rotate_secret(*, endpoint: WebhookEndpoint, actor: User,
     return endpoint
 
 
+def _in_flight(delivery: WebhookDelivery) -> bool:
+    """Claimed by a worker that is sending it (its lease not over): moving its next attempt
+    would let a second worker send it at the same time."""
+    lease = timedelta(seconds=settings.PORTAL_WEBHOOKS_LEASE_SECONDS)
+    return (delivery.last_attempt_at is not None
+            and delivery.next_attempt_at == delivery.last_attempt_at + lease
+            and delivery.next_attempt_at > timezone.now())
+
+
 @transaction.atomic
 def delivery_resend(*, delivery: WebhookDelivery, actor: User,
                     request: HttpRequest | None = None) -> WebhookDelivery:
@@ -179,8 +189,8 @@ def delivery_resend(*, delivery: WebhookDelivery, actor: User,
     if not delivery.endpoint.enabled:
         raise DomainError(_("Enable the endpoint before sending events to it again."),
                           code="disabled")
-    if delivery.status == Status.PENDING and delivery.attempts == 0:
-        return delivery  # not tried yet: it goes anyway
+    if delivery.status == Status.PENDING and (delivery.attempts == 0 or _in_flight(delivery)):
+        return delivery  # not tried yet, or being sent right now: it goes anyway
     delivery.status = Status.PENDING
     delivery.resends += 1
     delivery.next_attempt_at = timezone.now()

@@ -179,3 +179,25 @@ def test_a_slow_receiver_times_out_and_is_retried(local_webhooks, settings, cont
     assert delivery.status == "pending"
     assert "timed out" in delivery.last_error
     assert delivery.response_code is None
+
+
+def test_resend_leaves_a_delivery_being_sent_to_its_worker(settings, contoso, contoso_admin,
+                                                           adatum, receiver):
+    endpoint = endpoint_for(contoso, receiver, ["customer.created"])
+    services.emit("customer.created", adatum, organizations=[contoso], key=adatum.pk)
+    now = timezone.now()
+    lease = now + timedelta(seconds=settings.PORTAL_WEBHOOKS_LEASE_SECONDS)
+    # A worker claimed it and waits for the answer.
+    WebhookDelivery.objects.update(attempts=1, last_attempt_at=now, next_attempt_at=lease)
+    [delivery] = deliveries(endpoint)
+    queued = OutboxMessage.objects.count()
+    services.delivery_resend(delivery=delivery, actor=contoso_admin)
+    delivery.refresh_from_db()
+    assert (delivery.next_attempt_at, delivery.resends) == (lease, 0)
+    assert OutboxMessage.objects.count() == queued
+    # Once it failed and waits for its retry, Resend sends it now.
+    WebhookDelivery.objects.update(next_attempt_at=now + timedelta(minutes=10))
+    services.delivery_resend(delivery=delivery, actor=contoso_admin)
+    delivery.refresh_from_db()
+    assert delivery.resends == 1
+    assert OutboxMessage.objects.count() == queued + 1
