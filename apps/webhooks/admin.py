@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import WebhookDelivery, WebhookEndpoint
 
@@ -11,6 +12,8 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     list_filter = ("enabled",)
     search_fields = ("url", "organization__name")
     exclude = ("secret_encrypted",)
+    # Endpoints are https:// (Django 6's default, said now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request):
         return False
