@@ -18,6 +18,10 @@ Provisioning (with REDIS_URL and PostgreSQL): New customer Submit -> Setup info 
 through the wizard over HTTP with a real Celery worker on Redis: p50 and p95 over N
 orders with one worker, and orders per second with 1 and 2 worker processes.
 
+Webhook fan-out (`--webhooks`, alone; with REDIS_URL and PostgreSQL; about three minutes
+on a loaded 2-core machine, so not in the default run): 1,000 events delivered to a local
+receiver by a worker with 2 processes (benchmarks/webhooks.py).
+
 Goals: benchmarks/goals.json. Exit status 0 when every goal that this run measured is
 met, 1 when one is missed (or a page failed, or showed other rows than its reference),
 2 when the run could not start.
@@ -48,6 +52,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import generate as gen
+from benchmarks import webhooks as wh
 
 HERE = Path(__file__).resolve().parent
 GOALS = HERE / "goals.json"
@@ -226,8 +231,13 @@ def prepare_provisioning():
 def child_main(args):
     try:
         _django()
-        result = (prepare(args.prepare, reset=args.reset, reps=1 if args.quick else 3)
-                  if args.prepare else prepare_provisioning())
+        if args.prepare_webhooks:
+            result = wh.prepare(args.prepare_webhooks)
+        elif args.emit_webhooks:
+            result = wh.emit(args.emit_webhooks)
+        else:
+            result = (prepare(args.prepare, reset=args.reset, reps=1 if args.quick else 3)
+                      if args.prepare else prepare_provisioning())
     except gen.SetupError as error:
         log(f"run: {error}")
         return 2
@@ -850,9 +860,15 @@ def main(argv=None):
     parser.add_argument("--goals", type=Path, default=GOALS)
     parser.add_argument("--output", type=Path, default=LATEST)
     parser.add_argument("--prepare", choices=SIZES_ORDER, help=argparse.SUPPRESS)
+    parser.add_argument("--webhooks", action="store_true",
+                        help="the webhook fan-out only (no pages, no provisioning)")
     parser.add_argument("--prepare-provisioning", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--prepare-webhooks", metavar="URL", help=argparse.SUPPRESS)
+    parser.add_argument("--emit-webhooks", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.prepare or args.prepare_provisioning:
+    if args.webhooks:
+        args.no_pages = args.no_provisioning = True
+    if args.prepare or args.prepare_provisioning or args.prepare_webhooks or args.emit_webhooks:
         return child_main(args)
 
     if args.duration is None:
@@ -878,7 +894,7 @@ def main(argv=None):
           f"{env_info['code']['commit']} (+{env_info['code']['uncommitted_files']} uncommitted "
           f"files); gunicorn {WORKERS} sync workers, {CONNECTIONS} connections, "
           f"{args.duration:g} s per page and side")
-    results, provisioning = {}, None
+    results, provisioning, webhooks = {}, None, None
     try:
         if not args.no_pages:
             for size in sizes:
@@ -893,6 +909,11 @@ def main(argv=None):
             except RuntimeError as error:
                 provisioning = {"error": str(error)}
                 print(f"\nProvisioning failed: {error}")
+        if args.webhooks and postgres and base_env.get("REDIS_URL"):
+            # The 1k database: made by the pages run, or migrated here when missing.
+            env = {**base_env, "DATABASE_URL": size_database_url(base_env["DATABASE_URL"], "1k")}
+            webhooks = wh.bench_webhooks(env, _child, Worker, log)
+            wh.print_webhooks(webhooks)
     except gen.SetupError as error:
         print(f"run: {error}", file=sys.stderr)
         return 2
@@ -900,6 +921,8 @@ def main(argv=None):
     broken = [f"{size} {p['name']}" for size, r in results.items() for p in r["pages"]
               if p["status"] != 200 or not p["check"]["ok"]]
     verdicts = [] if args.quick else check_goals(goals, results, provisioning)
+    if not args.quick and "webhooks" in goals:
+        verdicts.append(wh.verdict(goals["webhooks"], webhooks))
     if verdicts:
         print("\nGoals (benchmarks/goals.json):")
     for label, verdict in verdicts:
@@ -910,6 +933,7 @@ def main(argv=None):
         print(f"FAILED: {name} (HTTP error or rows differ from the reference)")
     report = {"when": datetime.now(UTC).isoformat(timespec="seconds"), **env_info,
               "duration": args.duration, "sizes": results, "provisioning": provisioning,
+              "webhooks": webhooks,
               "goals": [{"goal": label, "verdict": verdict} for label, verdict in verdicts]}
     for result in results.values():
         result.pop("cookies", None)

@@ -65,6 +65,7 @@ LOCAL_APPS = [
     "apps.audit",
     "apps.catalog",
     "apps.outbox",
+    "apps.webhooks",
     "apps.providers",
     "apps.resellers",
     "apps.partnerships",
@@ -225,6 +226,26 @@ PORTAL_OUTBOX_KEEP_DAYS = env.int("PORTAL_OUTBOX_KEEP_DAYS", default=7)
 CELERY_BEAT_SCHEDULE["outbox-purge"] = {
     "task": "apps.outbox.tasks.purge_outbox",
     "schedule": 3600.0,
+}
+
+# Webhooks (apps.webhooks): each delivery gets this many seconds (connect, send, answer);
+# a failed one is tried again after PORTAL_WEBHOOKS_FIRST_RETRY_SECONDS, doubling (with
+# jitter) up to the ceiling, for PORTAL_WEBHOOKS_RETRY_DAYS, after which it fails; an
+# endpoint failing that long is disabled and its admins mailed. A delivery being sent is
+# claimed for PORTAL_WEBHOOKS_LEASE_SECONDS (above the task's time limit): a worker killed
+# mid-request leaves it to the retry sweep after that. Local and private addresses are
+# refused unless DEBUG or PORTAL_WEBHOOKS_ALLOW_LOCAL (tests, development).
+PORTAL_WEBHOOKS_TIMEOUT_SECONDS = env.float("PORTAL_WEBHOOKS_TIMEOUT_SECONDS", default=5.0)
+PORTAL_WEBHOOKS_FIRST_RETRY_SECONDS = env.int("PORTAL_WEBHOOKS_FIRST_RETRY_SECONDS", default=5)
+PORTAL_WEBHOOKS_MAX_BACKOFF_SECONDS = env.int("PORTAL_WEBHOOKS_MAX_BACKOFF_SECONDS",
+                                              default=6 * 3600)
+PORTAL_WEBHOOKS_RETRY_DAYS = env.int("PORTAL_WEBHOOKS_RETRY_DAYS", default=3)
+PORTAL_WEBHOOKS_LEASE_SECONDS = env.int("PORTAL_WEBHOOKS_LEASE_SECONDS", default=60)
+PORTAL_WEBHOOKS_ALLOW_LOCAL = env.bool("PORTAL_WEBHOOKS_ALLOW_LOCAL", default=False)
+CELERY_BEAT_SCHEDULE["webhooks-retry"] = {
+    "task": "apps.webhooks.tasks.retry_webhooks",
+    "schedule": float(PORTAL_OUTBOX_RELAY_SECONDS),
+    "options": {"expires": float(PORTAL_OUTBOX_RELAY_SECONDS)},
 }
 
 # ---------------------------------------------------------------- email

@@ -48,6 +48,7 @@ workspace_patterns = [
     path("", include("apps.providers.urls")),
     path("", include("apps.api.page_urls")),
     path("support/", include("apps.support.urls")),
+    path("", include("apps.webhooks.urls")),
 ]
 
 urlpatterns = [

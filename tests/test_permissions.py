@@ -22,6 +22,8 @@ from apps.partnerships.models import Partnership, PartnershipInvitation
 from apps.relationships.models import ResellerRelationshipRequest
 from apps.subscriptions.models import Subscription
 from apps.support.models import SupportRequest
+from apps.webhooks.crypto import encrypt, new_secret
+from apps.webhooks.models import WebhookEndpoint
 from tests import factories
 
 # Every test runs in a savepoint of the module's world (see `world`).
@@ -147,6 +149,18 @@ WORKSPACE = {
     "apikeys:list": {"provider": staff(OK, FORBIDDEN), "reseller": staff(OK, FORBIDDEN)},
     "apikeys:new": {"provider": staff(OK, FORBIDDEN), "reseller": staff(OK, FORBIDDEN)},
     "apikeys:revoke": {"provider": staff(OK, FORBIDDEN), "reseller": staff(OK, FORBIDDEN)},
+    # Webhooks: provider and reseller admins; the endpoint is the organization's own (another
+    # tenant's endpoint is a 404); test and Resend are POST only.
+    "webhooks:list": {"provider": staff(OK, FORBIDDEN), "reseller": staff(OK, FORBIDDEN)},
+    "webhooks:new": {"provider": staff(OK, FORBIDDEN), "reseller": staff(OK, FORBIDDEN)},
+    "webhooks:detail": {"provider": staff(OK, FORBIDDEN), "reseller": staff(OK, FORBIDDEN)},
+    "webhooks:edit": {"provider": staff(OK, FORBIDDEN), "reseller": staff(OK, FORBIDDEN)},
+    "webhooks:rotate": {"provider": staff(OK, FORBIDDEN), "reseller": staff(OK, FORBIDDEN)},
+    "webhooks:delete": {"provider": staff(OK, FORBIDDEN), "reseller": staff(OK, FORBIDDEN)},
+    "webhooks:test": {"provider": staff(NOT_ALLOWED, FORBIDDEN),
+                      "reseller": staff(NOT_ALLOWED, FORBIDDEN)},
+    "webhooks:resend": {"provider": staff(NOT_ALLOWED, FORBIDDEN),
+                        "reseller": staff(NOT_ALLOWED, FORBIDDEN)},
 }
 
 # Pages outside workspaces: url name → (kwargs kind, anonymous, signed-in member).
@@ -248,6 +262,10 @@ def build_world():
         SupportRequest.objects.create(customer=adatum, handled_by=handler, title="Help")
     ResellerRelationshipRequest.objects.create(provider=contoso, customer=adatum,
                                                reseller=northwind)
+    for org in (contoso, northwind):
+        WebhookEndpoint.objects.create(organization=org, url="https://hooks.example.com/",
+                                       events=["order.completed"],
+                                       secret_encrypted=encrypt(new_secret()))
     for kind, org in strangers.items():
         people[("stranger", kind)] = factories.member(org, Role.ADMIN)
     for kind in ("provider", "reseller"):
@@ -322,6 +340,12 @@ def workspace_url(name, org):
         kwargs["customer_id"] = Customer.objects.get(organization__slug="adatum").pk
     if name in ("relationships:withdraw", "relationships:answer"):
         kwargs["request_id"] = ResellerRelationshipRequest.objects.get().pk
+    if name.startswith("webhooks:") and name not in ("webhooks:list", "webhooks:new"):
+        # The organization's own endpoint; another tenant's admin meets a 404 with it.
+        endpoint = WebhookEndpoint.objects.filter(organization=org).first()
+        kwargs["endpoint_id"] = endpoint.pk if endpoint else uuid.uuid4()
+        if name == "webhooks:resend":
+            kwargs["delivery_id"] = uuid.uuid4()  # POST only: a GET never looks it up
     if name.startswith("support:") and name not in ("support:list", "support:new"):
         mine = SupportRequest.objects.filter(Q(customer=org) | Q(handled_by=org)).first()
         kwargs["request_id"] = (mine or SupportRequest.objects.first()).pk

@@ -25,6 +25,7 @@ from apps.organizations.selectors import organization_slug_taken
 from apps.organizations.services import organization_create
 from apps.partnerships.selectors import partnered_resellers
 from apps.subscriptions.services import subscription_add_licenses
+from apps.webhooks.services import emit
 
 from .forms import CustomerDetailsForm, SubscriptionsForm
 from .hooks import customer_undelegated
@@ -84,6 +85,7 @@ def customer_create(*, provider: Organization, reseller: Organization | None,
     record(actor=actor, organization=provider, action="customer.created", target=customer,
            data={"domain_prefix": prefix, "reseller": reseller.name if reseller else None},
            request=request)
+    emit("customer.created", customer, organizations=[provider, reseller], key=customer.pk)
     return customer
 
 

@@ -28,6 +28,7 @@ from apps.audit.services import record
 from apps.catalog.selectors import offers_active
 from apps.errors import DomainError
 from apps.organizations.services import organization_lock
+from apps.webhooks.services import emit
 
 from . import crypto, hooks
 from .models import CredentialHandover, Order, OrderLine
@@ -116,6 +117,7 @@ def _submit(*, kind: str, provider: Organization, customer: Customer,
     # Provisioning (registered by an app above this one) queues its work in this transaction
     # (an outbox row, relayed once the order is committed).
     hooks.order_submitted(str(order.pk))
+    emit("order.submitted", order, organizations=[provider, reseller], key=order.pk)
     return order
 
 
@@ -272,6 +274,7 @@ def order_complete(*, order: Order) -> Order:
     record(actor=None, organization=order.provider, action="order.completed", target=order,
            data={"customer": order.customer.organization.name})
     hooks.order_took_effect(str(order.pk))
+    emit("order.completed", order, organizations=[order.provider, order.reseller], key=order.pk)
     return order
 
 
@@ -292,6 +295,8 @@ def order_fail(*, order_id: uuid.UUID | str, error: str,
         order = Order.objects.select_related("customer", "provider").get(pk=order_id)
         record(actor=None, organization=order.provider, action="order.failed", target=order,
                data={"error": error[:500]})
+        emit("order.failed", order, organizations=[order.provider, order.reseller],
+             key=f"{order.pk}:{order.attempts}")
     return order
 
 

@@ -16,6 +16,7 @@ MENUS = {
         (_("Support queue"), "support:list", "support.handle"),
         (_("Team"), "organizations:team", "team.view"),
         (_("API keys"), "apikeys:list", "api.manage"),
+        (_("Webhooks"), "webhooks:list", "webhooks.manage"),
         (_("Audit log"), "portal:audit_log", "audit.view"),
     ],
     Kind.RESELLER: [
@@ -26,6 +27,7 @@ MENUS = {
         (_("Support queue"), "support:list", "support.handle"),
         (_("Team"), "organizations:team", "team.view"),
         (_("API keys"), "apikeys:list", "api.manage"),
+        (_("Webhooks"), "webhooks:list", "webhooks.manage"),
         (_("Audit log"), "portal:audit_log", "audit.view"),
     ],
     Kind.CUSTOMER: [

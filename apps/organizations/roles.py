@@ -43,13 +43,13 @@ _USERS_MANAGE = _USERS_RESET | {"users.manage"}
 PERMISSIONS: dict[tuple[str, str], set[str]] = {
     (Kind.PROVIDER, Role.ADMIN): _STAFF_VIEW | {
         "team.manage", "audit.view", "partners.manage", "customers.manage", "orders.submit",
-        "profile.manage", "api.manage",
+        "profile.manage", "api.manage", "webhooks.manage",
     } | _USERS_MANAGE,
     (Kind.PROVIDER, Role.SALES): _STAFF_VIEW | {"customers.manage", "orders.submit"} | _USERS_VIEW,
     (Kind.PROVIDER, Role.HELPDESK): _STAFF_VIEW | _USERS_RESET,
     (Kind.RESELLER, Role.ADMIN): _STAFF_VIEW | {
         "team.manage", "audit.view", "partners.manage", "customers.manage", "orders.submit",
-        "api.manage",
+        "api.manage", "webhooks.manage",
     } | _USERS_MANAGE,
     (Kind.RESELLER, Role.SALES): _STAFF_VIEW | {"customers.manage", "orders.submit"} | _USERS_VIEW,
     (Kind.RESELLER, Role.HELPDESK): _STAFF_VIEW | _USERS_RESET,

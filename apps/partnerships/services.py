@@ -20,6 +20,7 @@ from apps.organizations.selectors import membership_role
 from apps.organizations.services import organization_lock
 from apps.outbox.services import enqueue
 from apps.resellers.selectors import reseller_get
+from apps.webhooks.services import emit
 
 from .hooks import partnership_ended
 from .models import Partnership, PartnershipInvitation
@@ -77,6 +78,7 @@ def invitation_create(*, provider: Organization, email: str, name: str = "", cre
     invitation.save(update_fields=["subject", "message"])
     record(actor=created_by, organization=provider, action="partnership.request_created",
            target=invitation, data={"email": email}, request=request)
+    emit("partnership.requested", invitation, organizations=[provider], key=invitation.pk)
     return invitation
 
 
@@ -233,6 +235,8 @@ def invitation_accept(*, invitation: PartnershipInvitation, user: User, reseller
                target=partnership, data=_answer_data(invitation), request=request)
     enqueue(send_invitation_answer, invitation_id=str(invitation.pk),
             key=f"partnership-invitation:{invitation.pk}:answer")
+    emit("partnership.accepted", partnership, organizations=[provider, reseller],
+         key=partnership.pk)
     return partnership
 
 
@@ -264,6 +268,8 @@ def invitation_decline(*, invitation: PartnershipInvitation, user: User, reselle
                target=invitation, data=_answer_data(invitation), request=request)
     enqueue(send_invitation_answer, invitation_id=str(invitation.pk),
             key=f"partnership-invitation:{invitation.pk}:answer")
+    emit("partnership.declined", invitation, organizations=[invitation.provider, reseller],
+         key=invitation.pk)
     return invitation
 
 
@@ -315,4 +321,6 @@ def partnership_end(*, partnership: Partnership, actor: User,
     for organization in (partnership.provider, partnership.reseller):
         record(actor=actor, organization=organization, action="partnership.ended",
                target=partnership, data=data, request=request)
+    emit("partnership.ended", partnership,
+         organizations=[partnership.provider, partnership.reseller], key=partnership.pk)
     return partnership

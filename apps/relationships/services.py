@@ -22,6 +22,7 @@ from apps.subscriptions.services import (
     subscriptions_transfer_reseller,
     support_contacts_reassign,
 )
+from apps.webhooks.services import emit
 
 from .models import ResellerRelationshipRequest
 from .tasks import send_relationship_notice
@@ -110,6 +111,8 @@ def relationship_request_answer(*, relationship: ResellerRelationshipRequest, ap
                data=data, request=request)
     enqueue(send_relationship_notice, relationship_id=str(relationship.pk),
             key=f"relationship:{relationship.pk}:answer")
+    emit(f"relationship_request.{relationship.status}", relationship,
+         organizations=[relationship.provider, relationship.reseller], key=relationship.pk)
     return relationship
 
 

@@ -28,6 +28,7 @@ from apps.errors import DomainError
 from apps.orders.services import ChangeAction, change_order_record, change_order_replayed
 from apps.organizations.roles import Kind
 from apps.partnerships.selectors import partnered_resellers, partnership_is_active
+from apps.webhooks.services import emit
 
 from .hooks import support_contact_changed
 from .models import Subscription
@@ -82,6 +83,8 @@ def subscription_create(*, customer: Customer, offer: Offer, quantity: int,
         data["order"] = str(order.pk)
     record(actor=actor, organization=customer.provider, action="subscription.purchased",
            target=subscription, data=data)
+    emit("subscription.created", subscription, organizations=[customer.provider, customer.reseller],
+         key=subscription.pk)
     return subscription
 
 
@@ -131,11 +134,15 @@ def _audit(subscription: Subscription, action: str, *, actor: Actor,
            data: Mapping[str, Any]) -> None:
     # A reseller acting for its customer: the provider's log shows it too.
     for audience in {organization, subscription.customer.provider}:
-        record(actor=actor, organization=audience, action=f"subscription.{action}",
-               target=subscription,
-               data={"customer": subscription.customer.organization.name,
-                     "offer": subscription.offer.name, **data},
-               request=request)
+        event = record(actor=actor, organization=audience, action=f"subscription.{action}",
+                       target=subscription,
+                       data={"customer": subscription.customer.organization.name,
+                             "offer": subscription.offer.name, **data},
+                       request=request)
+    emit("subscription.cancelled" if action == "cancelled" else "subscription.changed",
+         subscription, organizations=[subscription.customer.provider,
+                                      subscription.customer.reseller],
+         key=f"{subscription.pk}:{event.pk}")
 
 
 def _name(organization: Organization | None) -> str | None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from apps.audit.services import record
 from apps.errors import DomainError
 from apps.outbox.services import enqueue
+from apps.webhooks.services import emit
 
 from .models import SupportMessage, SupportRequest
 from .selectors import support_routing
@@ -54,6 +55,8 @@ def support_request_open(*, customer_organization: Organization, user: User, tit
                target=support_request, data={"handled_by": handler.name,
                                              "severity": severity}, request=request)
     _notify(message)
+    emit("support_request.created", support_request, organizations=[handler],
+         key=support_request.pk)
     return support_request
 
 
@@ -92,6 +95,8 @@ def support_reply(*, support_request: SupportRequest, user: User, organization: 
     record(actor=user, organization=organization, action="support.replied",
            target=support_request, request=request)
     _notify(message)
+    emit("support_request.updated", support_request, organizations=[support_request.handled_by],
+         key=message.pk)
     return message
 
 
@@ -118,6 +123,8 @@ def support_set_status(*, support_request: SupportRequest, status: str, user: Us
     record(actor=user, organization=organization, action="support.status_changed",
            target=support_request, data={"from": old, "to": status}, request=request)
     _notify(message)
+    emit("support_request.updated", support_request, organizations=[support_request.handled_by],
+         key=message.pk)
     return support_request
 
 
