@@ -13,7 +13,7 @@ from .dashboard import dashboard_context
 
 @workspace_view(kinds=(Kind.PROVIDER, Kind.RESELLER, Kind.CUSTOMER), permission="dashboard.view")
 def dashboard(request):
-    context = dashboard_context(request.organization)
+    context = dashboard_context(request)
     return render(request, f"portal/dashboard_{request.organization.kind}.html", context)
 
 
