@@ -112,25 +112,26 @@ def recent(html):
 
 
 @pytest.fixture
-def subscription(adatum, offers):
+def basic_for_adatum(adatum, offers):
     return factories.SubscriptionFactory(customer=adatum, offer=offers["basic"], quantity=5,
                                          reseller_of_record=adatum.reseller)
 
 
 def test_the_provider_reads_what_happened_as_sentences(client, contoso, provider_admin,
                                                        fabrikam, fabrikam_admin,
-                                                       subscription, reseller_admin):
+                                                       basic_for_adatum, reseller_admin):
     invitation = invitation_create(provider=contoso, email=fabrikam_admin.email,
                                    created_by=provider_admin)
     invitation_accept(invitation=invitation, user=fabrikam_admin, reseller=fabrikam)
-    subscription_add_licenses(subscription=subscription, licenses=3, actor=reseller_admin,
-                              organization=subscription.customer.reseller)
+    subscription_add_licenses(subscription=basic_for_adatum, licenses=3, actor=reseller_admin,
+                              organization=basic_for_adatum.customer.reseller)
     client.force_login(provider_admin)
     html = recent(client.get("/o/contoso/").content.decode())
     assert "Fabrikam Solutions</a> accepted your partnership request" in html
     assert f"· {fabrikam_admin.email}" in html  # the person who acted
-    assert (f'{reseller_admin.email} added 3 licenses to <a href="/o/contoso/customers/'
-            f'{subscription.customer_id}/subscriptions/{subscription.pk}/">Business Basic</a> '
+    page = (f"/o/contoso/customers/{basic_for_adatum.customer_id}/subscriptions/"
+            f"{basic_for_adatum.pk}/")
+    assert (f'{reseller_admin.email} added 3 licenses to <a href="{page}">Business Basic</a> '
             f"for Adatum Corporation") in html
     assert "You drafted a partnership request to" in html
     assert "system" not in html
