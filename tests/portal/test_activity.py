@@ -282,3 +282,13 @@ def test_the_reseller_sees_its_renewals_linked_where_it_manages_the_customer(
     html = client.get("/o/northwind/").content.decode()
     assert f"/subscriptions/{mine.pk}/\">Business Basic for Adatum Corporation" in html
     assert "<li class=\"py-1\">Business Standard for Litware" in html
+
+
+def test_the_audit_log_tells_each_event_too(client, contoso, adatum, provider_admin, offers,
+                                            django_assert_max_num_queries):
+    _many_events(contoso, adatum, provider_admin, offers, 10)
+    client.force_login(provider_admin)
+    with django_assert_max_num_queries(15):
+        html = client.get("/o/contoso/audit/").content.decode()
+    assert html.count("You suspended") == 10
+    assert '<code class="d-block small">order.failed</code>' in html
