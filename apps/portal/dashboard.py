@@ -1,6 +1,6 @@
 """Figures shown on each kind of workspace home."""
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, Sum, Window
 from django.urls import reverse
 
 from apps.audit.selectors import audit_event_list
@@ -34,13 +34,21 @@ def _recent(request, organization):
                       user_id=request.user.pk)
 
 
+def _first(queryset, n):
+    """The first `n` rows and how many there are in all, in one query (a window count,
+    taken before the limit)."""
+    rows = list(queryset.annotate(in_all=Window(Count("pk")))[:n])
+    return rows, (rows[0].in_all if rows else 0)
+
+
 def _renewals(request, organization):
     """The renewals due, each with its subscription's page where the viewer may open it (a
     reseller of record that no longer manages the customer may not)."""
     due = subscriptions_renewing_within(organization=organization, days=RENEWAL_DAYS)
     can_open = has_permission(request.membership, "subscriptions.view")
     renewals = []
-    for subscription in due[:RENEWALS]:
+    first, count = _first(due, RENEWALS)
+    for subscription in first:
         customer = subscription.customer
         opens = can_open and (organization.kind == Kind.PROVIDER or (
             customer.reseller_id == organization.pk and customer.status == "active"))
@@ -48,7 +56,7 @@ def _renewals(request, organization):
             "org_slug": organization.slug, "customer_id": customer.pk,
             "subscription_id": subscription.pk}) if opens else ""
         renewals.append((subscription, url))
-    return {"renewals": renewals, "renewal_count": due.count(), "renewal_days": RENEWAL_DAYS}
+    return {"renewals": renewals, "renewal_count": count, "renewal_days": RENEWAL_DAYS}
 
 
 def dashboard_context(request):
@@ -58,7 +66,8 @@ def dashboard_context(request):
         orders = order_list(provider=organization).order_by().aggregate(
             open=Count("pk", filter=Q(status__in=["submitted", "provisioning"])),
             failed=Count("pk", filter=Q(status="failed")))
-        pending = invitation_list(provider=organization, status="pending")
+        pending, pending_count = _first(invitation_list(provider=organization,
+                                                        status="pending"), WAITING)
         return {
             "reseller_count": partnership_list(provider=organization).count(),
             "customer_count": customer_list(organization=organization).count(),
@@ -66,8 +75,8 @@ def dashboard_context(request):
             "orders": orders,
             "failed_orders": (list(order_list(provider=organization).filter(status="failed")
                                    [:FAILED]) if orders["failed"] else []),
-            "pending_invitations": list(pending[:WAITING]),
-            "pending_count": pending.count(),
+            "pending_invitations": pending,
+            "pending_count": pending_count,
             "answered_invitations": list(invitations_answered(provider=organization)[:5]),
             "recent_activity": _recent(request, organization),
             "can_audit": can_audit,

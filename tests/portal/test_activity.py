@@ -292,3 +292,15 @@ def test_the_audit_log_tells_each_event_too(client, contoso, adatum, provider_ad
         html = client.get("/o/contoso/audit/").content.decode()
     assert html.count("You suspended") == 10
     assert '<code class="d-block small">order.failed</code>' in html
+
+
+def test_the_cards_say_how_many_in_all(client, contoso, provider_admin, adatum, offers):
+    for n in range(7):
+        invitation_create(provider=contoso, email=f"r{n}@wingtip.test", created_by=provider_admin)
+    for _ in range(12):
+        factories.SubscriptionFactory(customer=adatum, offer=offers["basic"],
+                                      term_end=timezone.localdate() + datetime.timedelta(days=9))
+    client.force_login(provider_admin)
+    html = client.get("/o/contoso/").content.decode()
+    assert "All 7 waiting requests" in html
+    assert "12 renewals due in all" in html
