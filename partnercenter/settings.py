@@ -152,6 +152,9 @@ REDIS_URL = env.str("REDIS_URL", default="")
 # Seconds a cache read or write may wait for Redis (connecting, then answering): the cache
 # is tolerant (apps.cache), so an outage costs each request at most this per operation.
 PORTAL_CACHE_SOCKET_TIMEOUT = env.float("PORTAL_CACHE_SOCKET_TIMEOUT", default=0.25)
+# Seconds a web thread leaves Redis alone after a failed cache operation (each operation
+# meanwhile a miss): an outage costs a request at most one timeout, not one per operation.
+PORTAL_CACHE_DOWN_SECONDS = env.float("PORTAL_CACHE_DOWN_SECONDS", default=5)
 
 if REDIS_URL:
     CACHES = {
