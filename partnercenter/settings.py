@@ -154,12 +154,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 
+# Seconds a cache read or write may wait for Redis (connecting, then answering): the cache
+# is tolerant (apps.cache), so an outage costs each request at most this per operation.
+PORTAL_CACHE_SOCKET_TIMEOUT = env.float("PORTAL_CACHE_SOCKET_TIMEOUT", default=0.25)
+# Seconds a web thread leaves Redis alone after a failed cache operation (each operation
+# meanwhile a miss): an outage costs a request at most one timeout, not one per operation.
+PORTAL_CACHE_DOWN_SECONDS = env.float("PORTAL_CACHE_DOWN_SECONDS", default=5)
+
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "apps.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "partnercenter",
+            "OPTIONS": {"socket_connect_timeout": PORTAL_CACHE_SOCKET_TIMEOUT,
+                        "socket_timeout": PORTAL_CACHE_SOCKET_TIMEOUT},
         }
     }
 else:

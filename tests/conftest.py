@@ -292,10 +292,11 @@ def on_commit(django_capture_on_commit_callbacks):
 @pytest.fixture
 def cache_unreachable(settings):
     """The cache is a Redis that does not answer (a closed loopback port), as during an
-    outage; the database is fine."""
+    outage; the database is fine. The project's backend and timeouts, at a dead address."""
     before = settings.CACHES
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                   "LOCATION": "redis://127.0.0.1:1/0"}}
+    settings.CACHES = {"default": {
+        "BACKEND": "apps.cache.TolerantRedisCache", "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25}}}
     yield
     settings.CACHES = before  # back before the cache is cleared after each test
 

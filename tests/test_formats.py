@@ -55,8 +55,8 @@ def test_the_number_filter_uses_the_active_language():
 def test_dashboard_counts_are_grouped(client, provider_admin, monkeypatch):
     real = views.dashboard_context
 
-    def many(organization):
-        return {**real(organization), "customer_count": 12345}
+    def many(request):
+        return {**real(request), "customer_count": 12345}
 
     monkeypatch.setattr(views, "dashboard_context", many)
     client.force_login(provider_admin)

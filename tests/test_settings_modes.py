@@ -40,7 +40,7 @@ def test_services_come_from_the_environment():
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "django.db.backends.postgresql", "False", "redis://cache.example:6379/0",
-        "django.core.cache.backends.redis.RedisCache",
+        "apps.cache.TolerantRedisCache",
         "django.core.mail.backends.smtp.EmailBackend", "mail.example"]
 
 

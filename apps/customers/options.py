@@ -12,12 +12,10 @@ between the two keeps the old list until it expires, after five minutes.
 
 from __future__ import annotations
 
-import contextlib
 from typing import TYPE_CHECKING, Any, NamedTuple
 from uuid import UUID
 
 from django.core.cache import cache
-from redis.exceptions import RedisError
 
 from apps.forms import options_html
 from apps.organizations.roles import Kind
@@ -37,17 +35,13 @@ class ResellerOptions(NamedTuple):
     html: str  # their <option>s by name, escaped
 
 
-# The cache is Redis: while it is down the list is drawn from the database and nothing
-# fails (a write that would forget it goes on; the list expires on its own).
-_DOWN = (RedisError, OSError)
+# The cache is Redis: while it is down (apps.cache misses) the list is drawn from the
+# database; a write that would forget it goes on, and the list expires on its own.
 
 
 def reseller_options(*, provider: Organization) -> ResellerOptions:
     key = _KEY.format(provider.pk)
-    try:
-        found = cache.get_many([key, _GENERATION])
-    except _DOWN:
-        found = {}
+    found = cache.get_many([key, _GENERATION])
     generation = found.get(_GENERATION, 0)
     kept = found.get(key)
     if kept is not None and kept[0] == generation:
@@ -55,25 +49,20 @@ def reseller_options(*, provider: Organization) -> ResellerOptions:
     choices = [(str(pk), name) for pk, name in
                customer_reseller_choices(provider=provider).values_list("pk", "name")]
     options = ResellerOptions(dict(choices), options_html(choices))
-    with contextlib.suppress(*_DOWN):
-        cache.set(key, (generation, tuple(options)), TIMEOUT)
+    cache.set(key, (generation, tuple(options)), TIMEOUT)
     return options
 
 
 def forget_reseller_options(provider_id: UUID | None) -> None:
     if provider_id is not None:
-        with contextlib.suppress(*_DOWN):
-            cache.delete(_KEY.format(provider_id))
+        cache.delete(_KEY.format(provider_id))
 
 
 def _forget_all() -> None:
     try:
-        try:
-            cache.incr(_GENERATION)
-        except ValueError:  # not there yet
-            cache.set(_GENERATION, 1, None)
-    except _DOWN:
-        pass
+        cache.incr(_GENERATION)
+    except ValueError:  # not there yet (or the cache is down: then the set is dropped)
+        cache.set(_GENERATION, 1, None)
 
 
 # ------------------------------------------------------------------ signal receivers

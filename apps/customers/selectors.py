@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -11,7 +10,6 @@ from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from redis.exceptions import RedisError
 
 from apps.i18n import name_order
 from apps.organizations.roles import Kind
@@ -73,23 +71,18 @@ def customer_total(*, organization: Organization) -> tuple[int, bool]:
     PORTAL_CACHED_TOTAL_FROM is kept there PORTAL_CACHED_TOTAL_SECONDS, and read back as not
     exact (the page says "about"). A new customer forgets its provider's total.
     """
-    cached = None
-    with contextlib.suppress(RedisError, OSError):  # the cache (Redis) down: count
-        cached = cache.get(_total_key(organization))
+    cached = cache.get(_total_key(organization))  # the cache down: a miss, counted
     if isinstance(cached, int):
         return cached, False
     total = customer_list(organization=organization).count()
     if total >= settings.PORTAL_CACHED_TOTAL_FROM:
-        with contextlib.suppress(RedisError, OSError):
-            cache.set(_total_key(organization), total, settings.PORTAL_CACHED_TOTAL_SECONDS)
+        cache.set(_total_key(organization), total, settings.PORTAL_CACHED_TOTAL_SECONDS)
     return total, True
 
 
 def customer_total_forget(*, organization: Organization) -> None:
-    """The organization's customers changed: its next total is counted again. (With the
-    cache down there is nothing to forget, and a new customer must not fail for it.)"""
-    with contextlib.suppress(RedisError, OSError):
-        cache.delete(_total_key(organization))
+    """The organization's customers changed: its next total is counted again."""
+    cache.delete(_total_key(organization))
 
 
 def customer_reseller_choices(*, provider: Organization) -> QuerySet[Organization]:

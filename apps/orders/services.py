@@ -292,9 +292,10 @@ def order_fail(*, order_id: uuid.UUID | str, error: str,
         if not orders.update(status=Order.Status.FAILED, error=error[:2000], claim_token=None,
                              updated_at=timezone.now()):
             return None
-        order = Order.objects.select_related("customer", "provider").get(pk=order_id)
+        order = (Order.objects.select_related("customer__organization", "provider")
+                 .get(pk=order_id))
         record(actor=None, organization=order.provider, action="order.failed", target=order,
-               data={"error": error[:500]})
+               data={"error": error[:500], "customer": order.customer.organization.name})
         emit("order.failed", order, organizations=[order.provider, order.reseller],
              key=f"{order.pk}:{order.attempts}")
     return order

@@ -4,13 +4,12 @@ Every cached directory read is stored under a key that contains the current vers
 after an approval the next request misses and reads the new listing at once; stale
 entries are never read again and expire on their own.
 
-The cache is Redis in production: while it cannot be reached, a read computes the listing
-from the database and a publish's refresh is skipped, each logged as one line (background
-work never breaks a request). Entries written before the outage expire within TIMEOUT.
+The cache is Redis in production: while it cannot be reached the backend (apps.cache) misses
+every read, so a read computes the listing from the database and a publish's refresh is
+skipped, each logged as one line. Entries written before the outage expire within TIMEOUT.
 """
 
 import hashlib
-import logging
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -18,8 +17,6 @@ from typing import TypeVar
 from django.core.cache import cache
 
 _T = TypeVar("_T")
-
-logger = logging.getLogger(__name__)
 
 VERSION_KEY = "providers:directory:version"
 # A publish invalidates at once; the timeout only bounds what other changes (an organization
@@ -43,15 +40,11 @@ def directory_version():
 
 
 def directory_bump():
-    """After a publish commits: the next read misses. Never raises (a request or a command
-    that published must not fail because the cache is down)."""
+    """After a publish commits: the next read misses."""
     try:
-        try:
-            cache.incr(VERSION_KEY)
-        except ValueError:  # no version yet (or evicted): any new value invalidates old keys
-            cache.set(VERSION_KEY, _fresh(), timeout=None)
-    except Exception as error:  # the cache backend's errors vary (Redis: ConnectionError)
-        logger.warning("directory cache: not refreshed: %s: %s", type(error).__name__, error)
+        cache.incr(VERSION_KEY)
+    except ValueError:  # no version yet (or evicted): any new value invalidates old keys
+        cache.set(VERSION_KEY, _fresh(), timeout=None)
 
 
 def directory_key(*parts):
@@ -61,16 +54,9 @@ def directory_key(*parts):
 
 def cached(key_parts: tuple[object, ...], compute: Callable[[], _T]) -> _T:
     """compute() once per directory version and key; every time while the cache is down."""
-    try:
-        key = directory_key(*key_parts)
-        value: _T | None = cache.get(key)
-    except Exception as error:  # the cache backend's errors vary (Redis: ConnectionError)
-        logger.warning("directory cache: not read: %s: %s", type(error).__name__, error)
-        return compute()
+    key = directory_key(*key_parts)
+    value: _T | None = cache.get(key)
     if value is None:
         value = compute()
-        try:
-            cache.set(key, value, timeout=TIMEOUT)
-        except Exception as error:
-            logger.warning("directory cache: not written: %s: %s", type(error).__name__, error)
+        cache.set(key, value, timeout=TIMEOUT)
     return value

@@ -3,6 +3,7 @@ has already scoped (apps.customers.selectors.customer_get)."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.db.models import (
@@ -19,6 +20,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from apps.audit.selectors import audit_events_about
 from apps.organizations.roles import Kind
@@ -141,3 +143,22 @@ def subscription_history(*, subscription: Subscription,
     events = (audit_events_about(model=Subscription, ids=ids)
               .select_related("organization").order_by("-at")[:HISTORY_LIMIT])
     return [describe(event, viewer=viewer) for event in events]
+
+
+def subscriptions_renewing_within(*, organization: Organization, days: int,
+                                  today: date | None = None) -> QuerySet[Subscription]:
+    """The active, auto-renewing subscriptions whose term ends within `days` of `today`
+    (today included), soonest first: a provider's, or those a reseller is reseller of
+    record for. Read only: the term engine renews them."""
+    today = today or timezone.localdate()
+    qs = Subscription.objects.filter(status=Subscription.Status.ACTIVE, auto_renew=True,
+                                     term_end__gte=today,
+                                     term_end__lte=today + timedelta(days=days))
+    if organization.kind == Kind.PROVIDER:
+        qs = qs.filter(provider=organization)
+    elif organization.kind == Kind.RESELLER:
+        qs = qs.filter(reseller_of_record=organization)
+    else:
+        qs = qs.none()
+    return (qs.select_related("offer", "customer__organization", "reseller_of_record")
+            .order_by("term_end", "customer__organization__name", "pk"))
