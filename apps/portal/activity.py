@@ -98,6 +98,17 @@ SENTENCES: dict[str, Sentence] = {
     "account.password_set": S(_("%(actor)s set a new password")),
     "account.deactivated": S(_("%(actor)s deactivated the account %(email)s")),
     "account.reactivated": S(_("%(actor)s reactivated the account %(email)s")),
+    # API keys and webhooks
+    "api_key.create": S(_("%(actor)s created the API key %(target)s")),
+    "api_key.revoke": S(_("%(actor)s revoked the API key %(target)s")),
+    "webhook.endpoint_created": S(_("%(actor)s added the webhook endpoint %(url)s")),
+    "webhook.endpoint_changed": S(_("%(actor)s changed the webhook endpoint %(url)s")),
+    "webhook.endpoint_deleted": S(_("%(actor)s deleted the webhook endpoint %(url)s")),
+    "webhook.endpoint_disabled": S(_("%(actor)s turned off the webhook endpoint %(url)s "
+                                     "after 3 days of failed deliveries")),
+    "webhook.secret_rotated": S(_("%(actor)s rotated the signing secret of %(url)s")),
+    "webhook.test_sent": S(_("%(actor)s sent a test event to %(url)s")),
+    "webhook.delivery_resent": S(_("%(actor)s sent a webhook delivery to %(url)s again")),
     # catalog
     "catalog.offer_created": S(_("%(actor)s added the offer %(target)s")),
     "catalog.offer_changed": S(_("%(actor)s changed the offer %(target)s")),
