@@ -89,7 +89,7 @@ def test_cancelled_on_day_2_refused_on_day_8(live_server, page, demo, sign_in, f
     expect(page.locator("#cancellation-refused")).to_contain_text(
         "Turn auto-renew off instead: the subscription then ends on Mar 9, 2027.")
     page.get_by_role("button", name="Turn auto-renew off").click()
-    expect(page.locator("#subscription-renewal")).to_contain_text("Ends on Mar 9, 2027")
+    expect(page.locator("#subscription-renewal")).to_contain_text("Expires on Mar 9, 2027")
     second.refresh_from_db()
     assert (second.status, second.auto_renew) == (Subscription.Status.ACTIVE, False)
     assert not OrderLine.objects.filter(subscription=second, action="cancel").exists()
