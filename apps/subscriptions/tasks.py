@@ -21,9 +21,10 @@ def run_terms(today=None, part=0):
     day = date.fromisoformat(today) if today else timezone.localdate()
     budget = settings.PORTAL_TERMS_RUN_SECONDS
     started = timezone.now()
-    run = terms.terms_run(today=day, seconds=budget)
+    chunk = settings.PORTAL_TERMS_CHUNK
+    run = terms.terms_run(today=day, seconds=budget, chunk=chunk)
     left = budget - (timezone.now() - started).total_seconds()
-    reminded = terms.reminders_run(today=day, seconds=max(left, 1.0))
+    reminded = terms.reminders_run(today=day, seconds=max(left, 0.0), chunk=chunk)
     more = run.more or reminded.more
     if more:
         enqueue(run_terms, key=f"terms:{day.isoformat()}:part:{part + 1}",

@@ -51,11 +51,24 @@ REMINDER_DAYS = (30, 7)
 _KEYS = uuid.UUID("6f1d7c1e-5b0a-4d59-9c43-2f7f3d2c8a10")
 
 
+def renewal_day(subscription: Subscription) -> int:
+    """The day of the month its terms end on: kept from the first renewal on; before it,
+    term_end's day, or term_start's when term_end was cut to a shorter month's last day
+    (bought Jan 31, first term ending Feb 28: the 31st)."""
+    if subscription.renewal_day:
+        return subscription.renewal_day
+    end = subscription.term_end
+    if (end.day == calendar.monthrange(end.year, end.month)[1]
+            and subscription.term_start.day > end.day):
+        return subscription.term_start.day
+    return end.day
+
+
 def next_term_end(subscription: Subscription, start: date) -> date:
     """The end of the term that starts on `start`: the offer's term later, on the
     subscription's renewal day (its purchase day), or the month's last day when shorter.
     Jan 31 monthly: Feb 28 (29), Mar 31, Apr 30; Feb 29, 2028 yearly: Feb 28, 2029."""
-    day = subscription.renewal_day or subscription.term_start.day
+    day = renewal_day(subscription)
     # A term of at least a month: a zero-month offer must not renew forever on one day.
     first = add_months(start.replace(day=1), max(1, subscription.offer.term_months))
     return first.replace(day=min(day, calendar.monthrange(first.year, first.month)[1]))
@@ -76,6 +89,7 @@ class Run:
     more: bool = False
     # Rows claimed and found to need nothing after all: not claimed again by this run.
     passed: list[str] = field(default_factory=list)
+    claims: int = 0
 
 
 # ------------------------------------------------------------------ renewals and expiries
@@ -94,7 +108,7 @@ def _renew(subscription: Subscription) -> None:
     """One new term, from the old term_end: the reduction window (which counts from
     term_start) opens again and the reminders start over."""
     ended = subscription.term_end
-    subscription.renewal_day = subscription.renewal_day or subscription.term_start.day
+    subscription.renewal_day = renewal_day(subscription)
     subscription.term_start = ended
     subscription.term_end = next_term_end(subscription, ended)
     subscription.reminded_days = None
@@ -148,12 +162,14 @@ def _due_terms(today: date) -> QuerySet[Subscription]:
 def _chunks(run: Run, rows: Callable[[list[str]], QuerySet[Subscription]],
             handle: Callable[[Subscription], str], deadline: float, chunk: int) -> Run:
     """Claim up to `chunk` rows, handle them, commit; again until none is left or the
-    deadline passes. A chunk that fails is handled again row by row, each in a savepoint,
+    deadline has passed. A chunk that fails is handled again row by row, each in a savepoint,
     so one bad subscription is left for the next run (logged) and the others go on."""
     while True:
-        if time.monotonic() >= deadline:
-            run.more = rows(run.failed).exists()
+        if run.claims and time.monotonic() >= deadline:
+            # (After one chunk at least: a run always makes progress.)
+            run.more = rows(run.failed + run.passed).exists()
             return run
+        run.claims += 1
         with transaction.atomic():
             claimed = list(rows(run.failed + run.passed)
                            .select_for_update(of=("self",), skip_locked=True)[:chunk])

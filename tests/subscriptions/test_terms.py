@@ -208,11 +208,13 @@ def test_a_failing_subscription_is_left_for_the_next_run_and_the_others_renew(
     assert terms(bad) == (date(2027, 3, 9), date(2028, 3, 9))
 
 
-def test_a_run_out_of_time_stops_and_says_more_is_left(make, yearly_billed_monthly):
-    make(yearly_billed_monthly, date(2026, 3, 9), date(2027, 3, 9))
-    run = terms_run(today=date(2027, 3, 9), seconds=0)
-    assert (run.renewed, run.more) == (0, True)
-    assert terms_run(today=date(2027, 3, 9)).renewed == 1
+def test_a_run_out_of_time_does_one_chunk_and_says_more_is_left(make, yearly_billed_monthly):
+    for _ in range(3):
+        make(yearly_billed_monthly, date(2026, 3, 9), date(2027, 3, 9))
+    run = terms_run(today=date(2027, 3, 9), seconds=0, chunk=2)
+    assert (run.renewed, run.more) == (2, True)
+    run = terms_run(today=date(2027, 3, 9), seconds=0, chunk=2)
+    assert (run.renewed, run.more) == (1, False)
 
 
 @pytest.mark.django_db(transaction=True)
