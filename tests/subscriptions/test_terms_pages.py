@@ -76,5 +76,5 @@ def test_the_history_tells_a_renewal(contoso_admin_client, url, subscription):
     subscription.refresh_from_db()
     assert subscription.term_start == ended
     html = html_of(contoso_admin_client.get(url()))
-    assert f"Renewed: a new term from {ended:%B} {ended.day}, {ended.year} to" in html
+    assert f"Renewed: a new term from {ended:%b} {ended.day}, {ended.year} to" in html
     assert "Partner Center (automatic)" in html
