@@ -435,7 +435,7 @@ PORTAL_TERMS_HOUR = env.int("PORTAL_TERMS_HOUR", default=0)
 PORTAL_TERMS_RUN_SECONDS = env.int("PORTAL_TERMS_RUN_SECONDS", default=40)
 PORTAL_TERMS_SOFT_TIME_LIMIT = env.int("PORTAL_TERMS_SOFT_TIME_LIMIT", default=60)
 # Subscriptions claimed and committed together (a failure redoes that chunk row by row).
-PORTAL_TERMS_CHUNK = env.int("PORTAL_TERMS_CHUNK", default=200)
+PORTAL_TERMS_CHUNK = env.int("PORTAL_TERMS_CHUNK", default=500)
 CELERY_BEAT_SCHEDULE["subscriptions-run-terms"] = {
     "task": "apps.subscriptions.tasks.run_terms",
     "schedule": crontab(hour=PORTAL_TERMS_HOUR, minute=15),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from apps.http import client_ip
@@ -28,12 +28,11 @@ def _mask(data: Mapping[str, Any] | None) -> dict[str, Any]:
     return {k: ("***" if k.lower() in _SECRET_KEYS else v) for k, v in (data or {}).items()}
 
 
-def record(*, actor: User | AnonymousUser | None, organization: Organization | None, action: str,
-           target: Model | None = None, data: Mapping[str, Any] | None = None,
+def _event(*, actor: User | AnonymousUser | None, organization: Organization | None,
+           action: str, target: Model | None = None, data: Mapping[str, Any] | None = None,
            request: HttpRequest | None = None) -> AuditEvent:
-    """Append one event. `target` is any model instance (or None)."""
     user = actor if actor is not None and actor.is_authenticated else None
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=user,
         actor_email=user.email if user else "",
         organization=organization,
@@ -44,3 +43,19 @@ def record(*, actor: User | AnonymousUser | None, organization: Organization | N
         data=_mask(data),
         ip=client_ip(request) if request is not None else None,
     )
+
+
+def record(*, actor: User | AnonymousUser | None, organization: Organization | None, action: str,
+           target: Model | None = None, data: Mapping[str, Any] | None = None,
+           request: HttpRequest | None = None) -> AuditEvent:
+    """Append one event. `target` is any model instance (or None)."""
+    event = _event(actor=actor, organization=organization, action=action, target=target,
+                   data=data, request=request)
+    event.save(force_insert=True)
+    return event
+
+
+def record_many(events: Iterable[Mapping[str, Any]]) -> list[AuditEvent]:
+    """Append many events in one statement (a batch job's); each mapping holds record()'s
+    arguments."""
+    return AuditEvent.objects.bulk_create([_event(**event) for event in events])

@@ -20,14 +20,14 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.audit.services import record
+from apps.audit.services import record, record_many
 from apps.links import portal_url
-from apps.orders.services import ChangeAction, change_order_record
+from apps.orders.services import Change, ChangeAction, change_order_record, change_orders_record
 from apps.organizations.roles import Role
 from apps.organizations.selectors import member_emails
 from apps.outbox.services import send_mail
@@ -44,7 +44,7 @@ logger = logging.getLogger(__name__)
 
 Status = Subscription.Status
 OPEN = (Status.ACTIVE, Status.SUSPENDED)
-CHUNK = 200
+CHUNK = 500
 # Reminders go out this many days before term_end; a late run sends the latest one due.
 REMINDER_DAYS = (30, 7)
 # Idempotency keys of the engine's change orders (uuid5 of subscription and term end).
@@ -95,13 +95,17 @@ class Run:
 # ------------------------------------------------------------------ renewals and expiries
 
 
-def _audit(subscription: Subscription, action: str, data: dict[str, Any]) -> None:
+def _event(subscription: Subscription, action: str, data: dict[str, Any]) -> dict[str, Any]:
     # In the provider's log (the subscription's history shows it to its reseller too), as
     # a purchase is: once, so the history lists each renewal once.
-    record(actor=None, organization=subscription.customer.provider,
-           action=f"subscription.{action}", target=subscription,
-           data={"customer": subscription.customer.organization.name,
-                 "offer": subscription.offer.name, **data})
+    return {"actor": None, "organization": subscription.provider,
+            "action": f"subscription.{action}", "target": subscription,
+            "data": {"customer": subscription.customer.name,
+                     "offer": subscription.offer.name, **data}}
+
+
+def _audit(subscription: Subscription, action: str, data: dict[str, Any]) -> None:
+    record(**_event(subscription, action, data))
 
 
 def _renew(subscription: Subscription) -> None:
@@ -152,18 +156,74 @@ def _end_term(subscription: Subscription) -> str:
     return "expired"
 
 
+def _end_terms(subscriptions: Sequence[Subscription]) -> list[tuple[Any, str]]:
+    """_end_term for a chunk, in a few statements: the same rows, orders and audit events
+    (renewing 10,000 subscriptions one statement at a time took minutes)."""
+    renewing = [s for s in subscriptions if s.renews]
+    expiring = [s for s in subscriptions if not s.renews]
+    changes, events = [], []
+    for subscription in renewing:
+        ended = subscription.term_end
+        subscription.renewal_day = renewal_day(subscription)
+        subscription.term_start = ended
+        subscription.term_end = next_term_end(subscription, ended)
+        subscription.reminded_days = None
+        changes.append(Change(subscription=subscription, action=ChangeAction.RENEWAL,
+                              quantity=subscription.quantity,
+                              previous_quantity=subscription.quantity,
+                              idempotency_key=renewal_key(subscription, ended)))
+    previous = {s.pk: s.status for s in expiring}
+    for subscription in expiring:
+        subscription.status = Status.EXPIRED
+        changes.append(Change(subscription=subscription, action=ChangeAction.EXPIRY,
+                              quantity=subscription.quantity,
+                              previous_quantity=subscription.quantity,
+                              idempotency_key=renewal_key(subscription, subscription.term_end,
+                                                          "expiry")))
+    # One UPDATE per new term (a chunk due the same day has a few: bulk_update's CASE per
+    # row cost more than all the rest).
+    terms: dict[tuple[date, date, int | None], list[Any]] = {}
+    for subscription in renewing:
+        terms.setdefault((subscription.term_start, subscription.term_end,
+                          subscription.renewal_day), []).append(subscription.pk)
+    for (start, end, day), pks in terms.items():
+        Subscription.objects.filter(pk__in=pks).update(
+            term_start=start, term_end=end, renewal_day=day, reminded_days=None)
+    if expiring:
+        Subscription.objects.filter(pk__in=[s.pk for s in expiring]).update(
+            status=Status.EXPIRED)
+    orders = change_orders_record(changes=changes)
+    for change, order in zip(changes, orders, strict=True):
+        subscription = change.subscription
+        data: dict[str, Any] = {"licenses": subscription.quantity,
+                                "term_end": str(subscription.term_end),
+                                "order": str(order.pk)}
+        if change.action == ChangeAction.RENEWAL:
+            data["term_start"] = str(subscription.term_start)
+        else:
+            data["previous_status"] = previous[subscription.pk]
+        events.append(_event(subscription, "renewed" if change.action == ChangeAction.RENEWAL
+                             else "expired", data))
+    record_many(events)
+    return [(change.subscription.pk, "renewed" if change.action == ChangeAction.RENEWAL
+             else "expired") for change in changes]
+
+
 def _due_terms(today: date) -> QuerySet[Subscription]:
+    # What _end_terms reads; _end_term (a failed chunk's rows, one by one) reads the rest.
     return (Subscription.objects.filter(status__in=OPEN, term_end__lte=today)
-            .select_related("offer", "customer__organization", "customer__provider",
-                            "customer__reseller", "reseller_of_record")
+            .select_related("offer", "customer", "provider")
             .order_by("term_end", "pk"))
 
 
 def _chunks(run: Run, rows: Callable[[list[str]], QuerySet[Subscription]],
-            handle: Callable[[Subscription], str], deadline: float, chunk: int) -> Run:
-    """Claim up to `chunk` rows, handle them, commit; again until none is left or the
-    deadline has passed. A chunk that fails is handled again row by row, each in a savepoint,
-    so one bad subscription is left for the next run (logged) and the others go on."""
+            handle: Callable[[Subscription], str], deadline: float, chunk: int,
+            handle_all: Callable[[Sequence[Subscription]], list[tuple[Any, str]]] | None = None,
+            lazy_commit: bool = False) -> Run:
+    """Claim up to `chunk` rows, handle them (`handle_all` at once, else `handle` each),
+    commit; again until none is left or the deadline has passed. A chunk that fails is
+    handled again row by row (`handle`), each in a savepoint, so one bad subscription is left
+    for the next run (logged) and the others go on."""
     while True:
         if run.claims and time.monotonic() >= deadline:
             # (After one chunk at least: a run always makes progress.)
@@ -171,14 +231,21 @@ def _chunks(run: Run, rows: Callable[[list[str]], QuerySet[Subscription]],
             return run
         run.claims += 1
         with transaction.atomic():
+            if lazy_commit and connection.vendor == "postgresql":
+                # The commit need not wait for the disk: a chunk lost to a crash was never
+                # seen by anyone, and the next run does it again (same keys).
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
             claimed = list(rows(run.failed + run.passed)
                            .select_for_update(of=("self",), skip_locked=True)[:chunk])
             if not claimed:
                 return run
+            outcomes: list[tuple[Any, str]]
             try:
                 with transaction.atomic():
-                    outcomes = [(subscription.pk, handle(subscription))
-                                for subscription in claimed]
+                    outcomes = (handle_all(claimed) if handle_all is not None
+                                else [(subscription.pk, handle(subscription))
+                                      for subscription in claimed])
             except SoftTimeLimitExceeded:
                 raise  # the task's time is up: this chunk rolls back, the next run redoes it
             except Exception:
@@ -217,7 +284,8 @@ def terms_run(*, today: date | None = None, seconds: float | None = None,
     def rows(failed: Sequence[str]) -> QuerySet[Subscription]:
         return _due_terms(today).exclude(pk__in=failed)
 
-    return _chunks(Run(), rows, _end_term, deadline, chunk)
+    return _chunks(Run(), rows, _end_term, deadline, chunk, handle_all=_end_terms,
+                   lazy_commit=True)
 
 
 # ------------------------------------------------------------------ reminders
@@ -276,7 +344,8 @@ def _remind(subscription: Subscription, days: int) -> str:
     subscription.save(update_fields=["reminded_days"])
     customer = subscription.customer
     event = f"subscription:{subscription.pk}:{subscription.term_end.isoformat()}:{days}d"
-    audiences = [(customer.provider, "provider"), (customer.organization, "customer")]
+    audiences: list[tuple[Any, str]] = [(customer.provider, "provider"),
+                                        (customer.organization, "customer")]
     if customer.reseller_id is not None:
         audiences.insert(1, (customer.reseller, "reseller"))
     for organization, audience in audiences:

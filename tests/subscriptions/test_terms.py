@@ -2,7 +2,7 @@
 terms), expiries, running twice, concurrently, late, and a failure that stays one
 subscription's."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.db.models import OuterRef
