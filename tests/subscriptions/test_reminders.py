@@ -59,8 +59,8 @@ def test_30_days_before_each_admin_gets_one_in_their_language(admins, make, cust
     assert (f"http://127.0.0.1:8000/o/contoso/customers/{customer.pk}/subscriptions/{sub.pk}/"
             in provider_mail.body)
     chinese = messages["li@northwind.test"]
-    assert "自动续订" in chinese.subject
-    assert "2027年3月9日" in chinese.body
+    assert chinese.subject == "Adatum Corporation 的 Business Basic 将于 2027年3月9日 自动续订"
+    assert "将在 30 天后（2027年3月9日）自动续订" in chinese.body
     assert f"/o/northwind/customers/{customer.pk}/subscriptions/{sub.pk}/" in chinese.body
     customer_mail = messages["admin@adatum.test"]
     assert "ask Contoso Distribution or your reseller" in customer_mail.body
@@ -88,7 +88,10 @@ def test_a_late_run_past_the_7_day_mark_sends_the_7_day_reminder_only(admins, ma
     sub = make()
     run(date(2027, 3, 5), on_commit)  # the beat was down for a month
     assert len(mail.outbox) == 3
-    assert all("in 7 days" in message.body for message in mail.outbox)
+    assert all("in 7 days" in message.body or "7 天后" in message.body
+               for message in mail.outbox)
+    assert all(event.endswith(":7d")
+               for event in OutboundMail.objects.values_list("event", flat=True))
     sub.refresh_from_db()
     assert sub.reminded_days == 7
     run(date(2027, 3, 6), on_commit)
@@ -109,7 +112,10 @@ def test_a_monthly_term_gets_the_7_day_reminder_only(admins, make, on_commit):
     make(start=date(2027, 2, 9), end=TERM_END, offer=monthly)
     assert run(date(2027, 2, 9), on_commit).reminded == 0  # the renewal day: 28 days left
     assert run(date(2027, 3, 2), on_commit).reminded == 1
-    assert all("in 7 days" in message.body for message in mail.outbox)
+    assert all("in 7 days" in message.body or "7 天后" in message.body
+               for message in mail.outbox)
+    assert all(event.endswith(":7d")
+               for event in OutboundMail.objects.values_list("event", flat=True))
 
 
 def test_after_the_renewal_the_new_terms_reminders_go_out_again(admins, make, on_commit):
