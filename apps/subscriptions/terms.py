@@ -25,9 +25,9 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.audit.services import record, record_many
+from apps.audit.services import record_many
 from apps.links import portal_url
-from apps.orders.services import Change, ChangeAction, change_order_record, change_orders_record
+from apps.orders.services import Change, ChangeAction, change_orders_record
 from apps.organizations.roles import Role
 from apps.organizations.selectors import member_emails
 from apps.outbox.services import send_mail
@@ -104,61 +104,15 @@ def _event(subscription: Subscription, action: str, data: dict[str, Any]) -> dic
                      "offer": subscription.offer.name, **data}}
 
 
-def _audit(subscription: Subscription, action: str, data: dict[str, Any]) -> None:
-    record(**_event(subscription, action, data))
-
-
-def _renew(subscription: Subscription) -> None:
-    """One new term, from the old term_end: the reduction window (which counts from
-    term_start) opens again and the reminders start over."""
-    ended = subscription.term_end
-    subscription.renewal_day = renewal_day(subscription)
-    subscription.term_start = ended
-    subscription.term_end = next_term_end(subscription, ended)
-    subscription.reminded_days = None
-    subscription.save(update_fields=["term_start", "term_end", "renewal_day", "reminded_days"])
-    customer = subscription.customer
-    # Billing hears of it through orders.hooks.order_took_effect and charges the new term.
-    order = change_order_record(
-        provider=customer.provider, customer=customer, subscription=subscription,
-        action=ChangeAction.RENEWAL, quantity=subscription.quantity,
-        previous_quantity=subscription.quantity, actor=None,
-        idempotency_key=renewal_key(subscription, ended))
-    _audit(subscription, "renewed", {"licenses": subscription.quantity,
-                                     "term_start": str(subscription.term_start),
-                                     "term_end": str(subscription.term_end),
-                                     "order": str(order.pk)})
-
-
-def _expire(subscription: Subscription) -> None:
-    """The term ended without renewal: its licenses are freed (an expired subscription is
-    no longer open, so nothing counts it as live) and it is read-only from now on."""
-    previous_status = subscription.status
-    subscription.status = Status.EXPIRED
-    subscription.save(update_fields=["status"])
-    customer = subscription.customer
-    order = change_order_record(
-        provider=customer.provider, customer=customer, subscription=subscription,
-        action=ChangeAction.EXPIRY, quantity=subscription.quantity,
-        previous_quantity=subscription.quantity, actor=None,
-        idempotency_key=renewal_key(subscription, subscription.term_end, "expiry"))
-    _audit(subscription, "expired", {"licenses": subscription.quantity,
-                                     "term_end": str(subscription.term_end),
-                                     "previous_status": previous_status,
-                                     "order": str(order.pk)})
-
-
-def _end_term(subscription: Subscription) -> str:
-    if subscription.renews:
-        _renew(subscription)
-        return "renewed"
-    _expire(subscription)
-    return "expired"
-
-
 def _end_terms(subscriptions: Sequence[Subscription]) -> list[tuple[Any, str]]:
-    """_end_term for a chunk, in a few statements: the same rows, orders and audit events
-    (renewing 10,000 subscriptions one statement at a time took minutes)."""
+    """Renew (auto-renew on, active) or expire each subscription, in a few statements for
+    the chunk (renewing 10,000 one statement at a time took minutes).
+
+    A renewal: one new term from the old term_end (the reduction window, which counts from
+    term_start, opens again; the reminders start over). An expiry: its licenses are freed
+    (an expired subscription is no longer open, so nothing counts it as live) and it is
+    read-only from now on. Each is a completed change order (apps.orders fires
+    order_took_effect for each: billing charges the new term) and an audit event."""
     renewing = [s for s in subscriptions if s.renews]
     expiring = [s for s in subscriptions if not s.renews]
     changes, events = [], []
@@ -209,8 +163,13 @@ def _end_terms(subscriptions: Sequence[Subscription]) -> list[tuple[Any, str]]:
              else "expired") for change in changes]
 
 
+def _end_term(subscription: Subscription) -> str:
+    """One subscription alone (a failed chunk's rows, each in its own savepoint)."""
+    return _end_terms([subscription])[0][1]
+
+
 def _due_terms(today: date) -> QuerySet[Subscription]:
-    # What _end_terms reads; _end_term (a failed chunk's rows, one by one) reads the rest.
+    # What _end_terms reads.
     return (Subscription.objects.filter(status__in=OPEN, term_end__lte=today)
             .select_related("offer", "customer", "provider")
             .order_by("term_end", "pk"))

@@ -14,21 +14,6 @@ PURCHASED = datetime.date(2026, 3, 9)
 
 
 @pytest.fixture
-def fixed_today(monkeypatch):
-    """`fixed_today(day)`: django.utils.timezone.localdate() answers `day` (the live server
-    runs in this process), so every page and service sees the same today."""
-    from django.utils import timezone
-
-    original = timezone.localdate
-
-    def pin(day):
-        def localdate(value=None, timezone=None):
-            return day if value is None else original(value, timezone)
-        monkeypatch.setattr("django.utils.timezone.localdate", localdate)
-    return pin
-
-
-@pytest.fixture
 def bought_on_9_march(demo):
     """Two Exchange Online subscriptions of Adatum, both bought on 9 March 2026."""
     from apps.catalog.models import Offer

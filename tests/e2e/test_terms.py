@@ -14,21 +14,6 @@ TERM_END = datetime.date(2027, 3, 9)
 
 
 @pytest.fixture
-def fixed_today(monkeypatch):
-    """`fixed_today(day)`: django.utils.timezone.localdate() answers `day` (the live server
-    runs in this process), so every page and service sees the same today."""
-    from django.utils import timezone
-
-    original = timezone.localdate
-
-    def pin(day):
-        def localdate(value=None, timezone=None):
-            return day if value is None else original(value, timezone)
-        monkeypatch.setattr("django.utils.timezone.localdate", localdate)
-    return pin
-
-
-@pytest.fixture
 def ending_and_renewing(demo):
     """Two Exchange Online subscriptions of Adatum bought on 9 March 2026: the first with
     auto-renew off (4 licenses), the second with it on (6 licenses)."""

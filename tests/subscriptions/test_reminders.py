@@ -27,7 +27,7 @@ def admins(contoso_admin, reseller, customer):
 
 
 @pytest.fixture
-def make(customer, reseller, provider, offers):
+def renewing(customer, reseller, provider, offers):
     def _make(start=date(2026, 3, 9), end=TERM_END, *, auto_renew=True, offer=None,
               status=Status.ACTIVE):
         return factories.SubscriptionFactory(
@@ -46,9 +46,9 @@ def by_recipient():
     return {message.to[0]: message for message in mail.outbox}
 
 
-def test_30_days_before_each_admin_gets_one_in_their_language(admins, make, customer,
+def test_30_days_before_each_admin_gets_one_in_their_language(admins, renewing, customer,
                                                              on_commit):
-    sub = make()
+    sub = renewing()
     assert run(date(2027, 2, 8), on_commit).reminded == 1
     messages = by_recipient()
     assert sorted(messages) == ["admin@adatum.test", "admin@contoso.test", "li@northwind.test"]
@@ -71,8 +71,8 @@ def test_30_days_before_each_admin_gets_one_in_their_language(admins, make, cust
         f"subscription:{sub.pk}:2027-03-09:30d"}
 
 
-def test_each_reminder_is_sent_once_however_often_the_beat_runs(admins, make, on_commit):
-    make()
+def test_each_reminder_is_sent_once_however_often_the_beat_runs(admins, renewing, on_commit):
+    renewing()
     run(date(2027, 2, 8), on_commit)
     run(date(2027, 2, 8), on_commit)
     run(date(2027, 2, 10), on_commit)  # still within 30 days: nothing new
@@ -84,8 +84,8 @@ def test_each_reminder_is_sent_once_however_often_the_beat_runs(admins, make, on
     assert OutboundMail.objects.count() == 6
 
 
-def test_a_late_run_past_the_7_day_mark_sends_the_7_day_reminder_only(admins, make, on_commit):
-    sub = make()
+def test_a_late_run_past_the_7_day_mark_sends_the_7_day_reminder_only(admins, renewing, on_commit):
+    sub = renewing()
     run(date(2027, 3, 5), on_commit)  # the beat was down for a month
     assert len(mail.outbox) == 3
     assert all("in 7 days" in message.body or "7 天后" in message.body
@@ -98,18 +98,18 @@ def test_a_late_run_past_the_7_day_mark_sends_the_7_day_reminder_only(admins, ma
     assert len(mail.outbox) == 3
 
 
-def test_no_reminder_without_auto_renew_suspended_or_outside_the_window(admins, make,
+def test_no_reminder_without_auto_renew_suspended_or_outside_the_window(admins, renewing,
                                                                          on_commit):
-    make(auto_renew=False)
-    make(status=Status.SUSPENDED)
-    make(end=date(2027, 3, 20))  # 41 days away
+    renewing(auto_renew=False)
+    renewing(status=Status.SUSPENDED)
+    renewing(end=date(2027, 3, 20))  # 41 days away
     assert run(date(2027, 2, 7), on_commit).reminded == 0
     assert mail.outbox == []
 
 
-def test_a_monthly_term_gets_the_7_day_reminder_only(admins, make, on_commit):
+def test_a_monthly_term_gets_the_7_day_reminder_only(admins, renewing, on_commit):
     monthly = factories.OfferFactory(code="monthly", name="Teams Monthly", term_months=1)
-    make(start=date(2027, 2, 9), end=TERM_END, offer=monthly)
+    renewing(start=date(2027, 2, 9), end=TERM_END, offer=monthly)
     assert run(date(2027, 2, 9), on_commit).reminded == 0  # the renewal day: 28 days left
     assert run(date(2027, 3, 2), on_commit).reminded == 1
     assert all("in 7 days" in message.body or "7 天后" in message.body
@@ -118,10 +118,10 @@ def test_a_monthly_term_gets_the_7_day_reminder_only(admins, make, on_commit):
                for event in OutboundMail.objects.values_list("event", flat=True))
 
 
-def test_after_the_renewal_the_new_terms_reminders_go_out_again(admins, make, on_commit):
+def test_after_the_renewal_the_new_terms_reminders_go_out_again(admins, renewing, on_commit):
     from apps.subscriptions.terms import terms_run
 
-    sub = make()
+    sub = renewing()
     run(date(2027, 3, 2), on_commit)
     assert len(mail.outbox) == 3
     with on_commit():

@@ -35,7 +35,7 @@ def yearly_billed_monthly(db):
 
 
 @pytest.fixture
-def make(customer, reseller, provider):
+def due_sub(customer, reseller, provider):
     def _make(offer, start, end, *, auto_renew=True, status=Status.ACTIVE, quantity=5):
         return factories.SubscriptionFactory(
             customer=customer, offer=offer, quantity=quantity, status=status,
@@ -59,8 +59,8 @@ def terms(sub):
 
 
 def test_a_monthly_subscription_from_jan_31_ends_on_each_months_last_day_then_the_31st(
-        make, monthly):
-    sub = make(monthly, date(2027, 1, 31), date(2027, 2, 28))
+        due_sub, monthly):
+    sub = due_sub(monthly, date(2027, 1, 31), date(2027, 2, 28))
     terms_run(today=date(2027, 2, 28))
     assert terms(sub) == (date(2027, 2, 28), date(2027, 3, 31))
     terms_run(today=date(2027, 3, 31))
@@ -70,16 +70,16 @@ def test_a_monthly_subscription_from_jan_31_ends_on_each_months_last_day_then_th
     assert OrderLine.objects.filter(subscription=sub, action="renewal").count() == 3
 
 
-def test_a_leap_year_monthly_january_31_renews_to_february_29(make, monthly):
-    sub = make(monthly, date(2028, 1, 31), date(2028, 2, 29))
+def test_a_leap_year_monthly_january_31_renews_to_february_29(due_sub, monthly):
+    sub = due_sub(monthly, date(2028, 1, 31), date(2028, 2, 29))
     terms_run(today=date(2028, 2, 29))
     assert terms(sub) == (date(2028, 2, 29), date(2028, 3, 31))
 
 
 def test_a_12_month_term_billed_monthly_keeps_12_months_and_feb_29_comes_back(
-        make, yearly_billed_monthly):
+        due_sub, yearly_billed_monthly):
     # Bought on Feb 29, 2028: its terms end on Feb 28 until a leap year brings the 29th back.
-    sub = make(yearly_billed_monthly, date(2028, 2, 29), date(2029, 2, 28))
+    sub = due_sub(yearly_billed_monthly, date(2028, 2, 29), date(2029, 2, 28))
     terms_run(today=date(2029, 2, 28))
     assert terms(sub) == (date(2029, 2, 28), date(2030, 2, 28))
     # Three years late (the engine was down): term by term, one renewal order per term.
@@ -88,16 +88,16 @@ def test_a_12_month_term_billed_monthly_keeps_12_months_and_feb_29_comes_back(
     assert OrderLine.objects.filter(subscription=sub, action="renewal").count() == 4
 
 
-def test_next_term_end_uses_the_offers_term(make, monthly, yearly_billed_monthly):
-    sub = make(yearly_billed_monthly, date(2026, 8, 31), date(2027, 8, 31))
+def test_next_term_end_uses_the_offers_term(due_sub, monthly, yearly_billed_monthly):
+    sub = due_sub(yearly_billed_monthly, date(2026, 8, 31), date(2027, 8, 31))
     assert next_term_end(sub, date(2027, 8, 31)) == date(2028, 8, 31)
-    sub = make(monthly, date(2026, 8, 31), date(2026, 9, 30))
+    sub = due_sub(monthly, date(2026, 8, 31), date(2026, 9, 30))
     assert next_term_end(sub, date(2026, 9, 30)) == date(2026, 10, 31)
 
 
 def test_a_renewal_is_a_charged_order_audited_with_the_reduction_window_open_again(
-        make, yearly_billed_monthly, took_effect, provider, reseller_admin, reseller):
-    sub = make(yearly_billed_monthly, date(2026, 3, 9), date(2027, 3, 9))
+        due_sub, yearly_billed_monthly, took_effect, provider, reseller_admin, reseller):
+    sub = due_sub(yearly_billed_monthly, date(2026, 3, 9), date(2027, 3, 9))
     run = terms_run(today=date(2027, 3, 9))
     assert (run.renewed, run.expired, run.failed) == (1, 0, [])
     line = OrderLine.objects.get(subscription=sub, action="renewal")
@@ -118,9 +118,9 @@ def test_a_renewal_is_a_charged_order_audited_with_the_reduction_window_open_aga
 
 
 def test_auto_renew_off_expires_frees_the_licenses_and_turns_read_only(
-        make, yearly_billed_monthly, customer, reseller, reseller_admin, took_effect):
-    kept = make(yearly_billed_monthly, date(2026, 6, 1), date(2027, 6, 1), quantity=2)
-    sub = make(yearly_billed_monthly, date(2026, 3, 9), date(2027, 3, 9), auto_renew=False)
+        due_sub, yearly_billed_monthly, customer, reseller, reseller_admin, took_effect):
+    kept = due_sub(yearly_billed_monthly, date(2026, 6, 1), date(2027, 6, 1), quantity=2)
+    sub = due_sub(yearly_billed_monthly, date(2026, 3, 9), date(2027, 3, 9), auto_renew=False)
     totals = Customer.objects.annotate(**subscription_totals(customer=OuterRef("pk")))
     assert totals.get(pk=customer.pk).license_count == 7
     run = terms_run(today=date(2027, 3, 9))
@@ -142,8 +142,8 @@ def test_auto_renew_off_expires_frees_the_licenses_and_turns_read_only(
 
 
 def test_a_suspended_subscription_expires_with_its_term_even_with_auto_renew_on(
-        make, yearly_billed_monthly):
-    sub = make(yearly_billed_monthly, date(2026, 3, 9), date(2027, 3, 9),
+        due_sub, yearly_billed_monthly):
+    sub = due_sub(yearly_billed_monthly, date(2026, 3, 9), date(2027, 3, 9),
                status=Status.SUSPENDED)
     run = terms_run(today=date(2027, 3, 9))
     assert run.expired == 1
@@ -154,9 +154,9 @@ def test_a_suspended_subscription_expires_with_its_term_even_with_auto_renew_on(
 
 
 def test_nothing_before_term_end_and_closed_subscriptions_are_left_alone(
-        make, yearly_billed_monthly):
-    future = make(yearly_billed_monthly, date(2026, 3, 10), date(2027, 3, 10))
-    cancelled = make(yearly_billed_monthly, date(2026, 3, 1), date(2027, 3, 1),
+        due_sub, yearly_billed_monthly):
+    future = due_sub(yearly_billed_monthly, date(2026, 3, 10), date(2027, 3, 10))
+    cancelled = due_sub(yearly_billed_monthly, date(2026, 3, 1), date(2027, 3, 1),
                      status=Status.CANCELLED)
     run = terms_run(today=date(2027, 3, 9))
     assert (run.renewed, run.expired) == (0, 0)
@@ -165,10 +165,10 @@ def test_nothing_before_term_end_and_closed_subscriptions_are_left_alone(
     assert cancelled.status == Status.CANCELLED
 
 
-def test_running_twice_renews_once(make, yearly_billed_monthly, monthly):
-    subs = [make(yearly_billed_monthly, date(2026, 3, 9), date(2027, 3, 9)),
-            make(monthly, date(2027, 2, 9), date(2027, 3, 9)),
-            make(monthly, date(2027, 2, 9), date(2027, 3, 9), auto_renew=False)]
+def test_running_twice_renews_once(due_sub, yearly_billed_monthly, monthly):
+    subs = [due_sub(yearly_billed_monthly, date(2026, 3, 9), date(2027, 3, 9)),
+            due_sub(monthly, date(2027, 2, 9), date(2027, 3, 9)),
+            due_sub(monthly, date(2027, 2, 9), date(2027, 3, 9), auto_renew=False)]
     first = terms_run(today=date(2027, 3, 9), chunk=2)
     second = terms_run(today=date(2027, 3, 9))
     assert (first.renewed, first.expired) == (2, 1)
@@ -177,8 +177,8 @@ def test_running_twice_renews_once(make, yearly_billed_monthly, monthly):
     assert terms(subs[1]) == (date(2027, 3, 9), date(2027, 4, 9))
 
 
-def test_three_days_late_the_new_term_starts_at_the_old_term_end(make, yearly_billed_monthly):
-    sub = make(yearly_billed_monthly, date(2026, 3, 9), date(2027, 3, 9))
+def test_three_days_late_the_new_term_starts_at_the_old_term_end(due_sub, yearly_billed_monthly):
+    sub = due_sub(yearly_billed_monthly, date(2026, 3, 9), date(2027, 3, 9))
     terms_run(today=date(2027, 3, 12))
     assert terms(sub) == (date(2027, 3, 9), date(2028, 3, 9))
     # The window counts from the new term's start: 4 of its 7 days are left.
@@ -187,8 +187,8 @@ def test_three_days_late_the_new_term_starts_at_the_old_term_end(make, yearly_bi
 
 
 def test_a_failing_subscription_is_left_for_the_next_run_and_the_others_renew(
-        make, yearly_billed_monthly, monkeypatch):
-    subs = [make(yearly_billed_monthly, date(2026, 3, 9), date(2027, 3, 9)) for _ in range(5)]
+        due_sub, yearly_billed_monthly, monkeypatch):
+    subs = [due_sub(yearly_billed_monthly, date(2026, 3, 9), date(2027, 3, 9)) for _ in range(5)]
     bad = subs[2]
 
     def billing_breaks(order_id):
@@ -208,9 +208,9 @@ def test_a_failing_subscription_is_left_for_the_next_run_and_the_others_renew(
     assert terms(bad) == (date(2027, 3, 9), date(2028, 3, 9))
 
 
-def test_a_run_out_of_time_does_one_chunk_and_says_more_is_left(make, yearly_billed_monthly):
+def test_a_run_out_of_time_does_one_chunk_and_says_more_is_left(due_sub, yearly_billed_monthly):
     for _ in range(3):
-        make(yearly_billed_monthly, date(2026, 3, 9), date(2027, 3, 9))
+        due_sub(yearly_billed_monthly, date(2026, 3, 9), date(2027, 3, 9))
     run = terms_run(today=date(2027, 3, 9), seconds=0, chunk=2)
     assert (run.renewed, run.more) == (2, True)
     run = terms_run(today=date(2027, 3, 9), seconds=0, chunk=2)
@@ -218,9 +218,9 @@ def test_a_run_out_of_time_does_one_chunk_and_says_more_is_left(make, yearly_bil
 
 
 @pytest.mark.django_db(transaction=True)
-def test_runs_at_the_same_moment_renew_each_subscription_once(make, yearly_billed_monthly,
+def test_runs_at_the_same_moment_renew_each_subscription_once(due_sub, yearly_billed_monthly,
                                                               monthly):
-    subs = [make(yearly_billed_monthly if n % 2 else monthly,
+    subs = [due_sub(yearly_billed_monthly if n % 2 else monthly,
                  date(2026, 3, 9), date(2027, 3, 9), auto_renew=n % 5 != 0)
             for n in range(40)]
     results, errors = at_once(lambda: terms_run(today=date(2027, 3, 9), chunk=3), times=4)
