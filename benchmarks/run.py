@@ -859,6 +859,9 @@ def main(argv=None):
                         help="throughput rounds, each 1 then 2 worker processes (medians)")
     parser.add_argument("--goals", type=Path, default=GOALS)
     parser.add_argument("--output", type=Path, default=LATEST)
+    parser.add_argument("--terms", action="store_true",
+                        help="only the term engine: renew 10,000 subscriptions due the same "
+                             "day, then run again (benchmarks/terms.py)")
     parser.add_argument("--prepare", choices=SIZES_ORDER, help=argparse.SUPPRESS)
     parser.add_argument("--webhooks", action="store_true",
                         help="the webhook fan-out only (no pages, no provisioning)")
@@ -870,6 +873,11 @@ def main(argv=None):
         args.no_pages = args.no_provisioning = True
     if args.prepare or args.prepare_provisioning or args.prepare_webhooks or args.emit_webhooks:
         return child_main(args)
+    if args.terms:
+        from benchmarks import terms
+
+        goals = json.loads(args.goals.read_text())
+        return terms.main(os.environ.get("DATABASE_URL", ""), goals["terms"]["seconds"])
 
     if args.duration is None:
         args.duration = QUICK_DURATION if args.quick else DEFAULT_DURATION

@@ -9,6 +9,7 @@ hardening that `manage.py check --deploy` asks for.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -458,6 +459,21 @@ CELERY_BEAT_SCHEDULE.update({
     "orders-purge-credential-handovers": {"task": "apps.orders.tasks.purge_credential_handovers",
                                           "schedule": 3600.0},
 })
+
+# ---------------------------------------------------------------- subscription terms
+
+# The term engine (apps.subscriptions.terms, docs/terms.md): daily at this local time it
+# renews or expires the subscriptions whose term ended and sends the renewal reminders. A
+# run works this many seconds, then queues the rest as a next part (below its time limit).
+PORTAL_TERMS_HOUR = env.int("PORTAL_TERMS_HOUR", default=0)
+PORTAL_TERMS_RUN_SECONDS = env.int("PORTAL_TERMS_RUN_SECONDS", default=40)
+PORTAL_TERMS_SOFT_TIME_LIMIT = env.int("PORTAL_TERMS_SOFT_TIME_LIMIT", default=60)
+# Subscriptions claimed and committed together (a failure redoes that chunk row by row).
+PORTAL_TERMS_CHUNK = env.int("PORTAL_TERMS_CHUNK", default=500)
+CELERY_BEAT_SCHEDULE["subscriptions-run-terms"] = {
+    "task": "apps.subscriptions.tasks.run_terms",
+    "schedule": crontab(hour=PORTAL_TERMS_HOUR, minute=15),
+}
 
 # ---------------------------------------------------------------- lists
 

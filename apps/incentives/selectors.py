@@ -41,6 +41,8 @@ def incentive_subscriptions(*, reseller: Organization,
               output_field=DecimalField(max_digits=14, decimal_places=2))))
     if month is not None:
         last_day = month.replace(day=calendar.monthrange(month.year, month.month)[1])
-        qs = qs.filter(Q(status="active") | Q(status="cancelled", cancelled_on__gt=month),
+        # An expired one counts until its term_end (in the month it ended, not after).
+        qs = qs.filter(Q(status__in=("active", "expired"))
+                       | Q(status="cancelled", cancelled_on__gt=month),
                        term_start__lte=last_day, term_end__gte=month)
     return qs.order_by("customer__organization__name", "offer__name")

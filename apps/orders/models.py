@@ -94,6 +94,9 @@ class OrderLine(models.Model):
         AUTO_RENEW_OFF = "auto_renew_off", _("Auto-renew turned off")
         AUTO_RENEW_ON = "auto_renew_on", _("Auto-renew turned on")
         CANCEL = "cancel", _("Cancelled")
+        # The term engine (apps.subscriptions): a new term began, or the term ended.
+        RENEWAL = "renewal", _("Renewed")
+        EXPIRY = "expire", _("Expired")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines",

@@ -206,6 +206,45 @@ def change_order_record(*, provider: Organization, customer: Customer,
     return order
 
 
+@dataclass(frozen=True)
+class Change:
+    """One change of `change_orders_record`: the subscription changed and its line."""
+    subscription: Subscription
+    action: str
+    quantity: int
+    previous_quantity: int | None
+    idempotency_key: uuid.UUID
+
+
+def change_orders_record(*, changes: Sequence[Change]) -> list[Order]:
+    """`change_order_record` for many subscriptions at once, made by the system (no actor):
+    the term engine's renewals and expiries. The same rows (one completed `change` order and
+    its line per change, the price of the day), written in two statements; the apps above
+    hear of each order through order_took_effect, as with one change."""
+    now = timezone.now()
+    orders, lines = [], []
+    for change in changes:
+        subscription = change.subscription
+        offer = subscription.offer
+        # Ids, not objects: a subscription's provider is its customer's (a copy).
+        order = Order(provider_id=subscription.provider_id,
+                      customer_id=subscription.customer_id,
+                      reseller_id=subscription.reseller_of_record_id, kind=Order.Kind.CHANGE,
+                      status=Order.Status.COMPLETED, idempotency_key=change.idempotency_key,
+                      submitted_by=None, submitted_at=now, completed_at=now)
+        orders.append(order)
+        lines.append(OrderLine(
+            order=order, offer=offer, action=change.action, quantity=change.quantity,
+            previous_quantity=change.previous_quantity, unit_price=offer.unit_price,
+            currency=offer.currency, reseller_of_record_id=subscription.reseller_of_record_id,
+            subscription=subscription))
+    Order.objects.bulk_create(orders)
+    OrderLine.objects.bulk_create(lines)
+    for order in orders:
+        hooks.order_took_effect(str(order.pk))
+    return orders
+
+
 # ------------------------------------------------------------------ status transitions
 
 

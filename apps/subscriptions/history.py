@@ -1,8 +1,9 @@
 """A subscription's audit events, told for people: what changed, when, and by whom."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -20,6 +21,14 @@ def _count(value):
         return int(value)
     except (TypeError, ValueError):
         return 2
+
+
+def _day(value):
+    """A date recorded as ISO text, formatted for the reader (as recorded when it is not)."""
+    try:
+        return date_format(date.fromisoformat(value), "DATE_FORMAT")
+    except (TypeError, ValueError):
+        return value
 
 
 def _or_none(value):
@@ -49,6 +58,13 @@ def _what(action, data):
     if action == "subscription.cancelled":
         return ngettext("Cancelled: %(licenses)s license freed.",
                         "Cancelled: %(licenses)s licenses freed.",
+                        _count(data.get("licenses"))) % {"licenses": data.get("licenses")}
+    if action == "subscription.renewed":
+        return _("Renewed: a new term from %(start)s to %(end)s.") % {
+            "start": _day(data.get("term_start")), "end": _day(data.get("term_end"))}
+    if action == "subscription.expired":
+        return ngettext("Expired at the end of its term: %(licenses)s license freed.",
+                        "Expired at the end of its term: %(licenses)s licenses freed.",
                         _count(data.get("licenses"))) % {"licenses": data.get("licenses")}
     if action == "subscription.auto_renew_changed":
         return _("Auto-renew turned on.") if data.get("auto_renew") else _(

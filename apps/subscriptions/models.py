@@ -16,6 +16,8 @@ class Subscription(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         # Replaced by a subscription of an offer on its upgrade path (see replaced_by).
         UPGRADED = "upgraded", _("Upgraded")
+        # Its term ended with auto-renew off (or while suspended): its licenses are freed.
+        EXPIRED = "expired", _("Expired")
 
     # Licenses can be removed, and the subscription cancelled, only this many days from the
     # purchase or the last renewal.
@@ -49,6 +51,14 @@ class Subscription(models.Model):
     # The day of the purchase or of the last renewal: the reduction window starts here.
     term_start = models.DateField(_("term start"), default=timezone.localdate)
     term_end = models.DateField(_("term end"))
+    # The day of the month its terms end on (the purchase day): after a term that ended on
+    # a shorter month's last day (Jan 31 -> Feb 28), the next one ends on it again (Mar 31).
+    # Empty until the first renewal, which takes it from term_start.
+    renewal_day = models.PositiveSmallIntegerField(_("renewal day"), null=True, blank=True)
+    # The renewal reminder last sent for the current term (30 or 7 days before term_end);
+    # empty when none was, reset by each renewal.
+    reminded_days = models.PositiveSmallIntegerField(_("reminded (days before)"), null=True,
+                                                     blank=True)
     auto_renew = models.BooleanField(_("auto-renew"), default=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     # The day it was cancelled: its licenses are freed and incentives stop from this day.
@@ -76,6 +86,9 @@ class Subscription(models.Model):
             # for one provider: an index-only count, in reseller order.
             models.Index(fields=["reseller_of_record", "provider"],
                          name="subscription_credited_provider"),
+            # The term engine's daily scans (terms due, reminders due) read open ones only.
+            models.Index(fields=["term_end"], name="subscription_open_term_end",
+                         condition=models.Q(status__in=["active", "suspended"])),
         ]
 
     def __str__(self):
@@ -100,6 +113,16 @@ class Subscription(models.Model):
         """Whether it can be cancelled today: open, and within the window that licence
         reductions have (REDUCTION_WINDOW_DAYS from the purchase or the last renewal)."""
         return self.is_open and self.reduction_days_left(today) > 0
+
+    @property
+    def is_expired(self):
+        return self.status == self.Status.EXPIRED
+
+    @property
+    def renews(self):
+        """Whether the term engine renews it at term_end (else it expires then): active
+        with auto-renew on. A suspended subscription expires with its term."""
+        return self.status == self.Status.ACTIVE and self.auto_renew
 
     def reduction_days_left(self, today=None):
         """Days left (today included) to remove licenses; 0 once the window has closed."""

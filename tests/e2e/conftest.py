@@ -63,3 +63,18 @@ def sign_in(live_server, page):
         page.wait_for_load_state()
         return page
     return _sign_in
+
+
+@pytest.fixture
+def fixed_today(monkeypatch):
+    """`fixed_today(day)`: django.utils.timezone.localdate() answers `day` (the live server
+    runs in this process), so every page and service sees the same today."""
+    from django.utils import timezone
+
+    original = timezone.localdate
+
+    def pin(day):
+        def localdate(value=None, timezone=None):
+            return day if value is None else original(value, timezone)
+        monkeypatch.setattr("django.utils.timezone.localdate", localdate)
+    return pin
