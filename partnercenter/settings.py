@@ -9,6 +9,7 @@ hardening that `manage.py check --deploy` asks for.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -68,6 +69,7 @@ LOCAL_APPS = [
     "apps.customers",
     "apps.subscriptions",
     "apps.orders",
+    "apps.billing",
     "apps.relationships",
     "apps.incentives",
     "apps.provisioning",
@@ -424,6 +426,16 @@ CELERY_BEAT_SCHEDULE.update({
     "orders-purge-credential-handovers": {"task": "apps.orders.tasks.purge_credential_handovers",
                                           "schedule": 3600.0},
 })
+
+# ---------------------------------------------------------------- billing
+
+# Days an invoice may stay unpaid before the Billing page shows it overdue.
+PORTAL_INVOICE_DUE_DAYS = env.int("PORTAL_INVOICE_DUE_DAYS", default=30)
+# On the 1st (local time), the month before is closed: charges, invoices, statements.
+CELERY_BEAT_SCHEDULE["billing-month-close"] = {
+    "task": "apps.billing.tasks.close_previous_month",
+    "schedule": crontab(day_of_month="1", hour="0", minute="30"),
+}
 
 # ---------------------------------------------------------------- lists
 

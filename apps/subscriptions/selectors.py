@@ -141,3 +141,14 @@ def subscription_history(*, subscription: Subscription,
     events = (audit_events_about(model=Subscription, ids=ids)
               .select_related("organization").order_by("-at")[:HISTORY_LIMIT])
     return [describe(event, viewer=viewer) for event in events]
+
+
+def subscriptions_billed_monthly(*, provider_id: Any,
+                                 also: Iterable[Any] = ()) -> QuerySet[Subscription]:
+    """The provider's open subscriptions of monthly-billed offers, and those of `also` (ids
+    of subscriptions that closed during the month being billed): billing charges each a
+    month."""
+    return (Subscription.objects.filter(provider_id=provider_id,
+                                        offer__billing_period="monthly")
+            .filter(Q(status__in=[Subscription.Status.ACTIVE, Subscription.Status.SUSPENDED])
+                    | Q(pk__in=list(also))).order_by())

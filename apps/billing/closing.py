@@ -1,0 +1,234 @@
+"""Closing a month: each monthly-billed subscription's month charged, then per provider an
+invoice to each reseller and direct customer, and per reseller a draft statement to each of
+its customers (docs/billing.md). One transaction per provider; closing a month twice
+makes nothing twice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
+
+from apps.audit.services import record
+from apps.organizations.selectors import organization_list
+from apps.outbox.services import enqueue
+from apps.subscriptions.selectors import subscriptions_billed_monthly
+
+from .charges import (
+    Planned,
+    charge_row,
+    charged_months,
+    month_period,
+    monthly_base_quantities,
+)
+from .models import BillingProfile, Charge, Invoice, InvoiceCounter, TaxRate
+from .pricing import HUNDRED, cents, month_bounds
+from .selectors import Prices
+
+if TYPE_CHECKING:
+    from apps.organizations.models import Organization
+
+BATCH = 5000
+
+
+@dataclass
+class Closed:
+    """What a close made, per provider added up."""
+
+    monthly_charges: int = 0
+    invoices: int = 0
+    statements: int = 0
+    numbers: list[int] = field(default_factory=list)
+
+
+def month_close(*, month: date, today: date | None = None) -> Closed:
+    """Close `month` (any day of it) for every provider."""
+    first, _last = month_bounds(month)
+    today = today or month_bounds(first)[1] + timedelta(days=1)
+    closed = Closed()
+    for provider in organization_list(kind="provider").order_by("pk"):
+        result = provider_month_close(provider=provider, month=first, today=today)
+        closed.monthly_charges += result.monthly_charges
+        closed.invoices += result.invoices
+        closed.statements += result.statements
+    return closed
+
+
+def _counter(issuer_id: Any) -> InvoiceCounter:
+    InvoiceCounter.objects.get_or_create(issuer_id=issuer_id)
+    return InvoiceCounter.objects.select_for_update().get(issuer_id=issuer_id)
+
+
+@transaction.atomic
+def provider_month_close(*, provider: Organization, month: date, today: date) -> Closed:
+    first, last = month_bounds(month)
+    # One close of a provider at a time: the counter row is the lock.
+    counter = _counter(provider.pk)
+    closed = Closed()
+    closed.monthly_charges = _monthly_charges(provider, first)
+    new_invoices = _invoices(provider, first, last, today, counter, closed)
+    _statements(provider, first, last, today, closed)
+    if new_invoices or closed.monthly_charges or closed.statements:
+        record(actor=None, organization=provider, action="billing.month_closed",
+               data={"month": first.isoformat(), "invoices": closed.invoices,
+                     "statements": closed.statements,
+                     "monthly_charges": closed.monthly_charges})
+    if new_invoices:
+        # The recipients' admins are mailed once this transaction commits.
+        enqueue("apps.billing.tasks.mail_invoices",
+                key=f"month-close:{provider.pk}:{first:%Y-%m}:mail",
+                provider_id=str(provider.pk), month=first.isoformat())
+    return closed
+
+
+def _monthly_charges(provider: Organization, first: date) -> int:
+    """The month's charge of every monthly-billed subscription, for the licences it had on
+    the month's first day (its licences now, less those lines charged since)."""
+    since = monthly_base_quantities(provider_id=provider.pk, first=first)
+    done = charged_months(provider_id=provider.pk, first=first)
+    prices = Prices(provider)
+    period = month_period(first)
+    rows: list[Charge] = []
+    made = 0
+    subscriptions = (subscriptions_billed_monthly(provider_id=provider.pk, also=since)
+                     .select_related("offer", "customer")
+                     .only("pk", "quantity", "status", "reseller_of_record_id", "term_start",
+                           "offer", "customer__id", "customer__organization_id"))
+    for subscription in subscriptions.iterator(chunk_size=BATCH):
+        if subscription.pk in done or subscription.term_start > period.end:
+            continue
+        current = subscription.quantity if subscription.is_open else 0
+        licences = current - since.get(subscription.pk, 0)
+        if licences <= 0:
+            continue
+        reseller_id = subscription.reseller_of_record_id
+        planned = Planned(Charge.Kind.MONTHLY, subscription, subscription.offer, licences,
+                          period, prices.quote(subscription.offer, reseller_id, first))
+        rows.append(charge_row(planned, provider_id=provider.pk, reseller_id=reseller_id,
+                               customer=subscription.customer, day=first))
+        if len(rows) >= BATCH:
+            made += len(Charge.objects.bulk_create(rows, ignore_conflicts=True))
+            rows = []
+    if rows:
+        made += len(Charge.objects.bulk_create(rows, ignore_conflicts=True))
+    return made
+
+
+def _parties(ids: set[Any]) -> dict[Any, Any]:
+    return {org.pk: org for org in organization_list().filter(pk__in=ids)
+            .only("pk", "name", "country")}
+
+
+def _tax(provider: Organization, subtotal: Decimal, buyer: Any, tax_ids: dict[Any, str],
+         rates: dict[str, Decimal], seller_country: str) -> tuple[Decimal, Decimal, bool]:
+    """(rate, tax, reverse charge): a buyer with a tax id in another country than the
+    seller's pays no tax here (it accounts for it itself)."""
+    country = str(buyer.country or "")
+    if tax_ids.get(buyer.pk) and country and seller_country and country != seller_country:
+        return Decimal(0), Decimal(0), True
+    rate = rates.get(country, Decimal(0))
+    return rate, cents(subtotal * rate / HUNDRED), False
+
+
+def _invoices(provider: Organization, first: date, last: date, today: date,
+              counter: InvoiceCounter, closed: Closed) -> list[Any]:
+    """One invoice per buyer and currency of the provider's charges not yet invoiced:
+    its resellers (their price), its direct customers (the provider's list price)."""
+    groups = list(Charge.objects.filter(provider=provider, invoice__isnull=True,
+                                        posted_on__lte=last)
+                  .annotate(buyer=Coalesce("reseller_id", "customer_organization_id"))
+                  .values("buyer", "currency").annotate(subtotal=Sum("reseller_amount"))
+                  .order_by())
+    existing = set(Invoice.objects.filter(issuer=provider, month=first,
+                                          kind=Invoice.Kind.INVOICE)
+                   .values_list("recipient_id", "currency"))
+    # A buyer invoiced for this month already (a second close) waits for next month's.
+    groups = [g for g in groups if (g["buyer"], g["currency"]) not in existing]
+    if not groups:
+        return []
+    parties = _parties({g["buyer"] for g in groups} | {provider.pk})
+    tax_ids = dict(BillingProfile.objects.filter(
+        organization_id__in=list(parties)).values_list("organization_id", "tax_id"))
+    rates = dict(TaxRate.objects.filter(provider=provider).values_list("country", "rate"))
+    seller = parties[provider.pk]
+    seller_country = str(seller.country or "")
+    groups.sort(key=lambda g: (parties[g["buyer"]].name.lower(), g["currency"],
+                               str(g["buyer"])))
+    due = today + timedelta(days=settings.PORTAL_INVOICE_DUE_DAYS)
+    invoices = []
+    number = counter.last_number
+    for group in groups:
+        buyer = parties[group["buyer"]]
+        subtotal = group["subtotal"]
+        rate, tax, reverse = _tax(provider, subtotal, buyer, tax_ids, rates, seller_country)
+        number += 1
+        invoices.append(Invoice(
+            kind=Invoice.Kind.INVOICE, status=Invoice.Status.ISSUED, issuer_id=provider.pk,
+            recipient_id=buyer.pk, month=first, currency=group["currency"], number=number,
+            subtotal=subtotal, tax_rate=rate, tax=tax, total=subtotal + tax,
+            reverse_charge=reverse, issuer_name=seller.name, issuer_country=seller_country,
+            issuer_tax_id=tax_ids.get(provider.pk, ""), recipient_name=buyer.name,
+            recipient_country=str(buyer.country or ""),
+            recipient_tax_id=tax_ids.get(buyer.pk, ""), issued_on=today, due_on=due))
+    Invoice.objects.bulk_create(invoices, batch_size=BATCH)
+    counter.last_number = number
+    counter.save(update_fields=["last_number"])
+    ids = [invoice.pk for invoice in invoices]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE billing_charge c SET invoice_id = i.id FROM billing_invoice i"
+            " WHERE c.provider_id = %s AND c.invoice_id IS NULL AND c.posted_on <= %s"
+            " AND i.id = ANY(%s) AND i.currency = c.currency"
+            " AND i.recipient_id = COALESCE(c.reseller_id, c.customer_organization_id)",
+            [provider.pk, last, ids])
+    closed.invoices += len(invoices)
+    closed.numbers += [invoice.number for invoice in invoices]
+    return ids
+
+
+def _statements(provider: Organization, first: date, last: date, today: date,
+                closed: Closed) -> None:
+    """Per reseller, a draft statement to each of its customers at its own prices."""
+    groups = list(Charge.objects.filter(provider=provider, reseller__isnull=False,
+                                        statement__isnull=True, posted_on__lte=last)
+                  .values("reseller_id", "customer_organization_id", "currency")
+                  .annotate(subtotal=Sum("customer_amount")).order_by())
+    existing = set(Invoice.objects.filter(kind=Invoice.Kind.STATEMENT, month=first,
+                                          issuer_id__in={g["reseller_id"] for g in groups})
+                   .values_list("issuer_id", "recipient_id", "currency"))
+    groups = [g for g in groups if (g["reseller_id"], g["customer_organization_id"],
+                                    g["currency"]) not in existing]
+    if not groups:
+        return
+    parties = _parties({g["reseller_id"] for g in groups}
+                       | {g["customer_organization_id"] for g in groups})
+    rates = dict(TaxRate.objects.filter(provider=provider).values_list("country", "rate"))
+    statements = []
+    for group in groups:
+        seller, buyer = parties[group["reseller_id"]], parties[group["customer_organization_id"]]
+        subtotal = group["subtotal"]
+        rate = rates.get(str(buyer.country or ""), Decimal(0))
+        tax = cents(subtotal * rate / HUNDRED)
+        statements.append(Invoice(
+            kind=Invoice.Kind.STATEMENT, status=Invoice.Status.DRAFT, issuer_id=seller.pk,
+            recipient_id=buyer.pk, month=first, currency=group["currency"], number=0,
+            subtotal=subtotal, tax_rate=rate, tax=tax, total=subtotal + tax,
+            issuer_name=seller.name, issuer_country=str(seller.country or ""),
+            recipient_name=buyer.name, recipient_country=str(buyer.country or ""),
+            issued_on=today, due_on=today + timedelta(days=settings.PORTAL_INVOICE_DUE_DAYS)))
+    Invoice.objects.bulk_create(statements, batch_size=BATCH)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE billing_charge c SET statement_id = i.id FROM billing_invoice i"
+            " WHERE c.provider_id = %s AND c.statement_id IS NULL AND c.posted_on <= %s"
+            " AND c.reseller_id IS NOT NULL AND i.id = ANY(%s) AND i.currency = c.currency"
+            " AND i.issuer_id = c.reseller_id AND i.recipient_id = c.customer_organization_id",
+            [provider.pk, last, [s.pk for s in statements]])
+    closed.statements += len(statements)
+
