@@ -163,6 +163,11 @@ def price_lists(*, owner: Organization) -> QuerySet[PriceList]:
     return PriceList.objects.filter(owner=owner).prefetch_related("rules__offer")
 
 
+def own_price_list_of(*, reseller: Organization) -> PriceList | None:
+    """A reseller's one list for its customers, when it made one."""
+    return PriceList.objects.filter(owner=reseller, is_default=True).first()
+
+
 def price_list_get(*, owner: Organization, pk: UUID) -> PriceList:
     return get_object_or_404(PriceList, owner=owner, pk=pk)
 
@@ -234,12 +239,14 @@ def invoice_totals(*, invoices: QuerySet[Invoice]) -> list[dict[str, Any]]:
 
 
 def charges_for_month(*, organization: Organization, month: date) -> QuerySet[Charge]:
-    """Every charge line posted in `month` that concerns the organization: a provider's
-    (all its charges), a reseller's (those it is billed for)."""
+    """The charge lines of a month that concern the organization (a provider: all it
+    billed; a reseller: those it was billed for): those its invoices of that month carry,
+    and those posted in the month not invoiced yet."""
     first, last = month_bounds(month)
-    charges = Charge.objects.filter(posted_on__range=(first, last))
+    charges = Charge.objects.filter(Q(invoice__month=first)
+                                    | Q(invoice__isnull=True, posted_on__range=(first, last)))
     charges = charges.filter(Q(provider=organization) | Q(reseller=organization))
-    return (charges.select_related("customer", "offer", "reseller", "invoice", "statement")
+    return (charges.select_related("customer", "offer", "reseller", "invoice")
             .order_by("customer__name", "offer__name", "period_start", "created_at", "pk"))
 
 
