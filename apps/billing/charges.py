@@ -129,7 +129,12 @@ def charge_row(planned: Planned, *, provider_id: Any, reseller_id: Any, customer
         customer_amount=prorate(quote.customer_price, quantity, period), posted_on=day)
 
 
-def charges_record_for_order(order_id: str) -> list[Charge]:
+def charges_record_for_order(order_id: str) -> None:
+    """The hook orders calls when an order's lines take effect: charges_for_order."""
+    charges_for_order(order_id)
+
+
+def charges_for_order(order_id: str) -> list[Charge]:
     """The hook orders calls when an order's lines take effect (inside its transaction):
     each line's charges, at the prices of the order's day. A line already charged is
     skipped, so running it twice charges once."""

@@ -99,7 +99,7 @@ def _monthly_charges(provider: Organization, first: date) -> int:
     subscriptions = (subscriptions_billed_monthly(provider_id=provider.pk, also=since)
                      .select_related("offer", "customer")
                      .only("pk", "quantity", "status", "reseller_of_record_id", "term_start",
-                           "offer", "customer__id", "customer__organization_id"))
+                           "offer", "customer__organization_id"))
     for subscription in subscriptions.iterator(chunk_size=BATCH):
         if subscription.pk in done or subscription.term_start > period.end:
             continue

@@ -45,11 +45,11 @@ class PriceRuleForm(forms.Form):
         self.fields["effective_from"].initial = timezone.localdate()
         if margin_label:
             self.fields["margin_percent"].label = margin_label
-            self.fields["kind"].choices = [("margin", margin_label),
-                                           ("fixed", _("Fixed price"))]
+            declared_field(self, "kind", forms.ChoiceField).choices = [
+                ("margin", margin_label), ("fixed", _("Fixed price"))]
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         kind = data.get("kind")
         if kind == "margin":
             if data.get("margin_percent") is None:

@@ -9,8 +9,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
-
 
 class PriceList(models.Model):
     """A provider's prices for its resellers (one is the default for every reseller without
@@ -84,7 +82,8 @@ class ResellerAccount(models.Model):
     price_list = models.ForeignKey(PriceList, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("price list"))
     credit_limit = models.DecimalField(_("credit limit"), null=True, blank=True,
-                                       validators=[MinValueValidator(0)], **MONEY)
+                                       validators=[MinValueValidator(0)], max_digits=14,
+                                       decimal_places=2)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -159,10 +158,10 @@ class Invoice(models.Model):
     currency = models.CharField(_("currency"), max_length=3)
     # Per issuer, without gaps (InvoiceCounter); 0 for drafts.
     number = models.PositiveIntegerField(_("number"), default=0)
-    subtotal = models.DecimalField(_("subtotal"), **MONEY)
+    subtotal = models.DecimalField(_("subtotal"), max_digits=14, decimal_places=2)
     tax_rate = models.DecimalField(_("tax rate %"), max_digits=5, decimal_places=2)
-    tax = models.DecimalField(_("tax"), **MONEY)
-    total = models.DecimalField(_("total"), **MONEY)
+    tax = models.DecimalField(_("tax"), max_digits=14, decimal_places=2)
+    total = models.DecimalField(_("total"), max_digits=14, decimal_places=2)
     reverse_charge = models.BooleanField(_("reverse charge"), default=False)
     # What the parties were when it was issued: later edits do not change it.
     issuer_name = models.CharField(_("issuer name"), max_length=200)
@@ -276,9 +275,9 @@ class Charge(models.Model):
                                         decimal_places=2)
     customer_unit = models.DecimalField(_("customer price per license"), max_digits=10,
                                         decimal_places=2)
-    cost_amount = models.DecimalField(_("cost"), **MONEY)
-    reseller_amount = models.DecimalField(_("reseller amount"), **MONEY)
-    customer_amount = models.DecimalField(_("customer amount"), **MONEY)
+    cost_amount = models.DecimalField(_("cost"), max_digits=14, decimal_places=2)
+    reseller_amount = models.DecimalField(_("reseller amount"), max_digits=14, decimal_places=2)
+    customer_amount = models.DecimalField(_("customer amount"), max_digits=14, decimal_places=2)
     # The day it took effect: the month whose invoice carries it.
     posted_on = models.DateField(_("posted on"))
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, null=True, blank=True,

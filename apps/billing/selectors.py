@@ -3,6 +3,7 @@ charges, each scoped to the organization asking."""
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -12,6 +13,9 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from apps.i18n import format_money
 
 from .models import BillingProfile, Charge, Invoice, PriceList, PriceRule, ResellerAccount, TaxRate
 from .pricing import (
@@ -53,8 +57,8 @@ class Prices:
     """Price lookups for one provider, the rules of its lists read once (a month close
     prices 100,000 subscriptions with a handful of queries)."""
 
-    def __init__(self, provider: Organization | str | UUID) -> None:
-        self.provider_id = getattr(provider, "pk", provider)
+    def __init__(self, provider: Organization | UUID) -> None:
+        self.provider_id: UUID = provider if isinstance(provider, uuid.UUID) else provider.pk
         self._rules: dict[UUID, list[tuple[UUID | None, date, Rule]]] = defaultdict(list)
         self._lists_loaded: set[UUID] = set()
         self._default_list: UUID | None = None
@@ -116,14 +120,18 @@ class Prices:
 
 @dataclass(frozen=True)
 class ViewerPrice:
-    """What the organization looking at an order pays per licence, and its margin on what
-    it sells it for (None for a reseller's view of… nothing to resell)."""
+    """What the organization looking at an order pays per licence, what its buyer pays it
+    (`sells_for`), and its margin."""
 
     offer: Offer
     quantity: int
     pays: Decimal
     sells_for: Decimal
     currency: str
+
+    @property
+    def unit_price(self) -> Decimal:
+        return self.pays
 
     @property
     def margin(self) -> Decimal:
@@ -234,7 +242,8 @@ def invoice_charges(*, invoice: Invoice) -> QuerySet[Charge]:
 
 def invoice_totals(*, invoices: QuerySet[Invoice]) -> list[dict[str, Any]]:
     """Totals per currency of a list of invoices."""
-    return list(invoices.order_by().values("currency").annotate(
+    # The stubs type an annotated values() as TypedDicts, not the dicts it yields.
+    return list(invoices.order_by().values("currency").annotate(  # type: ignore[arg-type]
         total=Coalesce(Sum("total"), Decimal(0))).order_by("currency"))
 
 
@@ -293,3 +302,41 @@ def credit_check(*, provider: Organization, reseller: Organization | None,
         if check.over:
             return check
     return check
+
+
+@dataclass(frozen=True)
+class CreditNotice:
+    """An order over a reseller's credit limit: refused when the reseller places it, placed
+    with a warning when the provider does."""
+
+    check: CreditCheck
+    reseller_name: str
+    refused: bool
+
+    @property
+    def message(self) -> str:
+        values = {"amount": format_money(self.check.amount, self.check.currency),
+                  "so_far": format_money(self.check.month_to_date, self.check.currency),
+                  "total": format_money(self.check.total, self.check.currency),
+                  "limit": format_money(self.check.limit, self.check.currency),
+                  "reseller": self.reseller_name}
+        if self.refused:
+            return _("This order would add %(amount)s to this month's charges "
+                     "(%(so_far)s so far): %(total)s is over your credit limit of "
+                     "%(limit)s. Order fewer licenses, or ask your provider to raise the "
+                     "limit.") % values
+        return _("This order adds %(amount)s to %(reseller)s's charges this month "
+                 "(%(so_far)s so far): %(total)s is over its credit limit of %(limit)s.") \
+            % values
+
+
+def credit_notice(*, provider: Organization, reseller: Organization | None,
+                  lines: list[tuple[Offer, int]], acting_organization: Organization,
+                  on: date) -> CreditNotice | None:
+    """None when the order stays within the billed reseller's credit limit (or it has
+    none); else whether it is refused (the reseller places it) and what to say."""
+    check = credit_check(provider=provider, reseller=reseller, lines=lines, on=on)
+    if check is None or not check.over or reseller is None:
+        return None
+    return CreditNotice(check, reseller.name,
+                        refused=acting_organization.pk != provider.pk)

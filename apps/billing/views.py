@@ -52,12 +52,11 @@ def billing(request):
     else:
         status = ""
     page = paginate(request, invoices, per_page=50)
-    for invoice in page.object_list:
-        invoice.overdue = invoice.is_overdue(today)
-        invoice.issued_by_us = invoice.issuer_id == organization.pk
     month = previous_month(today)
     return render(request, "billing/billing.html", {
-        "page": page, "status": status, "totals": selectors.invoice_totals(invoices=invoices),
+        "page": page, "status": status,
+        "rows": [(invoice, invoice.is_overdue(today)) for invoice in page.object_list],
+        "totals": selectors.invoice_totals(invoices=invoices),
         "can_mark_paid": (organization.kind == Kind.PROVIDER
                           and has_permission(request.membership, "billing.manage")),
         "reconciliation_month": f"{month:%Y-%m}",
@@ -69,10 +68,8 @@ def billing(request):
 @require_GET
 def invoice_detail(request, invoice_id):
     invoice = selectors.invoice_get(organization=request.organization, pk=invoice_id)
-    charges = list(selectors.invoice_charges(invoice=invoice)[:500])
-    for charge in charges:
-        charge.unit = documents.unit_of(invoice, charge)
-        charge.amount = documents.amount_of(invoice, charge)
+    charges = [(charge, documents.unit_of(invoice, charge), documents.amount_of(invoice, charge))
+               for charge in selectors.invoice_charges(invoice=invoice)[:500]]
     return render(request, "billing/invoice.html", {
         "invoice": invoice, "charges": charges, "title": documents.invoice_title(invoice),
         "overdue": invoice.is_overdue(),

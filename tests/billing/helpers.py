@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from apps.billing.services import charges_record_for_order
+from apps.billing.services import charges_for_order
 from apps.orders.models import Order, OrderLine
 from tests import factories
 
@@ -31,7 +31,7 @@ def record_line(subscription, action, quantity, day, previous_quantity=None,
                              unit_price=offer.unit_price, currency=offer.currency,
                              reseller_of_record=subscription.reseller_of_record,
                              subscription=subscription)
-    return charges_record_for_order(str(order.pk))
+    return charges_for_order(str(order.pk))
 
 
 def subscribe(customer, offer, quantity, day, reseller=None, term_months=None):

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from apps.billing.models import Charge
 from apps.billing.services import (
-    charges_record_for_order,
+    charges_for_order,
     own_price_list,
     price_list_create,
     price_rule_set,
@@ -127,7 +127,7 @@ def test_an_upgrade_charges_the_new_offer_and_credits_the_old(adatum, offers):
 def test_a_line_charged_twice_is_charged_once(adatum, offers):
     subscription = subscribe(adatum, offers["basic"], 1, day(2026, 5, 5))
     line = Charge.objects.get(subscription=subscription).order_line
-    assert charges_record_for_order(str(line.order_id)) == []
+    assert charges_for_order(str(line.order_id)) == []
     assert Charge.objects.filter(subscription=subscription).count() == 1
 
 
