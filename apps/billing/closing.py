@@ -27,6 +27,7 @@ from .charges import (
     month_period,
     monthly_base_quantities,
 )
+from .mailing import mail_invoices
 from .models import BillingProfile, Charge, Invoice, InvoiceCounter, TaxRate
 from .pricing import HUNDRED, cents, month_bounds
 from .selectors import Prices
@@ -81,7 +82,7 @@ def provider_month_close(*, provider: Organization, month: date, today: date) ->
                      "monthly_charges": closed.monthly_charges})
     if new_invoices:
         # The recipients' admins are mailed once this transaction commits.
-        enqueue("apps.billing.tasks.mail_invoices",
+        enqueue(mail_invoices,
                 key=f"month-close:{provider.pk}:{first:%Y-%m}:mail",
                 provider_id=str(provider.pk), month=first.isoformat())
     return closed

@@ -65,7 +65,7 @@ def test_october_closes_into_an_invoice_per_buyer_and_a_statement(world, contoso
     assert (statement.issuer_id, statement.recipient_id, statement.status, statement.number) == (
         northwind.pk, adatum.organization_id, "draft", 0)
     assert statement.subtotal == D("25.55")  # 16.50 x 3 x 16/31
-    assert OutboxMessage.objects.filter(task="apps.billing.tasks.mail_invoices").count() == 1
+    assert OutboxMessage.objects.filter(task="apps.billing.mailing.mail_invoices").count() == 1
 
 
 def test_the_next_month_charges_each_monthly_subscription_for_the_licences_of_the_first(
@@ -186,7 +186,7 @@ def test_chinese_names_render_in_the_pdf(world, northwind_admin, client, adatum)
 
 def test_the_recipients_admins_are_mailed_once_in_their_language(world, northwind_admin,
                                                                   contoso, mailoutbox):
-    from apps.billing.tasks import mail_invoices
+    from apps.billing.mailing import mail_invoices
 
     northwind_admin.language = "zh-hans"
     northwind_admin.save()
