@@ -185,14 +185,16 @@ def test_chinese_names_render_in_the_pdf(world, northwind_admin, client, adatum)
 
 
 def test_the_recipients_admins_are_mailed_once_in_their_language(world, northwind_admin,
-                                                                  contoso, mailoutbox):
+                                                                  contoso, mailoutbox,
+                                                                  on_commit):
     from apps.billing.mailing import mail_invoices
 
     northwind_admin.language = "zh-hans"
     northwind_admin.save()
     month_close(month=day(2026, 10, 1), today=day(2026, 11, 1))
-    mail_invoices(str(contoso.pk), "2026-10-01")
-    mail_invoices(str(contoso.pk), "2026-10-01")
+    for _run in range(2):
+        with on_commit():
+            mail_invoices(str(contoso.pk), "2026-10-01")
     mails = [mail for mail in mailoutbox if northwind_admin.email in mail.to]
     assert len(mails) == 1
     assert "发票" in mails[0].subject
