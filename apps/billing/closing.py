@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from apps.audit.services import record
 from apps.catalog.selectors import offer_get
@@ -176,6 +177,9 @@ def _invoices(provider: Organization, first: date, last: date, today: date,
     groups.sort(key=lambda g: (parties[g["buyer"]].name.lower(), g["currency"],
                                str(g["buyer"])))
     due = today + timedelta(days=settings.PORTAL_INVOICE_DUE_DAYS)
+    # One stamp for this run's invoices: the charges join them by it (a month closed
+    # before keeps what it had).
+    created = timezone.now()
     invoices = []
     number = counter.last_number
     for group in groups:
@@ -190,7 +194,8 @@ def _invoices(provider: Organization, first: date, last: date, today: date,
             reverse_charge=reverse, issuer_name=seller.name, issuer_country=seller_country,
             issuer_tax_id=tax_ids.get(provider.pk, ""), recipient_name=buyer.name,
             recipient_country=str(buyer.country or ""),
-            recipient_tax_id=tax_ids.get(buyer.pk, ""), issued_on=today, due_on=due))
+            recipient_tax_id=tax_ids.get(buyer.pk, ""), issued_on=today, due_on=due,
+            created_at=created))
     Invoice.objects.bulk_create(invoices, batch_size=BATCH)
     counter.last_number = number
     counter.save(update_fields=["last_number"])
@@ -199,9 +204,10 @@ def _invoices(provider: Organization, first: date, last: date, today: date,
         cursor.execute(
             "UPDATE billing_charge c SET invoice_id = i.id FROM billing_invoice i"
             " WHERE c.provider_id = %s AND c.invoice_id IS NULL AND c.posted_on <= %s"
-            " AND i.id = ANY(%s) AND i.currency = c.currency"
+            " AND i.issuer_id = c.provider_id AND i.month = %s AND i.kind = 'invoice'"
+            " AND i.created_at = %s AND i.currency = c.currency"
             " AND i.recipient_id = COALESCE(c.reseller_id, c.customer_organization_id)",
-            [provider.pk, last, ids])
+            [provider.pk, last, first, created])
     closed.invoices += len(invoices)
     closed.numbers += [invoice.number for invoice in invoices]
     return ids
@@ -224,6 +230,7 @@ def _statements(provider: Organization, first: date, last: date, today: date,
     parties = _parties({g["reseller_id"] for g in groups}
                        | {g["customer_organization_id"] for g in groups})
     rates = dict(TaxRate.objects.filter(provider=provider).values_list("country", "rate"))
+    created = timezone.now()
     statements = []
     for group in groups:
         seller, buyer = parties[group["reseller_id"]], parties[group["customer_organization_id"]]
@@ -236,14 +243,16 @@ def _statements(provider: Organization, first: date, last: date, today: date,
             subtotal=subtotal, tax_rate=rate, tax=tax, total=subtotal + tax,
             issuer_name=seller.name, issuer_country=str(seller.country or ""),
             recipient_name=buyer.name, recipient_country=str(buyer.country or ""),
-            issued_on=today, due_on=today + timedelta(days=settings.PORTAL_INVOICE_DUE_DAYS)))
+            issued_on=today, due_on=today + timedelta(days=settings.PORTAL_INVOICE_DUE_DAYS),
+            created_at=created))
     Invoice.objects.bulk_create(statements, batch_size=BATCH)
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE billing_charge c SET statement_id = i.id FROM billing_invoice i"
             " WHERE c.provider_id = %s AND c.statement_id IS NULL AND c.posted_on <= %s"
-            " AND c.reseller_id IS NOT NULL AND i.id = ANY(%s) AND i.currency = c.currency"
+            " AND c.reseller_id IS NOT NULL AND i.kind = 'statement' AND i.month = %s"
+            " AND i.created_at = %s AND i.currency = c.currency"
             " AND i.issuer_id = c.reseller_id AND i.recipient_id = c.customer_organization_id",
-            [provider.pk, last, [s.pk for s in statements]])
+            [provider.pk, last, first, created])
     closed.statements += len(statements)
 
