@@ -144,6 +144,7 @@ WORKSPACE = {
                             "reseller": staff(OK, OK, FORBIDDEN),
                             "customer": customer(NOT_FOUND, FORBIDDEN)},
     "billing:invoice_paid": {"provider": staff(NOT_ALLOWED, FORBIDDEN)},
+    "billing:invoice_credit_note": {"provider": staff(NOT_ALLOWED, FORBIDDEN)},
     "billing:reconciliation": {"provider": staff(OK, OK, FORBIDDEN),
                                "reseller": staff(OK, OK, FORBIDDEN)},
     # A reseller's Price list opens its one list.

@@ -17,7 +17,7 @@ from apps.audit.services import record
 from apps.errors import DomainError
 
 from .charges import charges_for_order, charges_record_for_order
-from .closing import month_close, provider_month_close
+from .closing import invoice_counter_lock, month_close, provider_month_close
 from .models import BillingProfile, Invoice, PriceList, PriceRule, ResellerAccount, TaxRate
 
 if TYPE_CHECKING:
@@ -173,3 +173,39 @@ def invoice_mark_paid(*, invoice: Invoice, issuer: Organization, paid_on: date |
     return invoice
 
 
+
+
+@transaction.atomic
+def invoice_credit_note(*, invoice: Invoice, issuer: Organization, actor: User | None,
+                        request: HttpRequest | None = None) -> Invoice:
+    """Cancel an issued invoice with a credit note of its full amount, numbered next in
+    the issuer's series (the invoice itself never changes). A second request returns the
+    credit note made the first time."""
+    if invoice.issuer_id != issuer.pk or invoice.kind != Invoice.Kind.INVOICE:
+        raise DomainError(_("Only the issuer credits one of its invoices."))
+    if invoice.status not in (Invoice.Status.ISSUED, Invoice.Status.PAID):
+        raise DomainError(_("Only an issued invoice can be credited."))
+    counter = invoice_counter_lock(issuer_id=issuer.pk)
+    existing = Invoice.objects.filter(corrects=invoice).first()
+    if existing is not None:
+        return existing
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    today = timezone.localdate()
+    note = Invoice.objects.create(
+        kind=Invoice.Kind.CREDIT_NOTE, status=Invoice.Status.ISSUED, issuer=invoice.issuer,
+        recipient=invoice.recipient, month=invoice.month, currency=invoice.currency,
+        number=counter.last_number, subtotal=-invoice.subtotal, tax_rate=invoice.tax_rate,
+        tax=-invoice.tax, total=-invoice.total, reverse_charge=invoice.reverse_charge,
+        issuer_name=invoice.issuer_name, issuer_country=invoice.issuer_country,
+        issuer_tax_id=invoice.issuer_tax_id, recipient_name=invoice.recipient_name,
+        recipient_country=invoice.recipient_country,
+        recipient_tax_id=invoice.recipient_tax_id, corrects=invoice, issued_on=today,
+        due_on=today)
+    for audience in (issuer, invoice.recipient):
+        record(actor=actor, organization=audience, action="billing.credit_note_issued",
+               target=note, data={"number": note.display_number,
+                                  "corrects": invoice.display_number,
+                                  "total": _money(note.total), "currency": note.currency},
+               request=request)
+    return note

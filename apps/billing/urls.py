@@ -10,6 +10,8 @@ urlpatterns = [
     path("billing/invoices/<uuid:invoice_id>/pdf/", views.invoice_pdf, name="invoice_pdf"),
     path("billing/invoices/<uuid:invoice_id>/csv/", views.invoice_csv, name="invoice_csv"),
     path("billing/invoices/<uuid:invoice_id>/paid/", views.invoice_paid, name="invoice_paid"),
+    path("billing/invoices/<uuid:invoice_id>/credit-note/", views.invoice_credit_note,
+         name="invoice_credit_note"),
     path("billing/reconciliation.csv", views.reconciliation, name="reconciliation"),
     path("billing/price-lists/", views.price_lists, name="price_lists"),
     path("billing/price-lists/<uuid:list_id>/", views.price_list, name="price_list"),

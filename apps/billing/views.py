@@ -73,6 +73,7 @@ def invoice_detail(request, invoice_id):
     return render(request, "billing/invoice.html", {
         "invoice": invoice, "charges": charges, "title": documents.invoice_title(invoice),
         "overdue": invoice.is_overdue(),
+        "credit_notes": list(invoice.credit_notes.all()),
         "can_mark_paid": (invoice.issuer_id == request.organization.pk
                           and invoice.kind != invoice.Kind.STATEMENT
                           and request.organization.kind == Kind.PROVIDER
@@ -119,6 +120,22 @@ def invoice_paid(request, invoice_id):
                          % {"number": invoice.display_number})
     return redirect("billing:invoice", org_slug=request.organization.slug,
                     invoice_id=invoice.pk)
+
+
+@workspace_view(kinds=(Kind.PROVIDER,), permission="billing.manage")
+@require_POST
+def invoice_credit_note(request, invoice_id):
+    invoice = selectors.invoice_get(organization=request.organization, pk=invoice_id)
+    try:
+        note = services.invoice_credit_note(invoice=invoice, issuer=request.organization,
+                                            actor=request.user, request=request)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("billing:invoice", org_slug=request.organization.slug,
+                        invoice_id=invoice.pk)
+    messages.success(request, _("Credit note %(number)s cancels %(invoice)s.")
+                     % {"number": note.display_number, "invoice": invoice.display_number})
+    return redirect("billing:invoice", org_slug=request.organization.slug, invoice_id=note.pk)
 
 
 @workspace_view(kinds=STAFF, permission="billing.view")

@@ -199,3 +199,22 @@ def test_the_recipients_admins_are_mailed_once_in_their_language(world, northwin
     assert len(mails) == 1
     assert "发票" in mails[0].subject
     assert "/o/northwind/billing/invoices/" in mails[0].body
+
+
+def test_a_credit_note_cancels_an_issued_invoice_which_never_changes(world, contoso,
+                                                                     contoso_admin, client,
+                                                                     northwind):
+    month_close(month=day(2026, 10, 1), today=day(2026, 11, 1))
+    invoice = Invoice.objects.get(recipient=northwind)
+    client.force_login(contoso_admin)
+    path = reverse("billing:invoice_credit_note", kwargs={"org_slug": "contoso",
+                                                          "invoice_id": invoice.pk})
+    client.post(path)
+    client.post(path)  # a double submit: one credit note
+    note = Invoice.objects.get(kind="credit_note")
+    assert (note.corrects, note.total, note.number) == (invoice, -invoice.total, 3)
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.total) == ("issued", D("21.29"))
+    page = client.get(reverse("billing:invoice", kwargs={"org_slug": "contoso",
+                                                         "invoice_id": note.pk}))
+    assert "CN-000003" in page.content.decode()
