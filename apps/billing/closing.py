@@ -24,11 +24,7 @@ from apps.organizations.selectors import organization_list
 from apps.outbox.services import enqueue
 from apps.subscriptions.selectors import subscriptions_billed_monthly
 
-from .charges import (
-    charged_months,
-    month_period,
-    monthly_base_quantities,
-)
+from .charges import DELTA_KINDS, month_period
 from .mailing import mail_invoices
 from .models import BillingProfile, Charge, Invoice, InvoiceCounter, TaxRate
 from .pricing import HUNDRED, cents, month_bounds
@@ -38,6 +34,8 @@ if TYPE_CHECKING:
     from apps.organizations.models import Organization
 
 BATCH = 5000
+# Stands for "no reseller" in the quotes' join (a NULL would not match).
+NOBODY = "00000000-0000-0000-0000-000000000000"
 
 
 @dataclass
@@ -94,50 +92,58 @@ def provider_month_close(*, provider: Organization, month: date, today: date) ->
 
 def _monthly_charges(provider: Organization, first: date) -> int:
     """The month's charge of every monthly-billed subscription, for the licences it had on
-    the month's first day (its licences now, less those lines charged since)."""
-    since = monthly_base_quantities(provider_id=provider.pk, first=first)
-    done = charged_months(provider_id=provider.pk, first=first)
-    prices = Prices(provider)
+    the month's first day: its licences now (none once closed), less those lines charged
+    since the 1st (they are charged to the month's end already).
+
+    One INSERT … SELECT: the subscriptions come from their selector's query, the prices
+    from a table of quotes (one per offer and reseller, priced here), the licences charged
+    since the 1st from this app's charges. A whole month is unit x licences: no rounding."""
     period = month_period(first)
-    offers: dict[Any, Any] = {}
-    quotes: dict[tuple[Any, Any], Any] = {}
-    open_statuses = {"active", "suspended"}
-    rows: list[Charge] = []
-    made = 0
-    # Plain tuples, not model instances: 100,000 of them per provider and month.
-    subscriptions = (subscriptions_billed_monthly(provider_id=provider.pk, also=since)
-                     .values_list("pk", "quantity", "status", "reseller_of_record_id",
-                                  "term_start", "offer_id", "customer_id",
-                                  "customer__organization_id"))
-    for (pk, quantity, status, reseller_id, term_start, offer_id, customer_id,
-         organization_id) in subscriptions.iterator(chunk_size=BATCH):
-        if pk in done or term_start > period.end:
-            continue
-        licences = (quantity if status in open_statuses else 0) - since.get(pk, 0)
-        if licences <= 0:
-            continue
-        if offer_id not in offers:
-            offers[offer_id] = offer_get(pk=offer_id)
-        offer = offers[offer_id]
-        if (offer_id, reseller_id) not in quotes:
-            quotes[offer_id, reseller_id] = prices.quote(offer, reseller_id, first)
-        quote = quotes[offer_id, reseller_id]
-        rows.append(Charge(
-            kind=Charge.Kind.MONTHLY, provider_id=provider.pk, reseller_id=reseller_id,
-            customer_id=customer_id, customer_organization_id=organization_id,
-            subscription_id=pk, offer_id=offer_id, quantity=licences,
-            period_start=period.start, period_end=period.end, days=period.days,
-            period_days=period.period_days, currency=quote.currency,
-            cost_unit=quote.cost, reseller_unit=quote.reseller_price,
-            customer_unit=quote.customer_price, cost_amount=cents(quote.cost * licences),
-            reseller_amount=cents(quote.reseller_price * licences),
-            customer_amount=cents(quote.customer_price * licences), posted_on=first))
-        if len(rows) >= BATCH:
-            made += len(Charge.objects.bulk_create(rows, ignore_conflicts=True))
-            rows = []
-    if rows:
-        made += len(Charge.objects.bulk_create(rows, ignore_conflicts=True))
-    return made
+    charged_since = Charge.objects.filter(provider_id=provider.pk, posted_on__gte=first,
+                                          kind__in=DELTA_KINDS).values("subscription_id")
+    subscriptions = subscriptions_billed_monthly(provider_id=provider.pk, also=charged_since)
+    prices = Prices(provider)
+    quotes = []
+    for offer_id, reseller_id in (subscriptions.values_list("offer_id", "reseller_of_record_id")
+                                  .distinct()):
+        quote = prices.quote(offer_get(pk=offer_id), reseller_id, first)
+        quotes.append((offer_id, reseller_id or NOBODY, quote.cost, quote.reseller_price,
+                       quote.customer_price, quote.currency))
+    if not quotes:
+        return 0
+    sql, params = (subscriptions.values_list(
+        "pk", "quantity", "status", "reseller_of_record_id", "term_start", "offer_id",
+        "customer_id", "customer__organization_id").query.sql_with_params())
+    values = ", ".join(["(%s::uuid, %s::uuid, %s::numeric, %s::numeric, %s::numeric, %s)"]
+                       * len(quotes))
+    with connection.cursor() as cursor, _hash_joins(cursor):
+        # Only the selector's compiled SQL and placeholders are spliced in; values are params.
+        cursor.execute(
+            "INSERT INTO billing_charge (id, kind, provider_id, reseller_id, customer_id,"  # noqa: S608
+            " customer_organization_id, subscription_id, offer_id, quantity, period_start,"
+            " period_end, days, period_days, currency, cost_unit, reseller_unit,"
+            " customer_unit, cost_amount, reseller_amount, customer_amount, posted_on,"
+            " created_at)"
+            " SELECT gen_random_uuid(), 'monthly', %s, s.reseller_id, s.customer_id,"
+            " s.organization_id, s.sid, s.offer_id, n.licences, %s, %s, %s, %s, q.currency,"
+            " q.cost, q.reseller_price, q.customer_price, q.cost * n.licences,"
+            " q.reseller_price * n.licences, q.customer_price * n.licences, %s, now()"
+            f" FROM ({sql}) AS s(sid, quantity, status, reseller_id, term_start, offer_id,"
+            " customer_id, organization_id)"
+            f" JOIN (VALUES {values}) AS q(offer_id, reseller_id, cost, reseller_price,"
+            " customer_price, currency) ON q.offer_id = s.offer_id"
+            " AND q.reseller_id = COALESCE(s.reseller_id, %s::uuid)"
+            " LEFT JOIN (SELECT subscription_id, SUM(quantity) AS licences FROM billing_charge"
+            "  WHERE provider_id = %s AND posted_on >= %s AND kind <> 'monthly'"
+            "  GROUP BY subscription_id) AS d ON d.subscription_id = s.sid"
+            " CROSS JOIN LATERAL (SELECT (CASE WHEN s.status IN ('active', 'suspended')"
+            "  THEN s.quantity ELSE 0 END) - COALESCE(d.licences, 0) AS licences) AS n"
+            " WHERE n.licences > 0 AND s.term_start <= %s"
+            " ON CONFLICT DO NOTHING",
+            [provider.pk, period.start, period.end, period.days, period.period_days,
+             first, *params, *[v for quote in quotes for v in quote], NOBODY,
+             provider.pk, first, period.end])
+        return int(cursor.rowcount)
 
 
 @contextmanager
@@ -231,38 +237,40 @@ def _invoices(provider: Organization, first: date, last: date, today: date,
 
 def _statements(provider: Organization, first: date, last: date, today: date,
                 closed: Closed) -> None:
-    """Per reseller, a draft statement to each of its customers at its own prices."""
-    groups = list(Charge.objects.filter(provider=provider, reseller__isnull=False,
-                                        statement__isnull=True, posted_on__lte=last)
-                  .values("reseller_id", "customer_organization_id", "currency")
-                  .annotate(subtotal=Sum("customer_amount")).order_by())
-    existing = set(Invoice.objects.filter(kind=Invoice.Kind.STATEMENT, month=first,
-                                          issuer_id__in={g["reseller_id"] for g in groups})
-                   .values_list("issuer_id", "recipient_id", "currency"))
-    groups = [g for g in groups if (g["reseller_id"], g["customer_organization_id"],
-                                    g["currency"]) not in existing]
-    if not groups:
-        return
-    parties = _parties({g["reseller_id"] for g in groups}
-                       | {g["customer_organization_id"] for g in groups})
-    rates = dict(TaxRate.objects.filter(provider=provider).values_list("country", "rate"))
+    """Per reseller, a draft statement to each of its customers at its own prices (the
+    provider's tax rate of the customer's country): one INSERT … SELECT of the charges'
+    sums, the parties' names from the organizations' selector query, then the charges
+    joined to them."""
     created = timezone.now()
-    statements = []
-    for group in groups:
-        seller, buyer = parties[group["reseller_id"]], parties[group["customer_organization_id"]]
-        subtotal = group["subtotal"]
-        rate = rates.get(str(buyer.country or ""), Decimal(0))
-        tax = cents(subtotal * rate / HUNDRED)
-        statements.append(Invoice(
-            kind=Invoice.Kind.STATEMENT, status=Invoice.Status.DRAFT, issuer_id=seller.pk,
-            recipient_id=buyer.pk, month=first, currency=group["currency"], number=0,
-            subtotal=subtotal, tax_rate=rate, tax=tax, total=subtotal + tax,
-            issuer_name=seller.name, issuer_country=str(seller.country or ""),
-            recipient_name=buyer.name, recipient_country=str(buyer.country or ""),
-            issued_on=today, due_on=today + timedelta(days=settings.PORTAL_INVOICE_DUE_DAYS),
-            created_at=created))
-    Invoice.objects.bulk_create(statements, batch_size=BATCH)
+    parties, parties_params = (organization_list().values_list("pk", "name", "country")
+                               .query.sql_with_params())
+    due = today + timedelta(days=settings.PORTAL_INVOICE_DUE_DAYS)
     with connection.cursor() as cursor, _hash_joins(cursor):
+        # Only the selector's compiled SQL is spliced in; values are params.
+        cursor.execute(
+            "INSERT INTO billing_invoice (id, kind, status, issuer_id, recipient_id, month,"  # noqa: S608
+            " currency, number, subtotal, tax_rate, tax, total, reverse_charge, issuer_name,"
+            " issuer_country, issuer_tax_id, recipient_name, recipient_country,"
+            " recipient_tax_id, issued_on, due_on, created_at)"
+            " SELECT gen_random_uuid(), 'statement', 'draft', g.reseller_id, g.buyer_id, %s,"
+            " g.currency, 0, g.subtotal, COALESCE(r.rate, 0),"
+            " ROUND(g.subtotal * COALESCE(r.rate, 0) / 100, 2),"
+            " g.subtotal + ROUND(g.subtotal * COALESCE(r.rate, 0) / 100, 2), false,"
+            " seller.name, seller.country, '', buyer.name, buyer.country, '', %s, %s, %s"
+            " FROM (SELECT reseller_id, customer_organization_id AS buyer_id, currency,"
+            "  SUM(customer_amount) AS subtotal FROM billing_charge WHERE provider_id = %s"
+            "  AND reseller_id IS NOT NULL AND statement_id IS NULL AND posted_on <= %s"
+            "  GROUP BY 1, 2, 3) AS g"
+            f" JOIN ({parties}) AS seller(id, name, country) ON seller.id = g.reseller_id"
+            f" JOIN ({parties}) AS buyer(id, name, country) ON buyer.id = g.buyer_id"
+            " LEFT JOIN billing_taxrate AS r ON r.provider_id = %s"
+            "  AND r.country = buyer.country"
+            " ON CONFLICT DO NOTHING",
+            [first, today, due, created, provider.pk, last, *parties_params, *parties_params,
+             provider.pk])
+        made = int(cursor.rowcount)
+        if not made:
+            return
         cursor.execute(
             "UPDATE billing_charge c SET statement_id = i.id FROM billing_invoice i"
             " WHERE c.provider_id = %s AND c.statement_id IS NULL AND c.posted_on <= %s"
@@ -270,5 +278,4 @@ def _statements(provider: Organization, first: date, last: date, today: date,
             " AND i.created_at = %s AND i.currency = c.currency"
             " AND i.issuer_id = c.reseller_id AND i.recipient_id = c.customer_organization_id",
             [provider.pk, last, first, created])
-    closed.statements += len(statements)
-
+    closed.statements += made
