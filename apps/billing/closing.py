@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +44,8 @@ class Closed:
 
     monthly_charges: int = 0
     invoices: int = 0
+    # This run's invoices and statements carry it: the charges join them by it.
+    stamp: datetime = field(default_factory=timezone.now)
     statements: int = 0
     numbers: list[int] = field(default_factory=list)
 
@@ -77,6 +79,8 @@ def provider_month_close(*, provider: Organization, month: date, today: date) ->
     closed.monthly_charges = _monthly_charges(provider, first)
     new_invoices = _invoices(provider, first, last, today, counter, closed)
     _statements(provider, first, last, today, closed)
+    if new_invoices or closed.statements:
+        _link(provider, first, last, closed)
     if new_invoices or closed.monthly_charges or closed.statements:
         record(actor=None, organization=provider, action="billing.month_closed",
                data={"month": first.isoformat(), "invoices": closed.invoices,
@@ -199,9 +203,7 @@ def _invoices(provider: Organization, first: date, last: date, today: date,
     groups.sort(key=lambda g: (parties[g["buyer"]].name.lower(), g["currency"],
                                str(g["buyer"])))
     due = today + timedelta(days=settings.PORTAL_INVOICE_DUE_DAYS)
-    # One stamp for this run's invoices: the charges join them by it (a month closed
-    # before keeps what it had).
-    created = timezone.now()
+    created = closed.stamp
     invoices = []
     number = counter.last_number
     for group in groups:
@@ -222,14 +224,6 @@ def _invoices(provider: Organization, first: date, last: date, today: date,
     counter.last_number = number
     counter.save(update_fields=["last_number"])
     ids = [invoice.pk for invoice in invoices]
-    with connection.cursor() as cursor, _hash_joins(cursor):
-        cursor.execute(
-            "UPDATE billing_charge c SET invoice_id = i.id FROM billing_invoice i"
-            " WHERE c.provider_id = %s AND c.invoice_id IS NULL AND c.posted_on <= %s"
-            " AND i.issuer_id = c.provider_id AND i.month = %s AND i.kind = 'invoice'"
-            " AND i.created_at = %s AND i.currency = c.currency"
-            " AND i.recipient_id = COALESCE(c.reseller_id, c.customer_organization_id)",
-            [provider.pk, last, first, created])
     closed.invoices += len(invoices)
     closed.numbers += [invoice.number for invoice in invoices]
     return ids
@@ -241,7 +235,7 @@ def _statements(provider: Organization, first: date, last: date, today: date,
     provider's tax rate of the customer's country): one INSERT … SELECT of the charges'
     sums, the parties' names from the organizations' selector query, then the charges
     joined to them."""
-    created = timezone.now()
+    created = closed.stamp
     parties, parties_params = (organization_list().values_list("pk", "name", "country")
                                .query.sql_with_params())
     due = today + timedelta(days=settings.PORTAL_INVOICE_DUE_DAYS)
@@ -268,14 +262,28 @@ def _statements(provider: Organization, first: date, last: date, today: date,
             " ON CONFLICT DO NOTHING",
             [first, today, due, created, provider.pk, last, *parties_params, *parties_params,
              provider.pk])
-        made = int(cursor.rowcount)
-        if not made:
-            return
+        closed.statements += int(cursor.rowcount)
+
+
+def _link(provider: Organization, first: date, last: date, closed: Closed) -> None:
+    """Each charge not invoiced (or not on a statement) yet joins this run's invoice and
+    statement of its buyer: one UPDATE, each charge row written once. (A buyer invoiced
+    for the month by an earlier close has no invoice of this run: its charges wait.)"""
+    with connection.cursor() as cursor, _hash_joins(cursor):
         cursor.execute(
-            "UPDATE billing_charge c SET statement_id = i.id FROM billing_invoice i"
-            " WHERE c.provider_id = %s AND c.statement_id IS NULL AND c.posted_on <= %s"
-            " AND c.reseller_id IS NOT NULL AND i.kind = 'statement' AND i.month = %s"
-            " AND i.created_at = %s AND i.currency = c.currency"
-            " AND i.issuer_id = c.reseller_id AND i.recipient_id = c.customer_organization_id",
-            [provider.pk, last, first, created])
-    closed.statements += made
+            "UPDATE billing_charge c SET invoice_id = COALESCE(c.invoice_id, m.invoice_id),"
+            " statement_id = COALESCE(c.statement_id, m.statement_id)"
+            " FROM (SELECT x.id, i.id AS invoice_id, s.id AS statement_id"
+            "  FROM billing_charge x"
+            "  LEFT JOIN billing_invoice i ON x.invoice_id IS NULL AND i.kind = 'invoice'"
+            "   AND i.issuer_id = x.provider_id AND i.month = %s AND i.created_at = %s"
+            "   AND i.currency = x.currency"
+            "   AND i.recipient_id = COALESCE(x.reseller_id, x.customer_organization_id)"
+            "  LEFT JOIN billing_invoice s ON x.statement_id IS NULL AND s.kind = 'statement'"
+            "   AND s.month = %s AND s.created_at = %s AND s.currency = x.currency"
+            "   AND s.issuer_id = x.reseller_id AND s.recipient_id = x.customer_organization_id"
+            "  WHERE x.provider_id = %s AND x.posted_on <= %s"
+            "  AND (x.invoice_id IS NULL OR (x.reseller_id IS NOT NULL"
+            "   AND x.statement_id IS NULL))) AS m"
+            " WHERE c.id = m.id AND (m.invoice_id IS NOT NULL OR m.statement_id IS NOT NULL)",
+            [first, closed.stamp, first, closed.stamp, provider.pk, last])
