@@ -862,6 +862,9 @@ def main(argv=None):
     parser.add_argument("--terms", action="store_true",
                         help="only the term engine: renew 10,000 subscriptions due the same "
                              "day, then run again (benchmarks/terms.py)")
+    parser.add_argument("--billing", action="store_true",
+                        help="only the month close: 20,000 customers, 100,000 subscriptions, "
+                             "one process (benchmarks/billing.py)")
     parser.add_argument("--prepare", choices=SIZES_ORDER, help=argparse.SUPPRESS)
     parser.add_argument("--webhooks", action="store_true",
                         help="the webhook fan-out only (no pages, no provisioning)")
@@ -878,6 +881,11 @@ def main(argv=None):
 
         goals = json.loads(args.goals.read_text())
         return terms.main(os.environ.get("DATABASE_URL", ""), goals["terms"]["seconds"])
+    if args.billing:
+        # A process of its own: the close runs as the one worker would run the beat task.
+        return subprocess.call([PYTHON, str(HERE / "billing.py"), "--output",
+                                str(HERE / "results" / "billing.json")],
+                               env={**os.environ, "PYTHONPATH": str(gen.ROOT)})
 
     if args.duration is None:
         args.duration = QUICK_DURATION if args.quick else DEFAULT_DURATION

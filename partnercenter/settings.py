@@ -73,6 +73,7 @@ LOCAL_APPS = [
     "apps.customers",
     "apps.subscriptions",
     "apps.orders",
+    "apps.billing",
     "apps.relationships",
     "apps.incentives",
     "apps.provisioning",
@@ -473,6 +474,16 @@ PORTAL_TERMS_CHUNK = env.int("PORTAL_TERMS_CHUNK", default=500)
 CELERY_BEAT_SCHEDULE["subscriptions-run-terms"] = {
     "task": "apps.subscriptions.tasks.run_terms",
     "schedule": crontab(hour=PORTAL_TERMS_HOUR, minute=15),
+}
+
+# ---------------------------------------------------------------- billing
+
+# Days an invoice may stay unpaid before the Billing page shows it overdue.
+PORTAL_INVOICE_DUE_DAYS = env.int("PORTAL_INVOICE_DUE_DAYS", default=30)
+# On the 1st (local time), the month before is closed: charges, invoices, statements.
+CELERY_BEAT_SCHEDULE["billing-month-close"] = {
+    "task": "apps.billing.tasks.close_previous_month",
+    "schedule": crontab(day_of_month="1", hour="0", minute="30"),
 }
 
 # ---------------------------------------------------------------- lists

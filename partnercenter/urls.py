@@ -44,6 +44,7 @@ workspace_patterns = [
     path("", include("apps.customers.subscription_urls")),
     path("", include("apps.customers.user_urls")),
     path("", include("apps.orders.urls")),
+    path("", include("apps.billing.urls")),
     path("", include("apps.provisioning.urls")),
     path("", include("apps.providers.urls")),
     path("", include("apps.api.page_urls")),

@@ -26,11 +26,12 @@ from tests import factories
 
 LOCAL_APPS = {"accounts", "organizations", "audit", "catalog", "providers", "resellers",
               "partnerships", "customers", "subscriptions", "orders", "relationships",
-              "support", "outbox"}
+              "support", "outbox", "billing"}
 # Every admin of these apps is read-only (actions aside); the catalog stays editable through
 # its service, and the resellers' admin keeps its enrolment decisions.
 READ_ONLY_APPS = {"accounts", "organizations", "audit", "customers", "subscriptions", "orders",
-                  "support", "providers", "partnerships", "relationships", "outbox"}
+                  "support", "providers", "partnerships", "relationships", "outbox",
+                  "billing"}
 
 
 def test_every_model_is_registered_and_its_pages_open(client, signed_in_operator, customer):

@@ -14,9 +14,10 @@ from django.db.models import Q
 from django.urls import URLResolver, get_resolver, reverse
 
 from apps.api.models import ApiKey
+from apps.billing.models import Invoice, PriceList, PriceRule
 from apps.customers.models import Customer
 from apps.orders.models import CredentialHandover, Order
-from apps.organizations.models import Membership, TeamInvitation
+from apps.organizations.models import Membership, Organization, TeamInvitation
 from apps.organizations.roles import Role
 from apps.partnerships.models import Partnership, PartnershipInvitation
 from apps.relationships.models import ResellerRelationshipRequest
@@ -131,6 +132,34 @@ WORKSPACE = {
     "users:customer_enable": {"provider": staff(NOT_ALLOWED, FORBIDDEN),
                               "reseller": staff(NOT_ALLOWED, FORBIDDEN)},
     "users:customer_setup_info": {"provider": staff(OK), "reseller": staff(OK)},
+    # Billing: invoices for provider and reseller admins and sales, and customer admins; a
+    # provider marks its invoices paid; price lists, reseller terms and tax for staff. The
+    # invoice is Contoso's to Northwind: Adatum's admin finds no such invoice of its own.
+    "billing:list": {"provider": staff(OK, OK, FORBIDDEN), "reseller": staff(OK, OK, FORBIDDEN),
+                     "customer": customer(OK, FORBIDDEN)},
+    "billing:invoice": {"provider": staff(OK, OK, FORBIDDEN),
+                        "reseller": staff(OK, OK, FORBIDDEN),
+                        "customer": customer(NOT_FOUND, FORBIDDEN)},
+    "billing:invoice_pdf": {"provider": staff(OK, OK, FORBIDDEN),
+                            "reseller": staff(OK, OK, FORBIDDEN),
+                            "customer": customer(NOT_FOUND, FORBIDDEN)},
+    "billing:invoice_csv": {"provider": staff(OK, OK, FORBIDDEN),
+                            "reseller": staff(OK, OK, FORBIDDEN),
+                            "customer": customer(NOT_FOUND, FORBIDDEN)},
+    "billing:invoice_paid": {"provider": staff(NOT_ALLOWED, FORBIDDEN)},
+    "billing:invoice_credit_note": {"provider": staff(NOT_ALLOWED, FORBIDDEN)},
+    "billing:reconciliation": {"provider": staff(OK, OK, FORBIDDEN),
+                               "reseller": staff(OK, OK, FORBIDDEN)},
+    # A reseller's Price list opens its one list.
+    "billing:price_lists": {"provider": staff(OK, OK, FORBIDDEN),
+                            "reseller": staff(REDIRECT, REDIRECT, FORBIDDEN)},
+    "billing:price_list": {"provider": staff(OK, OK, FORBIDDEN),
+                           "reseller": staff(OK, OK, FORBIDDEN)},
+    "billing:price_rule_delete": {"provider": staff(NOT_ALLOWED, FORBIDDEN),
+                                  "reseller": staff(NOT_ALLOWED, FORBIDDEN)},
+    "billing:reseller_terms": {"provider": staff(OK, OK, FORBIDDEN)},
+    "billing:reseller_terms_edit": {"provider": staff(OK, FORBIDDEN)},
+    "billing:tax": {"provider": staff(OK, OK, FORBIDDEN), "reseller": staff(OK, OK, FORBIDDEN)},
     "orders:list": {"provider": staff(OK)},
     "orders:confirmation": {"provider": staff(OK)},
     "orders:status": {"provider": staff(OK)},
@@ -274,8 +303,20 @@ def build_world():
                               created_by=people[(kind, "admin")])
     factories.OrderFactory(provider=contoso, customer=adatum.customer, reseller=northwind,
                            status="failed", error="Something went wrong")
-    factories.SubscriptionFactory(customer=adatum.customer, reseller_of_record=northwind,
-                                  support_contact=contoso)
+    subscription = factories.SubscriptionFactory(customer=adatum.customer,
+                                                 reseller_of_record=northwind,
+                                                 support_contact=contoso)
+    # Billing: Contoso's invoice to Northwind, a price list each, a rule of each.
+    for owner in (contoso, northwind):
+        price_list = PriceList.objects.create(owner=owner, name="Prices", is_default=True)
+        PriceRule.objects.create(price_list=price_list, margin_percent=10,
+                                 effective_from="2026-01-01")
+    Invoice.objects.create(kind="invoice", status="issued", issuer=contoso, recipient=northwind,
+                           month="2026-10-01", currency="USD", number=1, subtotal=10,
+                           tax_rate=0, tax=0, total=10, issuer_name=contoso.name,
+                           recipient_name=northwind.name, issued_on="2026-11-01",
+                           due_on="2026-12-01")
+    assert subscription
     # A temporary password handed over on Adatum's Users page (shown to its asker only).
     CredentialHandover.objects.create(organization=adatum, username="user@adatum.test",
                                       reason="password_reset", for_user=people[("customer",
@@ -332,6 +373,15 @@ def workspace_url(name, org):
     if name == "apikeys:revoke":
         key = ApiKey.objects.filter(organization=org).first()
         kwargs["key_id"] = key.pk if key else uuid.uuid4()
+    if name.startswith("billing:invoice"):
+        kwargs["invoice_id"] = Invoice.objects.get().pk
+    if name == "billing:price_list":
+        mine = PriceList.objects.filter(owner=org).first()
+        kwargs["list_id"] = (mine or PriceList.objects.first()).pk
+    if name == "billing:price_rule_delete":
+        kwargs["rule_id"] = PriceRule.objects.first().pk
+    if name == "billing:reseller_terms_edit":
+        kwargs["reseller_id"] = Organization.objects.get(slug="northwind").pk
     if name == "providers:profile_withdraw":
         kwargs["request_id"] = uuid.uuid4()  # POST only: a GET never looks it up
     if (name.startswith("orders:") and name != "orders:list") or name == "provisioning:retry":

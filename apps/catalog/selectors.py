@@ -28,3 +28,8 @@ def offer_upgrade_target(*, offer_id: UUID | None, from_offer: Offer) -> Offer |
 def offer_list_orderable() -> QuerySet[Offer]:
     """The active offers, the only ones that can be ordered, by name."""
     return Offer.objects.filter(is_active=True).order_by("name")
+
+
+def offer_get(*, pk: UUID) -> Offer:
+    """An offer, retired or not (a subscription of a retired offer is still billed)."""
+    return Offer.objects.get(pk=pk)

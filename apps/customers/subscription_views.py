@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.billing.selectors import credit_notice
 from apps.errors import DomainError
 from apps.lists import paginate
 from apps.organizations.access import workspace_view
@@ -159,12 +160,26 @@ def reseller_of_record(request, customer_id, subscription_id):
 @workspace_view(kinds=(Kind.PROVIDER, Kind.RESELLER), permission="orders.submit")
 @require_POST
 def licenses(request, customer_id, subscription_id):
+    def call(subscription, data):
+        # More licences are charged at once: a reseller's credit limit may refuse them.
+        more = data["quantity"] - subscription.quantity
+        notice = credit_notice(
+            provider=subscription.customer.provider,
+            reseller=subscription.reseller_of_record,
+            lines=[(subscription.offer, more)] if more > 0 else [],
+            acting_organization=request.organization, on=timezone.localdate())
+        if notice is not None and notice.refused:
+            raise DomainError(notice.message, field="quantity", code="credit_limit")
+        changed = services.subscription_change_quantity(
+            subscription=subscription, quantity=data["quantity"],
+            idempotency_key=data["idempotency_key"], **_acting(request))
+        if notice is not None:
+            messages.warning(request, notice.message)
+        return changed
+
     return _change(
         request, customer_id, subscription_id, name="licenses",
-        make_form=lambda s, c: LicensesForm(request.POST, offer=s.offer),
-        call=lambda s, data: services.subscription_change_quantity(
-            subscription=s, quantity=data["quantity"],
-            idempotency_key=data["idempotency_key"], **_acting(request)),
+        make_form=lambda s, c: LicensesForm(request.POST, offer=s.offer), call=call,
         done=lambda s: ngettext("The subscription now has %(count)s license.",
                                 "The subscription now has %(count)s licenses.", s.quantity)
         % {"count": s.quantity})

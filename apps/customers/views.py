@@ -3,12 +3,14 @@ customer's page and Subscriptions page, Add subscription, and the New customer w
 (A subscription's page and its changes: subscription_views.py.)"""
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -16,9 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlSessionWizardView
 
+from apps.billing.selectors import credit_notice, viewer_prices
 from apps.errors import DomainError
 from apps.lists import list_page, paginate, render_region
-from apps.orders.selectors import order_for_key, order_notices, order_preview, orderable_offers
+from apps.orders.selectors import order_for_key, order_notices, orderable_offers
 from apps.organizations.access import workspace_view
 from apps.organizations.roles import Kind, has_permission
 from apps.partnerships.selectors import partnered_resellers
@@ -157,6 +160,11 @@ def add_subscription(request, customer_id):
         "customer_active": customer.status == customer.Status.ACTIVE,
     }
 
+    # The price the viewer pays per licence, and its margin (the reseller billed: the one
+    # asking, else the customer's).
+    _price_offers(offers, viewer=request.organization, provider=provider,
+                  reseller=acting_reseller or customer.reseller)
+
     def make_form(*args, **kwargs):
         form = NewSubscriptionForm(*args, offers=offers, provider=provider, **kwargs)
         if acting_reseller is not None:
@@ -182,6 +190,13 @@ def add_subscription(request, customer_id):
                 })
             reseller = acting_reseller or form.cleaned_data["reseller"]
             key = form.cleaned_data["idempotency_key"]
+            notice = credit_notice(provider=provider, reseller=reseller, lines=lines,
+                                   acting_organization=request.organization,
+                                   on=timezone.localdate())
+            if notice is not None and notice.refused:
+                form.add_error(None, notice.message)
+                return render(request, "customers/add_subscription.html",
+                              {**context, "form": form}, status=400)
             try:
                 if existing and choice == "add":
                     changed, order = customer_add_licenses_or_order(
@@ -204,6 +219,8 @@ def add_subscription(request, customer_id):
                 if order is not None:
                     messages.success(request, _("Order submitted. The new subscriptions "
                                                 "appear in the list once they are set up."))
+                if notice is not None:
+                    messages.warning(request, notice.message)
                 return redirect(subscriptions_url)
     else:
         # A direct customer (no reseller): pk=None matches no row, the field starts empty.
@@ -212,6 +229,17 @@ def add_subscription(request, customer_id):
         form = make_form(initial={"reseller": reseller, "idempotency_key": uuid.uuid4()})
     return render(request, "customers/add_subscription.html", {**context, "form": form},
                   status=400 if request.method == "POST" else 200)
+
+
+def _price_offers(offers, *, viewer, provider, reseller):
+    """Each offer's `price` (what the viewer pays per licence) and `sells_for`/`margin`
+    (what its buyer pays, for the provider and the reseller)."""
+    quoted = viewer_prices(viewer=viewer, provider=provider, reseller=reseller,
+                           lines=[(offer, 1) for offer in offers], on=timezone.localdate())
+    for offer, price in zip(offers, quoted, strict=True):
+        offer.price, offer.sells_for = price.pays, price.sells_for
+        offer.margin, offer.margin_percent = price.margin, price.margin_percent
+    return offers
 
 
 def _already_has(customer, lines):
@@ -297,8 +325,15 @@ class NewCustomerWizard(NamedUrlSessionWizardView):
                     "domain_check_url": reverse("customers:domain_check",
                                                 kwargs={"org_slug": self.organization.slug})}
         if step == "subscriptions":
-            return {"offers": self.offers}
+            return {"offers": _price_offers(self.offers, viewer=self.organization,
+                                            provider=self.organization,
+                                            reseller=self.chosen_reseller())}
         return {}
+
+    def chosen_reseller(self):
+        """The reseller chosen on the first step (the one billed), if any."""
+        details = self.get_cleaned_data_for_step("details") or {}
+        return details.get("reseller")
 
     def get_form_initial(self, step):
         extra = self.storage.extra_data
@@ -421,6 +456,10 @@ class NewCustomerWizard(NamedUrlSessionWizardView):
             return redirect(self.get_step_url("review"))
         details = dict(final["details"].cleaned_data)
         reseller = details.pop("reseller")
+        # The provider places it over the reseller's credit limit, with a warning.
+        notice = credit_notice(provider=self.organization, reseller=reseller,
+                               lines=final["subscriptions"].lines(),
+                               acting_organization=self.organization, on=timezone.localdate())
         try:
             order = customer_submit(
                 provider=self.organization, reseller=reseller, customer_details=details,
@@ -433,6 +472,8 @@ class NewCustomerWizard(NamedUrlSessionWizardView):
             self.storage.current_step = step
             return self.render(step_form)
         self.close()
+        if notice is not None:
+            messages.warning(self.request, notice.message)
         return redirect("orders:confirmation", org_slug=self.organization.slug,
                         order_id=order.pk)
 
@@ -454,15 +495,22 @@ class NewCustomerWizard(NamedUrlSessionWizardView):
         details = self.get_cleaned_data_for_step("details") or {}
         subscriptions_form = self.get_form(step="subscriptions",
                                            data=self.storage.get_step_data("subscriptions"))
-        lines, totals = (order_preview(subscriptions_form.lines())
-                         if subscriptions_form.is_valid() else ([], []))
+        # What the provider pays (cost) and what the reseller (or direct customer) pays it.
+        priced = viewer_prices(viewer=self.organization, provider=self.organization,
+                               reseller=details.get("reseller"),
+                               lines=(subscriptions_form.lines()
+                                      if subscriptions_form.is_valid() else []),
+                               on=timezone.localdate())
+        totals: dict[str, Decimal] = {}
+        for line in priced:
+            totals[line.currency] = totals.get(line.currency, Decimal(0)) + line.total
         details_form = self.get_form(step="details")
         country = dict(details_form.fields["country"].choices).get(details.get("country"), "")
         language = dict(details_form.fields["language"].choices).get(details.get("language"), "")
         return {
             "details": details, "country_name": country, "language_name": language,
             "admin_username": admin_username(details.get("domain_prefix", "")),
-            "lines": lines, "totals": totals,
+            "lines": priced, "totals": list(totals.items()), "show_margin": True,
         }
 
 

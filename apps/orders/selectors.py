@@ -123,3 +123,12 @@ def handover_for_key(*, organization: Organization, idempotency_key: UUID,
     return CredentialHandover.objects.filter(organization=organization,
                                              idempotency_key=idempotency_key,
                                              for_user=for_user).first()
+
+
+def order_lines_took_effect(*, order_id: UUID | str) -> QuerySet[OrderLine]:
+    """The lines of an order whose lines took effect (completed), with what billing needs
+    to charge them: the order, its offers and subscription (an upgrade: and the one it
+    replaced)."""
+    return (OrderLine.objects.filter(order_id=order_id, order__status=Order.Status.COMPLETED)
+            .select_related("order", "offer", "previous_offer", "subscription__offer",
+                            "subscription__customer", "subscription__replaces__offer"))

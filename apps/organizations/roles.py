@@ -40,22 +40,28 @@ _STAFF_VIEW = {"dashboard.view", "customers.view", "subscriptions.view", "orders
 _USERS_VIEW = {"users.view"}
 _USERS_RESET = _USERS_VIEW | {"users.reset"}
 _USERS_MANAGE = _USERS_RESET | {"users.manage"}
+# Billing: invoices, price lists, reseller terms and tax. Admins and sales read them;
+# admins change them (and a provider's admins mark invoices paid).
+_BILLING_VIEW = {"billing.view"}
+_BILLING_MANAGE = _BILLING_VIEW | {"billing.manage"}
 PERMISSIONS: dict[tuple[str, str], set[str]] = {
     (Kind.PROVIDER, Role.ADMIN): _STAFF_VIEW | {
         "team.manage", "audit.view", "partners.manage", "customers.manage", "orders.submit",
         "profile.manage", "api.manage", "webhooks.manage",
-    } | _USERS_MANAGE,
-    (Kind.PROVIDER, Role.SALES): _STAFF_VIEW | {"customers.manage", "orders.submit"} | _USERS_VIEW,
+    } | _USERS_MANAGE | _BILLING_MANAGE,
+    (Kind.PROVIDER, Role.SALES): _STAFF_VIEW | {"customers.manage", "orders.submit"} | _USERS_VIEW
+    | _BILLING_VIEW,
     (Kind.PROVIDER, Role.HELPDESK): _STAFF_VIEW | _USERS_RESET,
     (Kind.RESELLER, Role.ADMIN): _STAFF_VIEW | {
         "team.manage", "audit.view", "partners.manage", "customers.manage", "orders.submit",
         "api.manage", "webhooks.manage",
-    } | _USERS_MANAGE,
-    (Kind.RESELLER, Role.SALES): _STAFF_VIEW | {"customers.manage", "orders.submit"} | _USERS_VIEW,
+    } | _USERS_MANAGE | _BILLING_MANAGE,
+    (Kind.RESELLER, Role.SALES): _STAFF_VIEW | {"customers.manage", "orders.submit"} | _USERS_VIEW
+    | _BILLING_VIEW,
     (Kind.RESELLER, Role.HELPDESK): _STAFF_VIEW | _USERS_RESET,
     (Kind.CUSTOMER, Role.ADMIN): {"dashboard.view", "subscriptions.view", "partners.view",
                                   "partners.manage", "team.view", "team.manage", "support.view",
-                                  "support.open"} | _USERS_MANAGE,
+                                  "support.open"} | _USERS_MANAGE | _BILLING_VIEW,
     (Kind.CUSTOMER, Role.USER): {"dashboard.view", "subscriptions.view", "partners.view",
                                  "support.view", "support.open"},
 }

@@ -162,3 +162,14 @@ def subscriptions_renewing_within(*, organization: Organization, days: int,
         qs = qs.none()
     return (qs.select_related("offer", "customer__organization", "reseller_of_record")
             .order_by("term_end", "customer__organization__name", "pk"))
+
+
+def subscriptions_billed_monthly(*, provider_id: Any,
+                                 also: Iterable[Any] = ()) -> QuerySet[Subscription]:
+    """The provider's open subscriptions of monthly-billed offers, and those of `also` (ids,
+    or a query of ids, of subscriptions that closed during the month being billed): billing
+    charges each a month."""
+    return (Subscription.objects.filter(provider_id=provider_id,
+                                        offer__billing_period="monthly")
+            .filter(Q(status__in=[Subscription.Status.ACTIVE, Subscription.Status.SUSPENDED])
+                    | Q(pk__in=also)).order_by())
