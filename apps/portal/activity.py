@@ -109,6 +109,18 @@ SENTENCES: dict[str, Sentence] = {
     "webhook.secret_rotated": S(_("%(actor)s rotated the signing secret of %(url)s")),
     "webhook.test_sent": S(_("%(actor)s sent a test event to %(url)s")),
     "webhook.delivery_resent": S(_("%(actor)s sent a webhook delivery to %(url)s again")),
+    # billing
+    "billing.month_closed": S(_("%(actor)s closed the billing month that began on %(month)s")),
+    "billing.price_list_created": S(_("%(actor)s created the price list %(name)s")),
+    "billing.price_rule_set": S(_("%(actor)s set a price in the price list %(price_list)s")),
+    "billing.price_rule_deleted": S(_("%(actor)s removed a price from the price list "
+                                      "%(price_list)s")),
+    "billing.reseller_terms_set": S(_("%(actor)s set the billing terms of %(reseller)s")),
+    "billing.tax_rate_set": S(_("%(actor)s set the tax rate for %(country)s")),
+    "billing.tax_id_set": S(_("%(actor)s changed the organization's tax ID")),
+    "billing.invoice_paid": S(_("%(actor)s marked invoice %(number)s as paid")),
+    "billing.credit_note_issued": S(_("%(actor)s issued credit note %(number)s for invoice "
+                                      "%(corrects)s")),
     # catalog
     "catalog.offer_created": S(_("%(actor)s added the offer %(target)s")),
     "catalog.offer_changed": S(_("%(actor)s changed the offer %(target)s")),
@@ -198,6 +210,10 @@ SENTENCES: dict[str, Sentence] = {
     "subscription.reactivated": S(_("%(actor)s reactivated %(offer)s for %(customer)s"),
                                   link="offer"),
     "subscription.auto_renew_changed": S(pick=_auto_renew, link="offer"),
+    "subscription.renewed": S(_("%(actor)s renewed %(offer)s for %(customer)s until "
+                                "%(term_end)s"), link="offer"),
+    "subscription.expired": S(_("%(offer)s for %(customer)s expired on %(term_end)s"),
+                              link="offer"),
     "subscription.cancelled": S(_("%(actor)s cancelled %(offer)s for %(customer)s"),
                                 link="offer"),
     "subscription.support_contact_changed": S(_("%(actor)s made %(to)s the designated support "
