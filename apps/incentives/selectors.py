@@ -47,7 +47,7 @@ def incentive_subscriptions(*, reseller: Organization,
 
 
 class IncentiveSummary(NamedTuple):
-    count: int  # subscriptions
+    subscriptions: int
     licenses: int
     values: list[tuple[str, Decimal]]  # (currency, monthly value), by currency
 
@@ -55,9 +55,8 @@ class IncentiveSummary(NamedTuple):
 def incentive_summary(subscriptions: QuerySet[Subscription]) -> IncentiveSummary:
     """The count, licenses and monthly value per currency of `incentive_subscriptions()`,
     in one grouped query (amounts in different currencies never add up)."""
-    rows = (subscriptions.order_by("offer__currency").values("offer__currency")
-            .annotate(n=Count("pk"), licenses=Sum("quantity"), value=Sum("monthly_value")))
-    rows = list(rows)
+    rows = list(subscriptions.order_by("offer__currency").values("offer__currency")
+                .annotate(n=Count("pk"), licenses=Sum("quantity"), value=Sum("monthly_value")))
     return IncentiveSummary(sum(r["n"] for r in rows), sum(r["licenses"] for r in rows),
                             [(r["offer__currency"], r["value"]) for r in rows])
 

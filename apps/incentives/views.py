@@ -35,7 +35,7 @@ def incentives(request):
     totals_value = " + ".join(format_money(value, currency)
                               for currency, value in summary.values)
     page = deferred_page(selectors.incentive_page_keys(subscriptions), page_number(request),
-                         per_page=50, count=summary.count)
+                         per_page=50, count=summary.subscriptions)
     return render(request, "incentives/incentives.html", {
         "page": page, "month": month,
         "month_value": month.strftime("%Y-%m") if month else "",
