@@ -9,9 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.functional import cached_property
-from django.utils.timezone import localtime
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -44,7 +42,7 @@ from .services import (
     customer_order_subscriptions,
     customer_submit,
 )
-from .tables import customer_columns
+from .tables import customer_columns, customer_row
 
 
 @workspace_view(kinds=(Kind.PROVIDER, Kind.RESELLER), permission="customers.view")
@@ -66,12 +64,11 @@ def customers(request):
     expand, open_ = _("Expand %(name)s"), _("Open %(name)s")
     direct = _("none (direct)")
     for customer in rows.rows:
-        name = {"name": customer.name}
-        customer.expand_label, customer.open_label = expand % name, open_ % name
-        customer.url = f"{customers_url}{customer.pk}/"
-        customer.other = ((customer.reseller.name if customer.reseller_id else direct)
-                          if is_provider else customer.provider.name)
-        customer.created = date_format(localtime(customer.created_at), "SHORT_DATE_FORMAT")
+        customer.html = customer_row(
+            customer, url=f"{customers_url}{customer.pk}/",
+            other=((customer.reseller.name if customer.reseller_id else direct)
+                   if is_provider else customer.provider.name),
+            expand=expand, open_=open_)
     return render_region(request, "customers/list.html", "customers/partials/region.html", {
         "filter": filterset, "list": rows, "sort": rows.sort, "is_provider": is_provider,
         "customers_url": customers_url,
