@@ -45,7 +45,7 @@ from .services import (
     customer_order_subscriptions,
     customer_submit,
 )
-from .tables import customer_columns
+from .tables import customer_columns, customer_row
 
 
 @workspace_view(kinds=(Kind.PROVIDER, Kind.RESELLER), permission="customers.view")
@@ -60,15 +60,21 @@ def customers(request):
     total, exact = (None, True) if filtered else customer_total(organization=organization)
     rows = list_page(request, filterset.qs, customer_columns(organization), default="company",
                      deferred=True, count=total)
-    # Labels that name the row's customer: translated once, not by a template tag per row.
-    expand, open_ = _("Expand %(name)s"), _("Open %(name)s")
-    for customer in rows.rows:
-        name = {"name": customer.organization.name}
-        customer.expand_label, customer.open_label = expand % name, open_ % name
     is_provider = organization.kind == Kind.PROVIDER
+    customers_url = reverse("customers:list", kwargs={"org_slug": organization.slug})
+    # What a row shows, worked out once here rather than by template lookups and filters
+    # per cell: labels that name the customer (translated once), its link, its date.
+    expand, open_ = _("Expand %(name)s"), _("Open %(name)s")
+    direct = _("none (direct)")
+    for customer in rows.rows:
+        customer.html = customer_row(
+            customer, url=f"{customers_url}{customer.pk}/",
+            other=((customer.reseller.name if customer.reseller_id else direct)
+                   if is_provider else customer.provider.name),
+            expand=expand, open_=open_)
     return render_region(request, "customers/list.html", "customers/partials/region.html", {
         "filter": filterset, "list": rows, "sort": rows.sort, "is_provider": is_provider,
-        "customers_url": reverse("customers:list", kwargs={"org_slug": organization.slug}),
+        "customers_url": customers_url,
         "can_add": is_provider and has_permission(request.membership, "customers.manage"),
         "filtered": filtered, "count_about": not exact,
     })

@@ -3,13 +3,12 @@
 import csv
 import datetime
 
-from django.db.models import Sum
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from apps.i18n import format_money
-from apps.lists import paginate
+from apps.lists import deferred_page, page_number
 from apps.organizations.access import workspace_view
 from apps.organizations.roles import Kind
 
@@ -30,14 +29,15 @@ def incentives(request):
     month = _month(request.GET.get("month"))
     subscriptions = selectors.incentive_subscriptions(reseller=request.organization,
                                                       month=month)
-    totals = subscriptions.aggregate(licenses=Sum("quantity"))
+    summary = selectors.incentive_summary(subscriptions)
+    totals = {"licenses": summary.licenses}
     # One sum per currency: amounts in different currencies never add up.
-    values = (subscriptions.order_by("offer__currency").values("offer__currency")
-              .annotate(value=Sum("monthly_value")))
-    totals_value = " + ".join(format_money(row["value"], row["offer__currency"])
-                              for row in values)
+    totals_value = " + ".join(format_money(value, currency)
+                              for currency, value in summary.values)
+    page = deferred_page(selectors.incentive_page_keys(subscriptions), page_number(request),
+                         per_page=50, count=summary.subscriptions)
     return render(request, "incentives/incentives.html", {
-        "page": paginate(request, subscriptions, per_page=50), "month": month,
+        "page": page, "month": month,
         "month_value": month.strftime("%Y-%m") if month else "",
         "bad_month": bool(request.GET.get("month")) and month is None,
         "totals": totals, "totals_value": totals_value,

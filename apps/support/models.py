@@ -50,6 +50,8 @@ class SupportRequest(models.Model):
         ordering = ["-updated_at"]
         indexes = [
             models.Index(fields=["handled_by", "status", "-updated_at"], name="support_queue"),
+            # The queue unfiltered by status: its page read in order, no sort of every request.
+            models.Index(fields=["handled_by", "-updated_at"], name="support_queue_all"),
             models.Index(fields=["customer", "-updated_at"], name="support_customer"),
         ]
 
