@@ -72,6 +72,7 @@ LOCAL_APPS = [
     "apps.incentives",
     "apps.provisioning",
     "apps.support",
+    "apps.analytics",
     "apps.portal",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS

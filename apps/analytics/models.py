@@ -1,0 +1,88 @@
+"""Daily figures per provider, reseller of record (or none), offer and day, kept from the
+orders whose lines took effect; and the running totals they add up to."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# The figures of one (provider, reseller, offer, day); DailyRollup and the SQL of
+# apps.analytics.rollups name them in this order.
+FLOWS = ("new_subscriptions", "licences_sold", "licences_added", "licences_removed",
+         "upgraded", "suspended", "reactivated", "cancelled", "renewed", "expired",
+         "new_customers", "subscriptions_net", "licences_net")
+
+
+class DailyRollup(models.Model):
+    provider = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE,
+                                 related_name="+", verbose_name=_("provider"))
+    # The lines' reseller of record; none when the provider sold alone.
+    reseller = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE,
+                                 null=True, blank=True, related_name="+",
+                                 verbose_name=_("indirect reseller"))
+    offer = models.ForeignKey("catalog.Offer", on_delete=models.CASCADE, related_name="+",
+                              verbose_name=_("offer"))
+    day = models.DateField(_("day"))
+    new_subscriptions = models.IntegerField(_("new subscriptions"), default=0)
+    # Licences of new subscriptions and licences added to existing ones.
+    licences_sold = models.IntegerField(_("licences sold"), default=0)
+    licences_added = models.IntegerField(_("licences added"), default=0)
+    licences_removed = models.IntegerField(_("licences removed"), default=0)
+    upgraded = models.IntegerField(_("upgraded"), default=0)
+    suspended = models.IntegerField(_("suspended"), default=0)
+    reactivated = models.IntegerField(_("reactivated"), default=0)
+    cancelled = models.IntegerField(_("cancelled"), default=0)
+    renewed = models.IntegerField(_("renewed"), default=0)
+    expired = models.IntegerField(_("expired"), default=0)
+    new_customers = models.IntegerField(_("new customers"), default=0)
+    # Change of the live (active or suspended) subscriptions and their licences.
+    subscriptions_net = models.IntegerField(_("subscriptions, net change"), default=0)
+    licences_net = models.IntegerField(_("licences, net change"), default=0)
+
+    class Meta:
+        verbose_name = _("daily figures")
+        verbose_name_plural = _("daily figures")
+        constraints = [
+            # One row per key, "no reseller" included: the incremental upsert's target.
+            models.UniqueConstraint(fields=["provider", "reseller", "offer", "day"],
+                                    nulls_distinct=False, name="rollup_one_per_key"),
+        ]
+        indexes = [
+            models.Index(fields=["provider", "day"], name="rollup_provider_day"),
+            models.Index(fields=["reseller", "day"], name="rollup_reseller_day"),
+        ]
+
+
+class RunningTotal(models.Model):
+    """Live subscriptions and licences per (provider, reseller, offer): the sum of every
+    day's net change, kept with the days so that no page adds up two years of rows."""
+
+    provider = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE,
+                                 related_name="+", verbose_name=_("provider"))
+    reseller = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE,
+                                 null=True, blank=True, related_name="+",
+                                 verbose_name=_("indirect reseller"))
+    offer = models.ForeignKey("catalog.Offer", on_delete=models.CASCADE, related_name="+",
+                              verbose_name=_("offer"))
+    subscriptions = models.IntegerField(_("subscriptions"), default=0)
+    licences = models.IntegerField(_("licences"), default=0)
+    customers = models.IntegerField(_("new customers"), default=0)
+
+    class Meta:
+        verbose_name = _("running total")
+        verbose_name_plural = _("running totals")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "reseller", "offer"],
+                                    nulls_distinct=False, name="total_one_per_key"),
+        ]
+        indexes = [models.Index(fields=["reseller"], name="total_reseller")]
+
+
+class AppliedOrder(models.Model):
+    """An order already counted: a task delivered twice counts it once."""
+
+    order_id = models.UUIDField(_("order"), primary_key=True)
+    applied_at = models.DateTimeField(_("applied"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("counted order")
+        verbose_name_plural = _("counted orders")

@@ -1,0 +1,156 @@
+"""Keeping the daily figures: one order at a time (the outbox task) or all at once
+(`manage.py rebuild_analytics`), both from the same SQL, so they cannot disagree.
+
+The figures are set-based SQL over the lines `apps.orders.selectors.order_line_facts`
+returns (the orders that took effect): one INSERT … SELECT for a rebuild, an upsert that
+adds to the existing rows for one order. `AppliedOrder` remembers which orders are counted:
+a task delivered twice, or an order counted by a rebuild meanwhile, adds nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from uuid import UUID
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from apps.orders.selectors import order_line_facts
+from apps.outbox.services import enqueue
+
+from . import tasks
+from .models import FLOWS, AppliedOrder, DailyRollup, RunningTotal
+
+ROLLUP = DailyRollup._meta.db_table
+TOTAL = RunningTotal._meta.db_table
+APPLIED = AppliedOrder._meta.db_table
+KEY = ("provider_id", "reseller_id", "offer_id")
+
+# What each line adds to its (provider, reseller of record, offer, day): the actions of
+# apps.orders (OrderLine.Action), and those of the term engine ("renewal", "expire").
+# Live subscriptions are the open ones (active or suspended): a suspension keeps them.
+_FLOW_SQL = {
+    "new_subscriptions": "CASE WHEN action = 'purchase' THEN 1 ELSE 0 END",
+    "licences_sold": "CASE WHEN action = 'purchase' THEN quantity"
+                     " WHEN action = 'add_licenses' THEN quantity - COALESCE(previous_quantity, 0)"
+                     " ELSE 0 END",
+    "licences_added": "CASE WHEN action = 'add_licenses'"
+                      " THEN quantity - COALESCE(previous_quantity, 0) ELSE 0 END",
+    "licences_removed": "CASE WHEN action = 'remove_licenses'"
+                        " THEN COALESCE(previous_quantity, quantity) - quantity ELSE 0 END",
+    "upgraded": "CASE WHEN action = 'upgrade' THEN 1 ELSE 0 END",
+    "suspended": "CASE WHEN action = 'suspend' THEN 1 ELSE 0 END",
+    "reactivated": "CASE WHEN action = 'reactivate' THEN 1 ELSE 0 END",
+    "cancelled": "CASE WHEN action = 'cancel' THEN 1 ELSE 0 END",
+    "renewed": "CASE WHEN action = 'renewal' THEN 1 ELSE 0 END",
+    "expired": "CASE WHEN action = 'expire' THEN 1 ELSE 0 END",
+    # A new customer's order counts the customer once: on its first line.
+    "new_customers": "CASE WHEN kind = 'new_customer' AND line_no = 1 THEN 1 ELSE 0 END",
+    "subscriptions_net": "CASE WHEN action IN ('purchase', 'upgrade') THEN 1"
+                         " WHEN action IN ('cancel', 'expire') THEN -1 ELSE 0 END",
+    "licences_net": "CASE WHEN action IN ('purchase', 'upgrade') THEN quantity"
+                    " WHEN action IN ('cancel', 'expire') THEN -quantity"
+                    " WHEN action IN ('add_licenses', 'remove_licenses', 'renewal')"
+                    " THEN quantity - COALESCE(previous_quantity, quantity) ELSE 0 END",
+}
+# An upgrade also takes the subscription and its licences away from the offer it replaced.
+_UPGRADED_AWAY = {"subscriptions_net": "-1",
+                  "licences_net": "-COALESCE(previous_quantity, quantity)"}
+assert tuple(_FLOW_SQL) == FLOWS
+
+
+def _day_sql() -> tuple[str, list[object]]:
+    """The local day an order took effect, in the project's time zone."""
+    if connection.vendor == "postgresql":
+        return "CAST(completed_at AT TIME ZONE %s AS date)", [timezone.get_default_timezone_name()]
+    return "date(completed_at)", []
+
+
+def _facts(order_id: UUID | str | None = None) -> tuple[str, list[object]]:
+    """SELECT provider_id, reseller_id, offer_id, day, <FLOWS…>: the rows to add."""
+    inner, inner_params = order_line_facts(order_id=order_id).query.sql_with_params()
+    day, day_params = _day_sql()
+    flows = ", ".join(f"{sql} AS {name}" for name, sql in _FLOW_SQL.items())
+    away = ", ".join(f"{_UPGRADED_AWAY.get(name, '0')} AS {name}" for name in FLOWS)
+    sums = ", ".join(f"SUM({name}) AS {name}" for name in FLOWS)
+    sql = (
+        "WITH f (order_id, provider_id, reseller_id, offer_id, previous_offer_id, action,"
+        " quantity, previous_quantity, kind, completed_at) AS (" + inner + "),"
+        " g AS (SELECT f.*, ROW_NUMBER() OVER (PARTITION BY order_id ORDER BY offer_id)"
+        " AS line_no FROM f)"
+        f" SELECT provider_id, reseller_id, offer_id, day, {sums} FROM ("
+        f" SELECT provider_id, reseller_id, offer_id, {day} AS day, {flows} FROM g"
+        f" UNION ALL SELECT provider_id, reseller_id, previous_offer_id, {day} AS day, {away}"
+        " FROM g WHERE action = 'upgrade' AND previous_offer_id IS NOT NULL"
+        ") x GROUP BY provider_id, reseller_id, offer_id, day")
+    return sql, [*inner_params, *day_params, *day_params]
+
+
+def _upsert_sql(table: str, key: tuple[str, ...], columns: tuple[str, ...],
+                select: str) -> str:
+    """INSERT … SELECT that adds to the rows already there (WHERE true: SQLite's parser
+    needs it before ON CONFLICT)."""
+    names = ", ".join((*key, *columns))
+    adds = ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in columns)
+    return (f"INSERT INTO {table} ({names}) SELECT {names} FROM ({select}) s WHERE true"
+            f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {adds}")
+
+
+def _totals_select(source: str) -> str:
+    return (f"SELECT provider_id, reseller_id, offer_id, SUM(subscriptions_net) AS subscriptions,"
+            f" SUM(licences_net) AS licences, SUM(new_customers) AS customers FROM ({source}) t"
+            " GROUP BY provider_id, reseller_id, offer_id")
+
+
+def rollup_enqueue(order_id: str) -> None:
+    """Registered with apps.orders.hooks: an order's lines took effect; the figures count
+    it once the transaction commits (an outbox row of that transaction)."""
+    enqueue(tasks.rollup_order, key=f"order:{order_id}:analytics", order_id=order_id)
+
+
+@transaction.atomic
+def rollup_apply(*, order_id: UUID | str) -> bool:
+    """Add one order to the daily figures and the running totals; False when it was counted
+    already (or has not taken effect)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {APPLIED} (order_id, applied_at) VALUES (%s, %s)"
+                       " ON CONFLICT (order_id) DO NOTHING", [str(order_id), timezone.now()])
+        if cursor.rowcount == 0:
+            return False
+        facts, params = _facts(order_id)
+        cursor.execute(_upsert_sql(ROLLUP, (*KEY, "day"), FLOWS, facts), params)
+        if cursor.rowcount == 0:
+            # Nothing took effect (not completed): leave it to be counted when it does.
+            cursor.execute(f"DELETE FROM {APPLIED} WHERE order_id = %s", [str(order_id)])
+            return False
+        cursor.execute(_upsert_sql(TOTAL, KEY, ("subscriptions", "licences", "customers"),
+                                   _totals_select(facts)), params)
+    return True
+
+
+@transaction.atomic
+def rollup_rebuild() -> dict[str, float]:
+    """Count every order again from scratch, in three set-based statements; the tables are
+    locked meanwhile, so an order applied concurrently waits and is then found counted."""
+    started = time.monotonic()
+    facts, params = _facts()
+    inner, inner_params = order_line_facts().query.sql_with_params()
+    names = ", ".join((*KEY, "day", *FLOWS))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Checks deferred until commit would keep TRUNCATE out: run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"LOCK TABLE {APPLIED}, {ROLLUP}, {TOTAL} IN EXCLUSIVE MODE")
+            cursor.execute(f"TRUNCATE {APPLIED}, {ROLLUP}, {TOTAL}")
+        else:
+            for table in (APPLIED, ROLLUP, TOTAL):
+                cursor.execute(f"DELETE FROM {table}")
+        cursor.execute(f"INSERT INTO {ROLLUP} ({names}) {facts}", params)
+        rows = cursor.rowcount
+        cursor.execute(f"INSERT INTO {TOTAL} (provider_id, reseller_id, offer_id, subscriptions,"
+                       f" licences, customers) {_totals_select(f'SELECT * FROM {ROLLUP}')}")
+        cursor.execute(f"INSERT INTO {APPLIED} (order_id, applied_at)"
+                       f" SELECT DISTINCT order_id, %s FROM ({inner}) o",
+                       [timezone.now(), *inner_params])
+        orders = cursor.rowcount
+    return {"rows": rows, "orders": orders, "seconds": time.monotonic() - started}
