@@ -51,6 +51,9 @@ class DailyRollup(models.Model):
             models.Index(fields=["reseller", "day"], name="rollup_reseller_day"),
         ]
 
+    def __str__(self):
+        return f"{self.day} {self.offer_id}"
+
 
 class RunningTotal(models.Model):
     """Live subscriptions and licences per (provider, reseller, offer): the sum of every
@@ -76,6 +79,9 @@ class RunningTotal(models.Model):
         ]
         indexes = [models.Index(fields=["reseller"], name="total_reseller")]
 
+    def __str__(self):
+        return f"{self.offer_id}: {self.subscriptions}"
+
 
 class AppliedOrder(models.Model):
     """An order already counted: a task delivered twice counts it once."""
@@ -86,3 +92,6 @@ class AppliedOrder(models.Model):
     class Meta:
         verbose_name = _("counted order")
         verbose_name_plural = _("counted orders")
+
+    def __str__(self):
+        return str(self.order_id)

@@ -5,11 +5,15 @@ The figures are set-based SQL over the lines `apps.orders.selectors.order_line_f
 returns (the orders that took effect): one INSERT … SELECT for a rebuild, an upsert that
 adds to the existing rows for one order. `AppliedOrder` remembers which orders are counted:
 a task delivered twice, or an order counted by a rebuild meanwhile, adds nothing.
+
+The SQL is assembled from this module's constants (table and column names) and the
+selector's compiled query; every value is a parameter (hence the S608 noqa marks).
 """
 
 from __future__ import annotations
 
 import time
+from typing import Any
 from uuid import UUID
 
 from django.db import connection, transaction
@@ -59,14 +63,14 @@ _UPGRADED_AWAY = {"subscriptions_net": "-1",
 assert tuple(_FLOW_SQL) == FLOWS
 
 
-def _day_sql() -> tuple[str, list[object]]:
+def _day_sql() -> tuple[str, list[Any]]:
     """The local day an order took effect, in the project's time zone."""
     if connection.vendor == "postgresql":
         return "CAST(completed_at AT TIME ZONE %s AS date)", [timezone.get_default_timezone_name()]
     return "date(completed_at)", []
 
 
-def _facts(order_id: UUID | str | None = None) -> tuple[str, list[object]]:
+def _facts(order_id: UUID | str | None = None) -> tuple[str, list[Any]]:
     """SELECT provider_id, reseller_id, offer_id, day, <FLOWS…>: the rows to add."""
     inner, inner_params = order_line_facts(order_id=order_id).query.sql_with_params()
     day, day_params = _day_sql()
@@ -74,8 +78,8 @@ def _facts(order_id: UUID | str | None = None) -> tuple[str, list[object]]:
     away = ", ".join(f"{_UPGRADED_AWAY.get(name, '0')} AS {name}" for name in FLOWS)
     sums = ", ".join(f"SUM({name}) AS {name}" for name in FLOWS)
     sql = (
-        "WITH f (order_id, provider_id, reseller_id, offer_id, previous_offer_id, action,"
-        " quantity, previous_quantity, kind, completed_at) AS (" + inner + "),"
+        "WITH f (order_id, provider_id, reseller_id, offer_id, previous_offer_id, action,"  # noqa: S608
+        " quantity, previous_quantity, kind, completed_at) AS (" + inner + "),"  # noqa: S608
         " g AS (SELECT f.*, ROW_NUMBER() OVER (PARTITION BY order_id ORDER BY offer_id)"
         " AS line_no FROM f)"
         f" SELECT provider_id, reseller_id, offer_id, day, {sums} FROM ("
@@ -92,12 +96,12 @@ def _upsert_sql(table: str, key: tuple[str, ...], columns: tuple[str, ...],
     needs it before ON CONFLICT)."""
     names = ", ".join((*key, *columns))
     adds = ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in columns)
-    return (f"INSERT INTO {table} ({names}) SELECT {names} FROM ({select}) s WHERE true"
+    return (f"INSERT INTO {table} ({names}) SELECT {names} FROM ({select}) s WHERE true"  # noqa: S608
             f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {adds}")
 
 
 def _totals_select(source: str) -> str:
-    return (f"SELECT provider_id, reseller_id, offer_id, SUM(subscriptions_net) AS subscriptions,"
+    return (f"SELECT provider_id, reseller_id, offer_id, SUM(subscriptions_net) AS subscriptions,"  # noqa: S608
             f" SUM(licences_net) AS licences, SUM(new_customers) AS customers FROM ({source}) t"
             " GROUP BY provider_id, reseller_id, offer_id")
 
@@ -113,7 +117,7 @@ def rollup_apply(*, order_id: UUID | str) -> bool:
     """Add one order to the daily figures and the running totals; False when it was counted
     already (or has not taken effect)."""
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {APPLIED} (order_id, applied_at) VALUES (%s, %s)"
+        cursor.execute(f"INSERT INTO {APPLIED} (order_id, applied_at) VALUES (%s, %s)"  # noqa: S608
                        " ON CONFLICT (order_id) DO NOTHING", [str(order_id), timezone.now()])
         if cursor.rowcount == 0:
             return False
@@ -121,7 +125,7 @@ def rollup_apply(*, order_id: UUID | str) -> bool:
         cursor.execute(_upsert_sql(ROLLUP, (*KEY, "day"), FLOWS, facts), params)
         if cursor.rowcount == 0:
             # Nothing took effect (not completed): leave it to be counted when it does.
-            cursor.execute(f"DELETE FROM {APPLIED} WHERE order_id = %s", [str(order_id)])
+            cursor.execute(f"DELETE FROM {APPLIED} WHERE order_id = %s", [str(order_id)])  # noqa: S608
             return False
         cursor.execute(_upsert_sql(TOTAL, KEY, ("subscriptions", "licences", "customers"),
                                    _totals_select(facts)), params)
@@ -144,12 +148,12 @@ def rollup_rebuild() -> dict[str, float]:
             cursor.execute(f"TRUNCATE {APPLIED}, {ROLLUP}, {TOTAL}")
         else:
             for table in (APPLIED, ROLLUP, TOTAL):
-                cursor.execute(f"DELETE FROM {table}")
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608
         cursor.execute(f"INSERT INTO {ROLLUP} ({names}) {facts}", params)
         rows = cursor.rowcount
-        cursor.execute(f"INSERT INTO {TOTAL} (provider_id, reseller_id, offer_id, subscriptions,"
-                       f" licences, customers) {_totals_select(f'SELECT * FROM {ROLLUP}')}")
-        cursor.execute(f"INSERT INTO {APPLIED} (order_id, applied_at)"
+        cursor.execute(f"INSERT INTO {TOTAL} (provider_id, reseller_id, offer_id, subscriptions,"  # noqa: S608
+                       f" licences, customers) {_totals_select(f'SELECT * FROM {ROLLUP}')}")  # noqa: S608
+        cursor.execute(f"INSERT INTO {APPLIED} (order_id, applied_at)"  # noqa: S608
                        f" SELECT DISTINCT order_id, %s FROM ({inner}) o",
                        [timezone.now(), *inner_params])
         orders = cursor.rowcount

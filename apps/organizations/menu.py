@@ -10,6 +10,7 @@ MENUS = {
     Kind.PROVIDER: [
         (_("Dashboard"), "portal:dashboard", "dashboard.view"),
         (_("Indirect resellers"), "partnerships:list", "partners.view"),
+        (_("Reseller analytics"), "analytics:page", "partners.view"),
         (_("Customers"), "customers:list", "customers.view"),
         (_("Orders"), "orders:list", "orders.view"),
         (_("Directory profile"), "providers:profile", "profile.manage"),
@@ -21,6 +22,7 @@ MENUS = {
         (_("Dashboard"), "portal:dashboard", "dashboard.view"),
         (_("Providers"), "partnerships:providers", "partners.view"),
         (_("Incentives"), "incentives:list", "partners.view"),
+        (_("Analytics"), "analytics:page", "partners.view"),
         (_("Customers"), "customers:list", "customers.view"),
         (_("Support queue"), "support:list", "support.handle"),
         (_("Team"), "organizations:team", "team.view"),

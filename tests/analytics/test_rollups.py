@@ -60,9 +60,11 @@ def test_figures_after_a_day_of_orders_agree_with_the_live_tables(contoso, tradi
     for r in day:
         by_reseller[r.reseller_id] += r.new_customers
     assert +by_reseller == new_customers
-    assert sum(r.suspended for r in day) == 2 and sum(r.reactivated for r in day) == 1
+    assert sum(r.suspended for r in day) == 2
+    assert sum(r.reactivated for r in day) == 1
     assert sum(r.upgraded for r in day) == 1
-    assert sum(r.licences_added for r in day) == 4 and sum(r.licences_removed for r in day) == 5
+    assert sum(r.licences_added for r in day) == 4
+    assert sum(r.licences_removed for r in day) == 5
     # Every order that took effect was counted, once, through an outbox row of its own.
     orders = set(Order.objects.filter(provider=contoso, status="completed")
                  .values_list("pk", flat=True))
