@@ -847,6 +847,9 @@ def main(argv=None):
     parser.add_argument("--orders", type=int, default=PROVISIONING_ORDERS)
     parser.add_argument("--rounds", type=int, default=PROVISIONING_ROUNDS,
                         help="throughput rounds, each 1 then 2 worker processes (medians)")
+    parser.add_argument("--analytics", action="store_true",
+                        help="Reseller analytics at 500,000 subscriptions only "
+                             "(benchmarks/analytics.py)")
     parser.add_argument("--goals", type=Path, default=GOALS)
     parser.add_argument("--output", type=Path, default=LATEST)
     parser.add_argument("--prepare", choices=SIZES_ORDER, help=argparse.SUPPRESS)
@@ -854,6 +857,10 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.prepare or args.prepare_provisioning:
         return child_main(args)
+    if args.analytics:
+        # A process of its own: its database and settings are not the list pages'.
+        return subprocess.call([PYTHON, str(HERE / "analytics.py")],
+                               env={**os.environ, "PYTHONPATH": str(gen.ROOT)})
 
     if args.duration is None:
         args.duration = QUICK_DURATION if args.quick else DEFAULT_DURATION

@@ -89,7 +89,9 @@ def line_chart(*, chart_id: str, title: str, x_label: str, y_label: str,
     ticks = sorted({round(i * (n - 1) / 5) for i in range(6)}) if n > 1 else [0]
     for i in ticks:
         if i < len(steps):
-            body.append(f'<text x="{x(i):.1f}" y="{top + plot_h + 18}" text-anchor="middle" '
+            # The first and last labels lean inwards: they stay inside the picture.
+            anchor = "start" if i == 0 and n > 1 else "end" if i == n - 1 and n > 1 else "middle"
+            body.append(f'<text x="{x(i):.1f}" y="{top + plot_h + 18}" text-anchor="{anchor}" '
                         f'fill="{INK}">{escape(day_label(steps[i], grain))}</text>')
     body.append(f'<text x="{left + plot_w / 2:.1f}" y="{height - 8}" text-anchor="middle" '
                 f'fill="{INK}" font-weight="600">{escape(x_label)}</text>')

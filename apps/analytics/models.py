@@ -24,9 +24,9 @@ class DailyRollup(models.Model):
     day = models.DateField(_("day"))
     new_subscriptions = models.IntegerField(_("new subscriptions"), default=0)
     # Licences of new subscriptions and licences added to existing ones.
-    licences_sold = models.IntegerField(_("licences sold"), default=0)
-    licences_added = models.IntegerField(_("licences added"), default=0)
-    licences_removed = models.IntegerField(_("licences removed"), default=0)
+    licences_sold = models.IntegerField(_("licenses sold"), default=0)
+    licences_added = models.IntegerField(_("licenses added"), default=0)
+    licences_removed = models.IntegerField(_("licenses removed"), default=0)
     upgraded = models.IntegerField(_("upgraded"), default=0)
     suspended = models.IntegerField(_("suspended"), default=0)
     reactivated = models.IntegerField(_("reactivated"), default=0)
@@ -36,7 +36,7 @@ class DailyRollup(models.Model):
     new_customers = models.IntegerField(_("new customers"), default=0)
     # Change of the live (active or suspended) subscriptions and their licences.
     subscriptions_net = models.IntegerField(_("subscriptions, net change"), default=0)
-    licences_net = models.IntegerField(_("licences, net change"), default=0)
+    licences_net = models.IntegerField(_("licenses, net change"), default=0)
 
     class Meta:
         verbose_name = _("daily figures")
@@ -67,7 +67,7 @@ class RunningTotal(models.Model):
     offer = models.ForeignKey("catalog.Offer", on_delete=models.CASCADE, related_name="+",
                               verbose_name=_("offer"))
     subscriptions = models.IntegerField(_("subscriptions"), default=0)
-    licences = models.IntegerField(_("licences"), default=0)
+    licences = models.IntegerField(_("licenses"), default=0)
     customers = models.IntegerField(_("new customers"), default=0)
 
     class Meta:

@@ -25,9 +25,9 @@ COLUMNS = [
     ("name", gettext_lazy("Indirect reseller"), lambda r: r.name.casefold(), False),
     ("customers", gettext_lazy("Customers"), lambda r: r.customers, True),
     ("subscriptions", gettext_lazy("Subscriptions"), lambda r: r.subscriptions, True),
-    ("licences", gettext_lazy("Licences"), lambda r: r.licences, True),
+    ("licenses", gettext_lazy("Licenses"), lambda r: r.licences, True),
     ("new", gettext_lazy("New in the period"), lambda r: r.new_subscriptions, True),
-    ("per_customer", gettext_lazy("Licences per customer"),
+    ("per_customer", gettext_lazy("Licenses per customer"),
      lambda r: r.licences_per_customer or 0, True),
 ]
 PER_PAGE = 50
@@ -87,8 +87,8 @@ def analytics_csv(request, widget):
     found: widgets.Widget | None
     if request.organization.kind == Kind.PROVIDER and widget == "resellers":
         found = widgets.Widget(
-            "resellers", "", ["reseller", "country", "customers", "subscriptions", "licences",
-                              "new_subscriptions", "licences_sold", "cancelled"],
+            "resellers", "", ["reseller", "country", "customers", "subscriptions", "licenses",
+                              "new_subscriptions", "licenses_sold", "cancelled"],
             [widgets.TEXT, widgets.TEXT] + [widgets.NUMBER] * 6,
             [(r.name, r.country, r.customers, r.subscriptions, r.licences,
               r.new_subscriptions, r.licences_sold, r.cancelled) for r in figures.rows])

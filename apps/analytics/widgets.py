@@ -31,6 +31,11 @@ class Widget:
     empty: str = field(default="")
 
     @property
+    def wide(self) -> bool:
+        """Series over time take the page's width; bar lists share a row."""
+        return self.kinds[:1] == [DAY] and self.chart is not None
+
+    @property
     def cells(self) -> list[list[tuple[str, bool]]]:
         """Rows as the table shows them: (text in the viewer's language, right-aligned)."""
         return [[(_display(value, kind, self.grain), kind in (NUMBER, DECIMAL))
@@ -71,8 +76,8 @@ def provider_widgets(f: ProviderFigures) -> list[Widget]:
          (_("Transacting resellers (sold in the period)"), s["transacting"]),
          (_("Customers of resellers"), s["customers"]),
          (_("Live subscriptions through resellers"), s["subscriptions"]),
-         (_("Licences through resellers"), s["licences"]),
-         (_("Average licences per customer"), s["licences_per_customer"])])]
+         (_("Licenses through resellers"), s["licences"]),
+         (_("Average licenses per customer"), s["licences_per_customer"])])]
     new_series = [(_("New subscriptions"), [row[1] for row in f.series])]
     widgets.append(Widget(
         "new-subscriptions", _("New subscriptions by date"), [date_label, _("New subscriptions")],
@@ -104,13 +109,13 @@ def provider_widgets(f: ProviderFigures) -> list[Widget]:
         if top else None))
     sold = f.licences_by_reseller
     widgets.append(Widget(
-        "licences-by-reseller", _("Licences sold by reseller"),
-        [_("Indirect reseller"), _("Licences sold")], [TEXT, NUMBER],
+        "licenses-by-reseller", _("Licenses sold by reseller"),
+        [_("Indirect reseller"), _("Licenses sold")], [TEXT, NUMBER],
         [(r.name, r.licences_sold) for r in sold],
-        empty=_("No reseller sold licences in this period."),
-        chart=charts.bar_chart(chart_id="chart-licences-by-reseller",
-                               title=_("Licences sold by reseller"),
-                               x_label=_("Licences sold"), y_label=_("Indirect reseller"),
+        empty=_("No reseller sold licenses in this period."),
+        chart=charts.bar_chart(chart_id="chart-licenses-by-reseller",
+                               title=_("Licenses sold by reseller"),
+                               x_label=_("Licenses sold"), y_label=_("Indirect reseller"),
                                items=[(r.name, r.licences_sold) for r in sold])
         if sold else None))
     widgets.append(Widget(
@@ -134,7 +139,7 @@ def provider_widgets(f: ProviderFigures) -> list[Widget]:
     widgets.append(Widget(
         "new-resellers", _("New resellers"),
         [_("Indirect reseller"), _("Location"), _("Partnership since"), _("Subscriptions"),
-         _("Licences")], [TEXT, TEXT, DAY, NUMBER, NUMBER],
+         _("Licenses")], [TEXT, TEXT, DAY, NUMBER, NUMBER],
         [(r.name, ", ".join(x for x in (r.address, r.country_name) if x) or "—", r.since,
           r.subscriptions, r.licences) for r in f.new_resellers],
         empty=_("No new resellers in this period.")))
@@ -146,14 +151,14 @@ def reseller_widgets(f: ResellerFigures) -> list[Widget]:
     date_label = {"day": _("Date"), "week": _("Week starting"), "month": _("Month")}[grain]
     widgets = [Widget(
         "providers", _("Your figures by provider"),
-        [_("Provider"), _("Customers"), _("Subscriptions"), _("Licences")],
+        [_("Provider"), _("Customers"), _("Subscriptions"), _("Licenses")],
         [TEXT, NUMBER, NUMBER, NUMBER], list(f.providers),
         empty=_("No figures yet: your providers have not sold through you."))]
     names = list(f.over_time)[:len(charts.STYLES)]
     for key, index, title, axis in (
             ("customers", 0, _("Customers over time"), _("Customers")),
             ("subscriptions", 1, _("Subscriptions over time"), _("Subscriptions")),
-            ("licences", 2, _("Licences over time"), _("Licences"))):
+            ("licenses", 2, _("Licenses over time"), _("Licenses"))):
         rows: list[tuple[Any, ...]] = [(step, *(f.over_time[name][i][index] for name in names))
                 for i, step in enumerate(f.buckets)]
         widgets.append(Widget(
@@ -165,24 +170,24 @@ def reseller_widgets(f: ResellerFigures) -> list[Widget]:
                 series=[(name, [level[index] for level in f.over_time[name]])
                         for name in names]) if names else None))
     widgets.append(Widget(
-        "incentive-licences", _("Incentive-eligible licences by month"),
-        [_("Month"), _("Licences")], [DAY, NUMBER], list(f.incentive_months), grain="month",
-        note=_("Licences of the live subscriptions you are reseller of record for, at each "
+        "incentive-licenses", _("Incentive-eligible licenses by month"),
+        [_("Month"), _("Licenses")], [DAY, NUMBER], list(f.incentive_months), grain="month",
+        note=_("Licenses of the live subscriptions you are reseller of record for, at each "
                "month's end."),
-        chart=charts.line_chart(chart_id="chart-incentive-licences",
-                                title=_("Incentive-eligible licences by month"),
-                                x_label=_("Month"), y_label=_("Licences"),
+        chart=charts.line_chart(chart_id="chart-incentive-licenses",
+                                title=_("Incentive-eligible licenses by month"),
+                                x_label=_("Month"), y_label=_("Licenses"),
                                 steps=[m for m, _n in f.incentive_months], grain="month",
-                                series=[(_("Licences"), [n for _m, n in f.incentive_months])])))
+                                series=[(_("Licenses"), [n for _m, n in f.incentive_months])])))
     widgets.append(Widget(
-        "top-customers", _("Top customers"), [_("Customer"), _("Subscriptions"), _("Licences")],
+        "top-customers", _("Top customers"), [_("Customer"), _("Subscriptions"), _("Licenses")],
         [TEXT, NUMBER, NUMBER], list(f.top_customers), empty=_("No customers yet."),
         chart=charts.bar_chart(chart_id="chart-top-customers", title=_("Top customers"),
-                               x_label=_("Licences"), y_label=_("Customer"),
+                               x_label=_("Licenses"), y_label=_("Customer"),
                                items=[(c[0], c[2]) for c in f.top_customers])
         if f.top_customers else None))
     widgets.append(Widget(
-        "top-products", _("Top products"), [_("Offer"), _("Subscriptions"), _("Licences")],
+        "top-products", _("Top products"), [_("Offer"), _("Subscriptions"), _("Licenses")],
         [TEXT, NUMBER, NUMBER], list(f.top_products), empty=_("No subscriptions yet."),
         chart=charts.bar_chart(chart_id="chart-top-products", title=_("Top products"),
                                x_label=_("Subscriptions"), y_label=_("Offer"),
