@@ -82,7 +82,7 @@ def test_provider_changes_the_period_and_reads_the_orders_count(live_server, pag
     page.screenshot(path="/tmp/reseller-analytics.png", full_page=True)
 
 
-@pytest.mark.parametrize("locale,lang", [("en-US", "en"), ("zh-CN", "zh-Hans")])
+@pytest.mark.parametrize(("locale", "lang"), [("en-US", "en"), ("zh-CN", "zh-Hans")])
 def test_analytics_pages_meet_wcag_2_aa(live_server, browser, demo, sold, locale, lang):
     context = browser.new_context(bypass_csp=True, locale=locale)  # axe is injected
     page = context.new_page()
