@@ -86,7 +86,8 @@ def line_chart(*, chart_id: str, title: str, x_label: str, y_label: str,
                     f'y2="{y(value):.1f}" stroke="{GRID}"{dotted}/>')
         body.append(f'<text x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end" '
                     f'fill="{INK}">{escape(format_number(value))}</text>')
-    ticks = sorted({round(i * (n - 1) / 5) for i in range(6)}) if n > 1 else [0]
+    # Five dates at most: long dates (2026年11月30日) still fit side by side.
+    ticks = sorted({round(i * (n - 1) / 4) for i in range(5)}) if n > 1 else [0]
     for i in ticks:
         if i < len(steps):
             # The first and last labels lean inwards: they stay inside the picture.

@@ -32,6 +32,9 @@ def test_provider_sees_its_resellers_figures(login, contoso_admin, trading_day,
     page = response.content.decode()
     assert 'id="figure-total">2<' in page  # Northwind and Fabrikam
     assert 'id="figure-transacting">2<' in page
+    # Live licenses credited to the two resellers (21 + 17), over their 5 customers.
+    assert 'id="figure-licenses">38<' in page
+    assert 'id="figure-per-customer">7.6<' in page
     for title in ("New subscriptions by date", "Subscription churn",
                   "Top resellers by subscriptions sold", "Licenses sold by reseller",
                   "Top products by subscription count", "Resellers by market",
