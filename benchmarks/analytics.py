@@ -235,15 +235,13 @@ def measure(rebuild=True):
     from django.utils import timezone
 
     from apps.analytics.models import AppliedOrder, DailyRollup
-    from apps.analytics.services import rollup_apply, rollup_rebuild
+    from apps.analytics.services import rollup_apply, rollup_rebuild, rollup_vacuum
     from apps.orders.models import Order
 
     results = {}
     if rebuild or not DailyRollup.objects.exists():
         outcome = rollup_rebuild()
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE analytics_dailyrollup, analytics_runningtotal, "
-                           "analytics_appliedorder")
+        rollup_vacuum()  # as rebuild_analytics does
         results["rebuild_s"] = outcome["seconds"]
         log(f"rebuild: {outcome['rows']} daily rows from {outcome['orders']} orders in "
             f"{outcome['seconds']:.1f} s")

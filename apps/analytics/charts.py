@@ -8,18 +8,31 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
-from apps.i18n import format_number
+from apps.i18n import format_number as _format_number
 
 # (colour, dash pattern, marker): blue solid ●, orange dashed ■, green dotted ▲, purple ◆.
 STYLES = [("#1f5fa8", "", "circle"), ("#a63c06", "7 4", "square"),
           ("#1b6e37", "2 3", "triangle"), ("#6b3fa0", "10 3 2 3", "diamond")]
 INK = "#212529"
 GRID = "#767676"  # 4.5:1 on white: the axes and gridlines are legible too
+
+
+@lru_cache(maxsize=8192)
+def _formatted(value: object, language: str | None) -> str:
+    return str(_format_number(value, language))
+
+
+def format_number(value: object) -> str:
+    """A number in the viewer's style; the same few numbers recur on a page (0, 1, …), and
+    Babel takes its time over each."""
+    return _formatted(value, get_language())
 
 
 def day_label(day: date, grain: str) -> str:

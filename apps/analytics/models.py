@@ -47,7 +47,10 @@ class DailyRollup(models.Model):
                                     nulls_distinct=False, name="rollup_one_per_key"),
         ]
         indexes = [
-            models.Index(fields=["provider", "day"], name="rollup_provider_day"),
+            # Reseller analytics reads a period's figures from the index alone (PostgreSQL).
+            models.Index(fields=["provider", "day"], name="rollup_provider_day",
+                         include=["reseller", "new_subscriptions", "licences_sold",
+                                  "cancelled", "suspended"]),
             models.Index(fields=["reseller", "day"], name="rollup_reseller_day"),
         ]
 
@@ -68,7 +71,7 @@ class RunningTotal(models.Model):
                               verbose_name=_("offer"))
     subscriptions = models.IntegerField(_("subscriptions"), default=0)
     licences = models.IntegerField(_("licenses"), default=0)
-    customers = models.IntegerField(_("new customers"), default=0)
+    customers = models.IntegerField(_("customers"), default=0)
 
     class Meta:
         verbose_name = _("running total")
@@ -95,3 +98,52 @@ class AppliedOrder(models.Model):
 
     def __str__(self):
         return str(self.order_id)
+
+
+class ResellerMonth(models.Model):
+    """A month of DailyRollup per (provider, reseller), offers added up: long periods read
+    two dozen rows per reseller instead of every day of every offer."""
+
+    provider = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE,
+                                 related_name="+", verbose_name=_("provider"))
+    reseller = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE,
+                                 null=True, blank=True, related_name="+",
+                                 verbose_name=_("indirect reseller"))
+    month = models.DateField(_("month"))
+    new_subscriptions = models.IntegerField(_("new subscriptions"), default=0)
+    licences_sold = models.IntegerField(_("licenses sold"), default=0)
+    cancelled = models.IntegerField(_("cancelled"), default=0)
+    suspended = models.IntegerField(_("suspended"), default=0)
+
+    class Meta:
+        verbose_name = _("monthly figures")
+        verbose_name_plural = _("monthly figures")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "reseller", "month"],
+                                    nulls_distinct=False, name="month_one_per_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m}"
+
+
+class ProviderDay(models.Model):
+    """A day of DailyRollup per provider, resellers and offers added up: the series of any
+    period read at most a row a day."""
+
+    provider = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE,
+                                 related_name="+", verbose_name=_("provider"))
+    day = models.DateField(_("day"))
+    new_subscriptions = models.IntegerField(_("new subscriptions"), default=0)
+    cancelled = models.IntegerField(_("cancelled"), default=0)
+    suspended = models.IntegerField(_("suspended"), default=0)
+
+    class Meta:
+        verbose_name = _("provider's daily figures")
+        verbose_name_plural = _("provider's daily figures")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "day"], name="provider_day_one_per_key"),
+        ]
+
+    def __str__(self):
+        return str(self.day)

@@ -99,13 +99,20 @@ class PeriodForm(forms.Form):
         return Period(key, today - timedelta(days=LAST[key] - 1), today)
 
 
-def buckets(period: Period) -> list[date]:
-    """The first day of each bucket of the period's grain (weeks start on Monday)."""
-    grain, day = period.grain, period.start
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def buckets(period: Period, grain: str | None = None) -> list[date]:
+    """The first day of each step of the period, by day, week (from Monday), month or
+    quarter (the period's own grain unless `grain`)."""
+    grain, day = grain or period.grain, period.start
     if grain == "week":
         day -= timedelta(days=day.weekday())
     elif grain == "month":
         day = day.replace(day=1)
+    elif grain == "quarter":
+        day = day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
     found = []
     while day <= period.end:
         found.append(day)
@@ -113,6 +120,8 @@ def buckets(period: Period) -> list[date]:
             day += timedelta(days=1)
         elif grain == "week":
             day += timedelta(days=7)
+        elif grain == "month":
+            day = _next_month(day)
         else:
-            day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+            day = _next_month(_next_month(_next_month(day)))
     return found

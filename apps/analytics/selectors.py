@@ -11,14 +11,15 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models.functions import TruncMonth, TruncQuarter, TruncWeek
 from django.utils import timezone
+from django_countries import countries
 
 from apps.customers.selectors import customer_list
 from apps.incentives.selectors import incentive_subscriptions
 from apps.partnerships.selectors import partnership_list
 
-from .models import DailyRollup, RunningTotal
+from .models import DailyRollup, ProviderDay, ResellerMonth, RunningTotal
 from .periods import Period, buckets
 
 if TYPE_CHECKING:
@@ -32,12 +33,52 @@ def _ratio(part: int, whole: int) -> Decimal | None:
     return round(Decimal(part) / Decimal(whole), 1) if whole else None
 
 
-def _bucket(period: Period) -> Any:
-    if period.grain == "week":
+# A sparkline's step for each grain of the series: a dozen points or so.
+SPARK_GRAIN = {"day": "week", "week": "month", "month": "quarter"}
+
+
+def _bucket(grain: str) -> Any:
+    if grain == "week":
         return TruncWeek("day")
-    if period.grain == "month":
+    if grain == "month":
         return TruncMonth("day")
+    if grain == "quarter":
+        return TruncQuarter("day")
     return F("day")
+
+
+def _quarter(day: date) -> date:
+    return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+
+
+def _reseller_steps(provider: Organization, period: Period,
+                    grain: str) -> list[tuple[Any, date, int, int, int]]:
+    """(reseller, first day of its step, new subscriptions, licenses sold, cancelled) of
+    the period, per reseller and sparkline step. Up to three months: from the daily rows.
+    Longer: the whole months inside the period from the monthly rows, the days at either
+    end from the daily rows — a few thousand rows whatever the length."""
+    sums = (Sum("new_subscriptions"), Sum("licences_sold"), Sum("cancelled"))
+    daily = DailyRollup.objects.filter(provider=provider, reseller__isnull=False).order_by()
+    if grain == "week":
+        return list(daily.filter(day__gte=period.start, day__lte=period.end)
+                    .values_list("reseller", _bucket(grain)).annotate(*sums))
+    first_full = period.start if period.start.day == 1 else (
+        period.start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    after_full = (period.end + timedelta(days=1)).replace(day=1)
+    if period.end.month == (period.end + timedelta(days=1)).month:
+        edges = Q(day__gte=period.start, day__lt=first_full) | Q(day__gte=after_full,
+                                                                 day__lte=period.end)
+    else:  # the period ends on a month's last day
+        after_full = period.end + timedelta(days=1)
+        edges = Q(day__gte=period.start, day__lt=first_full)
+    found = list(ResellerMonth.objects.filter(provider=provider, reseller__isnull=False,
+                                              month__gte=first_full, month__lt=after_full)
+                 .order_by().values_list("reseller", "month").annotate(*sums))
+    found += list(daily.filter(edges).values_list("reseller", TruncMonth("day"))
+                  .annotate(*sums))
+    if grain == "quarter":
+        return [(r, _quarter(m), new, sold, gone) for r, m, new, sold, gone in found]
+    return found
 
 
 @dataclass
@@ -72,7 +113,7 @@ class ProviderFigures:
     # One row per bucket: (first day, new, cancelled, suspended)
     series: list[tuple[date, int, int, int]]
     markets: list[tuple[str, str, int, int]]  # code, name, resellers, subscriptions
-    products: list[tuple[str, int, int]]      # offer, live subscriptions, new in period
+    products: list[tuple[str, int, int]]      # offer, live subscriptions, licenses
     summary: dict[str, Any]
 
     @property
@@ -87,51 +128,55 @@ class ProviderFigures:
 
 
 def provider_figures(*, provider: Organization, period: Period) -> ProviderFigures:
-    """Everything the Reseller analytics page shows, in six queries."""
-    in_period = DailyRollup.objects.filter(provider=provider, day__gte=period.start,
-                                           day__lte=period.end).order_by()
+    """Everything the Reseller analytics page shows, in three queries: the partnerships,
+    the running totals per reseller, and the period's rollups per reseller and step (the
+    series are their sums; direct sales are the rows without a reseller)."""
     steps = buckets(period)
-    index = {day: n for n, day in enumerate(steps)}
+    spark_grain = SPARK_GRAIN[period.grain]
+    spark_steps = buckets(period, spark_grain)
+    index = {day: n for n, day in enumerate(spark_steps)}
     rows: dict[Any, ResellerRow] = {}
-    for p in partnership_list(provider=provider, count_credited=False):
-        org = p.reseller
-        extension = getattr(org, "reseller", None)
-        rows[org.pk] = ResellerRow(
-            # django-countries' Country (the stubs see the column's str).
-            id=org.pk, name=org.name, country=getattr(org.country, "code", "") or "",
-            country_name=str(getattr(org.country, "name", "") or ""),
-            address=getattr(extension, "address", "") or "",
-            since=timezone.localdate(p.accepted_at),
-            customers=getattr(p, "customer_count", 0) or 0,
-            trend=[0] * len(steps))
-    for t in (RunningTotal.objects.filter(provider=provider, reseller__isnull=False).order_by()
-              .values("reseller").annotate(s=Sum("subscriptions"), n=Sum("licences"))):
-        if t["reseller"] in rows:
-            rows[t["reseller"]].subscriptions = t["s"] or 0
-            rows[t["reseller"]].licences = t["n"] or 0
-    for r in (in_period.filter(reseller__isnull=False).values("reseller", b=_bucket(period))
-              .annotate(new=Sum("new_subscriptions"), sold=Sum("licences_sold"),
-                        gone=Sum("cancelled"))):
-        row = rows.get(r["reseller"])
-        if row is None:  # a former partner: its sales are in the provider's totals only
-            continue
-        row.new_subscriptions += r["new"]
-        row.licences_sold += r["sold"]
-        row.cancelled += r["gone"]
-        if r["b"] in index:
-            row.trend[index[r["b"]]] += r["new"]
+    # Plain values: the partnership list's per-row counts are not computed.
+    for p in partnership_list(provider=provider, count_credited=False).values(
+            "reseller_id", "reseller__name", "reseller__country", "reseller__reseller__address",
+            "accepted_at"):
+        code = p["reseller__country"] or ""
+        rows[p["reseller_id"]] = ResellerRow(
+            id=p["reseller_id"], name=p["reseller__name"], country=code,
+            country_name=str(countries.name(code)) if code else "",
+            address=p["reseller__reseller__address"] or "",
+            since=timezone.localdate(p["accepted_at"]), trend=[0] * len(spark_steps))
+    products: dict[str, list[int]] = {}
+    for t in (RunningTotal.objects.filter(provider=provider).order_by()
+              .values("reseller", "offer__name")
+              .annotate(s=Sum("subscriptions"), n=Sum("licences"), c=Sum("customers"))):
+        products.setdefault(t["offer__name"], [0, 0])
+        products[t["offer__name"]][0] += t["s"] or 0
+        products[t["offer__name"]][1] += t["n"] or 0
+        row = rows.get(t["reseller"])
+        if row is not None:
+            row.subscriptions += t["s"] or 0
+            row.licences += t["n"] or 0
+            row.customers += t["c"] or 0
     series = {day: [0, 0, 0] for day in steps}
-    for d in (in_period.values(b=_bucket(period))
-              .annotate(new=Sum("new_subscriptions"), gone=Sum("cancelled"),
-                        paused=Sum("suspended"))):
-        if d["b"] in series:
-            series[d["b"]] = [d["new"], d["gone"], d["paused"]]
-    sold = dict(in_period.values_list("offer__name").annotate(n=Sum("new_subscriptions")))
-    products = [(t["offer__name"], t["s"] or 0, sold.get(t["offer__name"], 0) or 0)
-                for t in (RunningTotal.objects.filter(provider=provider).order_by()
-                          .values("offer__name").annotate(s=Sum("subscriptions")))]
-    products = sorted((p for p in products if p[1] or p[2]),
-                      key=lambda p: (-p[1], -p[2], p[0]))[:TOP]
+    for b, new, gone, paused in (
+            ProviderDay.objects.filter(provider=provider, day__gte=period.start,
+                                       day__lte=period.end).order_by()
+            .values_list(_bucket(period.grain))
+            .annotate(Sum("new_subscriptions"), Sum("cancelled"), Sum("suspended"))):
+        if b in series:
+            series[b] = [new, gone, paused]
+    for reseller, b, new, sold, gone in _reseller_steps(provider, period, spark_grain):
+        row = rows.get(reseller)
+        if row is None:  # a former partner's sales: in the series only
+            continue
+        row.new_subscriptions += new
+        row.licences_sold += sold
+        row.cancelled += gone
+        if b in index:
+            row.trend[index[b]] += new
+    top_products = sorted(((name, v[0], v[1]) for name, v in products.items() if v[0]),
+                          key=lambda p: (-p[1], -p[2], p[0]))[:TOP]
     markets: dict[str, list[Any]] = {}
     for row in rows.values():
         entry = markets.setdefault(row.country, [row.country, row.country_name, 0, 0])
@@ -157,7 +202,7 @@ def provider_figures(*, provider: Organization, period: Period) -> ProviderFigur
         series=[(day, values[0], values[1], values[2]) for day, values in series.items()],
         markets=sorted(((m[0], m[1], m[2], m[3]) for m in markets.values()),
                        key=lambda m: (-m[2], m[1])),
-        products=products, summary=summary)
+        products=top_products, summary=summary)
 
 
 @dataclass

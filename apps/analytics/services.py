@@ -23,11 +23,16 @@ from apps.orders.selectors import order_line_facts
 from apps.outbox.services import enqueue
 
 from . import tasks
-from .models import FLOWS, AppliedOrder, DailyRollup, RunningTotal
+from .models import FLOWS, AppliedOrder, DailyRollup, ProviderDay, ResellerMonth, RunningTotal
 
 ROLLUP = DailyRollup._meta.db_table
 TOTAL = RunningTotal._meta.db_table
 APPLIED = AppliedOrder._meta.db_table
+MONTH = ResellerMonth._meta.db_table
+ALL_ROLLUPS = f"SELECT * FROM {ROLLUP}"  # noqa: S608  (a table name of ours)
+PROVIDER_DAY = ProviderDay._meta.db_table
+MONTH_FLOWS = ("new_subscriptions", "licences_sold", "cancelled", "suspended")
+DAY_FLOWS = ("new_subscriptions", "cancelled", "suspended")
 KEY = ("provider_id", "reseller_id", "offer_id")
 
 # What each line adds to its (provider, reseller of record, offer, day): the actions of
@@ -106,6 +111,25 @@ def _totals_select(source: str) -> str:
             " GROUP BY provider_id, reseller_id, offer_id")
 
 
+def _month_sql() -> str:
+    """The first day of a rollup row's month."""
+    if connection.vendor == "postgresql":
+        return "CAST(date_trunc('month', day) AS date)"
+    return "date(day, 'start of month')"
+
+
+def _months_select(source: str) -> str:
+    sums = ", ".join(f"SUM({c}) AS {c}" for c in MONTH_FLOWS)
+    return (f"SELECT provider_id, reseller_id, {_month_sql()} AS month, {sums}"  # noqa: S608
+            f" FROM ({source}) t GROUP BY provider_id, reseller_id, {_month_sql()}")
+
+
+def _provider_days_select(source: str) -> str:
+    sums = ", ".join(f"SUM({c}) AS {c}" for c in DAY_FLOWS)
+    return (f"SELECT provider_id, day, {sums} FROM ({source}) t"  # noqa: S608
+            " GROUP BY provider_id, day")
+
+
 def rollup_enqueue(order_id: str) -> None:
     """Registered with apps.orders.hooks: an order's lines took effect; the figures count
     it once the transaction commits (an outbox row of that transaction)."""
@@ -129,6 +153,10 @@ def rollup_apply(*, order_id: UUID | str) -> bool:
             return False
         cursor.execute(_upsert_sql(TOTAL, KEY, ("subscriptions", "licences", "customers"),
                                    _totals_select(facts)), params)
+        cursor.execute(_upsert_sql(MONTH, ("provider_id", "reseller_id", "month"), MONTH_FLOWS,
+                                   _months_select(facts)), params)
+        cursor.execute(_upsert_sql(PROVIDER_DAY, ("provider_id", "day"), DAY_FLOWS,
+                                   _provider_days_select(facts)), params)
     return True
 
 
@@ -144,17 +172,33 @@ def rollup_rebuild() -> dict[str, float]:
         if connection.vendor == "postgresql":
             # Checks deferred until commit would keep TRUNCATE out: run them now.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(f"LOCK TABLE {APPLIED}, {ROLLUP}, {TOTAL} IN EXCLUSIVE MODE")
-            cursor.execute(f"TRUNCATE {APPLIED}, {ROLLUP}, {TOTAL}")
+            cursor.execute(f"LOCK TABLE {APPLIED}, {ROLLUP}, {TOTAL}, {MONTH}, {PROVIDER_DAY}"
+                           " IN EXCLUSIVE MODE")
+            cursor.execute(f"TRUNCATE {APPLIED}, {ROLLUP}, {TOTAL}, {MONTH}, {PROVIDER_DAY}")
         else:
-            for table in (APPLIED, ROLLUP, TOTAL):
+            for table in (APPLIED, ROLLUP, TOTAL, MONTH, PROVIDER_DAY):
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608
         cursor.execute(f"INSERT INTO {ROLLUP} ({names}) {facts}", params)
         rows = cursor.rowcount
         cursor.execute(f"INSERT INTO {TOTAL} (provider_id, reseller_id, offer_id, subscriptions,"  # noqa: S608
                        f" licences, customers) {_totals_select(f'SELECT * FROM {ROLLUP}')}")  # noqa: S608
+        month_names = ", ".join(("provider_id", "reseller_id", "month", *MONTH_FLOWS))
+        cursor.execute(f"INSERT INTO {MONTH} ({month_names})"
+                       f" {_months_select(ALL_ROLLUPS)}")
+        day_names = ", ".join(("provider_id", "day", *DAY_FLOWS))
+        cursor.execute(f"INSERT INTO {PROVIDER_DAY} ({day_names})"
+                       f" {_provider_days_select(ALL_ROLLUPS)}")
         cursor.execute(f"INSERT INTO {APPLIED} (order_id, applied_at)"  # noqa: S608
                        f" SELECT DISTINCT order_id, %s FROM ({inner}) o",
                        [timezone.now(), *inner_params])
         orders = cursor.rowcount
     return {"rows": rows, "orders": orders, "seconds": time.monotonic() - started}
+
+
+def rollup_vacuum() -> None:
+    """VACUUM ANALYZE the rollups after a rebuild (outside a transaction; PostgreSQL only):
+    fresh statistics, and a visibility map for index-only scans."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM ANALYZE {ROLLUP}, {TOTAL}, {MONTH}, {PROVIDER_DAY}")

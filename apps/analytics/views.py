@@ -12,12 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.i18n import format_number
 from apps.lists import Header, page_number
 from apps.organizations.access import workspace_view
 from apps.organizations.roles import Kind
 
 from . import charts, selectors, widgets
+from .charts import format_number
 from .periods import PeriodForm
 
 # The per-reseller table's columns: (key, label, sort key of a row, numeric).

@@ -10,9 +10,8 @@ from typing import Any
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from apps.i18n import format_number
-
 from . import charts
+from .charts import format_number
 from .selectors import ProviderFigures, ResellerFigures
 
 TEXT, NUMBER, DAY, DECIMAL = "text", "number", "day", "decimal"
@@ -46,9 +45,9 @@ def _display(value: Any, kind: str, grain: str) -> str:
     if value is None:
         return "—"
     if kind == NUMBER:
-        return str(format_number(value))
+        return format_number(value)
     if kind == DECIMAL:
-        return str(format_number(value))
+        return format_number(value)
     if kind == DAY:
         return charts.day_label(value, grain) if isinstance(value, date) else str(value)
     return str(value)
@@ -120,7 +119,7 @@ def provider_widgets(f: ProviderFigures) -> list[Widget]:
         if sold else None))
     widgets.append(Widget(
         "top-products", _("Top products by subscription count"),
-        [_("Offer"), _("Live subscriptions"), _("New in the period")], [TEXT, NUMBER, NUMBER],
+        [_("Offer"), _("Live subscriptions"), _("Licenses")], [TEXT, NUMBER, NUMBER],
         list(f.products), empty=_("No subscriptions yet."),
         chart=charts.bar_chart(chart_id="chart-top-products",
                                title=_("Top products by subscription count"),

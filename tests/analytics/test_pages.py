@@ -125,3 +125,23 @@ def test_another_tenant_and_unknown_widgets_are_404(login, northwind_admin, cont
                                                    trading_day):
     assert login(northwind_admin).get(URL).status_code == 404
     assert login(contoso_admin).get(URL + "nothing.csv").status_code == 404
+
+
+def test_long_periods_add_months_and_edge_days_like_the_days(contoso, trading_day):
+    """A long period reads whole months from the monthly rows and the days at either end
+    from the daily ones: the same sums as the days alone."""
+    from datetime import date
+
+    from apps.analytics.periods import Period
+    from apps.analytics.selectors import provider_figures
+
+    today = timezone.localdate()
+    for start, end in ((today - timedelta(days=200), today),
+                       (date(today.year - 1, 1, 1), today),
+                       (today.replace(day=1) - timedelta(days=400), today)):
+        figures = provider_figures(provider=contoso, period=Period("custom", start, end))
+        by_reseller = {r.name: (r.new_subscriptions, r.licences_sold, r.cancelled,
+                                sum(r.trend)) for r in figures.rows}
+        assert by_reseller == {"Northwind Traders": (5, 31, 1, 5),
+                               "Fabrikam Solutions": (3, 26, 1, 3)}
+        assert sum(row[1] for row in figures.series) == 9  # Contoso's own included

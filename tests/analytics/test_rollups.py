@@ -8,7 +8,14 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from apps.analytics import services
-from apps.analytics.models import FLOWS, AppliedOrder, DailyRollup, RunningTotal
+from apps.analytics.models import (
+    FLOWS,
+    AppliedOrder,
+    DailyRollup,
+    ProviderDay,
+    ResellerMonth,
+    RunningTotal,
+)
 from apps.customers.models import Customer
 from apps.orders.models import Order, OrderLine
 from apps.outbox.models import OutboxMessage
@@ -73,13 +80,24 @@ def test_figures_after_a_day_of_orders_agree_with_the_live_tables(contoso, tradi
         == len(orders)
 
 
+def summaries():
+    return (sorted(ResellerMonth.objects.values_list(
+                "reseller_id", "month", "new_subscriptions", "licences_sold", "cancelled",
+                "suspended"), key=str),
+            sorted(ProviderDay.objects.values_list("provider_id", "day", "new_subscriptions",
+                                                   "cancelled", "suspended"), key=str))
+
+
 def test_rebuild_makes_the_rows_the_orders_made_one_by_one(trading_day):
     incremental = rollups()
+    months_and_days = summaries()
     totals = sorted(RunningTotal.objects.values_list("reseller_id", "offer_id",
                                                      "subscriptions", "licences", "customers"),
                     key=str)
     result = services.rollup_rebuild()
     assert rollups() == incremental
+    assert summaries() == months_and_days
+    assert months_and_days[1][0][2:] == (9, 2, 2)  # today: 9 new, 2 cancelled, 2 suspended
     assert sorted(RunningTotal.objects.values_list("reseller_id", "offer_id", "subscriptions",
                                                    "licences", "customers"), key=str) == totals
     assert result["orders"] == Order.objects.filter(status="completed").count()
