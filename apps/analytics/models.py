@@ -147,3 +147,34 @@ class ProviderDay(models.Model):
 
     def __str__(self):
         return str(self.day)
+
+
+class ResellerDay(models.Model):
+    """A day of DailyRollup per (provider, reseller), offers added up: a short period's
+    figures per reseller read a row per reseller and day."""
+
+    provider = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE,
+                                 related_name="+", verbose_name=_("provider"))
+    reseller = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE,
+                                 null=True, blank=True, related_name="+",
+                                 verbose_name=_("indirect reseller"))
+    day = models.DateField(_("day"))
+    new_subscriptions = models.IntegerField(_("new subscriptions"), default=0)
+    licences_sold = models.IntegerField(_("licenses sold"), default=0)
+    cancelled = models.IntegerField(_("cancelled"), default=0)
+
+    class Meta:
+        verbose_name = _("reseller's daily figures")
+        verbose_name_plural = _("reseller's daily figures")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "reseller", "day"],
+                                    nulls_distinct=False, name="reseller_day_one_per_key"),
+        ]
+        indexes = [
+            models.Index(fields=["provider", "day"], name="reseller_day_provider_day",
+                         include=["reseller", "new_subscriptions", "licences_sold",
+                                  "cancelled"]),
+        ]
+
+    def __str__(self):
+        return str(self.day)

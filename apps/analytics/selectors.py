@@ -19,7 +19,7 @@ from apps.customers.selectors import customer_list
 from apps.incentives.selectors import incentive_subscriptions
 from apps.partnerships.selectors import partnership_list
 
-from .models import DailyRollup, ProviderDay, ResellerMonth, RunningTotal
+from .models import DailyRollup, ProviderDay, ResellerDay, ResellerMonth, RunningTotal
 from .periods import Period, buckets
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def _reseller_steps(provider: Organization, period: Period,
     Longer: the whole months inside the period from the monthly rows, the days at either
     end from the daily rows — a few thousand rows whatever the length."""
     sums = (Sum("new_subscriptions"), Sum("licences_sold"), Sum("cancelled"))
-    daily = DailyRollup.objects.filter(provider=provider, reseller__isnull=False).order_by()
+    daily = ResellerDay.objects.filter(provider=provider, reseller__isnull=False).order_by()
     if grain == "week":
         return list(daily.filter(day__gte=period.start, day__lte=period.end)
                     .values_list("reseller", _bucket(grain)).annotate(*sums))

@@ -23,7 +23,15 @@ from apps.orders.selectors import order_line_facts
 from apps.outbox.services import enqueue
 
 from . import tasks
-from .models import FLOWS, AppliedOrder, DailyRollup, ProviderDay, ResellerMonth, RunningTotal
+from .models import (
+    FLOWS,
+    AppliedOrder,
+    DailyRollup,
+    ProviderDay,
+    ResellerDay,
+    ResellerMonth,
+    RunningTotal,
+)
 
 ROLLUP = DailyRollup._meta.db_table
 TOTAL = RunningTotal._meta.db_table
@@ -31,6 +39,9 @@ APPLIED = AppliedOrder._meta.db_table
 MONTH = ResellerMonth._meta.db_table
 ALL_ROLLUPS = f"SELECT * FROM {ROLLUP}"  # noqa: S608  (a table name of ours)
 PROVIDER_DAY = ProviderDay._meta.db_table
+RESELLER_DAY = ResellerDay._meta.db_table
+RESELLER_DAY_FLOWS = ("new_subscriptions", "licences_sold", "cancelled")
+SUMMARIES = f"{APPLIED}, {ROLLUP}, {TOTAL}, {MONTH}, {PROVIDER_DAY}, {RESELLER_DAY}"
 MONTH_FLOWS = ("new_subscriptions", "licences_sold", "cancelled", "suspended")
 DAY_FLOWS = ("new_subscriptions", "cancelled", "suspended")
 KEY = ("provider_id", "reseller_id", "offer_id")
@@ -130,6 +141,27 @@ def _provider_days_select(source: str) -> str:
             " GROUP BY provider_id, day")
 
 
+def _reseller_days_select(source: str) -> str:
+    sums = ", ".join(f"SUM({c}) AS {c}" for c in RESELLER_DAY_FLOWS)
+    return (f"SELECT provider_id, reseller_id, day, {sums} FROM ({source}) t"  # noqa: S608
+            " GROUP BY provider_id, reseller_id, day")
+
+
+def _upserts(source: str) -> list[str]:
+    """Add the rows of `source` (the facts) to the day, total, month and summary tables."""
+    return [
+        _upsert_sql(ROLLUP, (*KEY, "day"), FLOWS, source),
+        _upsert_sql(TOTAL, KEY, ("subscriptions", "licences", "customers"),
+                    _totals_select(source)),
+        _upsert_sql(MONTH, ("provider_id", "reseller_id", "month"), MONTH_FLOWS,
+                    _months_select(source)),
+        _upsert_sql(PROVIDER_DAY, ("provider_id", "day"), DAY_FLOWS,
+                    _provider_days_select(source)),
+        _upsert_sql(RESELLER_DAY, ("provider_id", "reseller_id", "day"), RESELLER_DAY_FLOWS,
+                    _reseller_days_select(source)),
+    ]
+
+
 def rollup_enqueue(order_id: str) -> None:
     """Registered with apps.orders.hooks: an order's lines took effect; the figures count
     it once the transaction commits (an outbox row of that transaction)."""
@@ -146,23 +178,28 @@ def rollup_apply(*, order_id: UUID | str) -> bool:
         if cursor.rowcount == 0:
             return False
         facts, params = _facts(order_id)
-        cursor.execute(_upsert_sql(ROLLUP, (*KEY, "day"), FLOWS, facts), params)
-        if cursor.rowcount == 0:
+        if connection.vendor == "postgresql":
+            # One round trip: the facts once, every table's upsert as a data-modifying CTE.
+            writes = ", ".join(f"w{n} AS ({sql} RETURNING 1)"
+                               for n, sql in enumerate(_upserts("SELECT * FROM facts")))
+            cursor.execute(f"WITH facts AS MATERIALIZED ({facts}), {writes}"  # noqa: S608
+                           " SELECT COUNT(*) FROM facts", params)
+            counted = cursor.fetchone()[0]
+        else:
+            counted = 0
+            for sql in _upserts(facts):
+                cursor.execute(sql, params)
+                counted = counted or cursor.rowcount
+        if not counted:
             # Nothing took effect (not completed): leave it to be counted when it does.
             cursor.execute(f"DELETE FROM {APPLIED} WHERE order_id = %s", [str(order_id)])  # noqa: S608
             return False
-        cursor.execute(_upsert_sql(TOTAL, KEY, ("subscriptions", "licences", "customers"),
-                                   _totals_select(facts)), params)
-        cursor.execute(_upsert_sql(MONTH, ("provider_id", "reseller_id", "month"), MONTH_FLOWS,
-                                   _months_select(facts)), params)
-        cursor.execute(_upsert_sql(PROVIDER_DAY, ("provider_id", "day"), DAY_FLOWS,
-                                   _provider_days_select(facts)), params)
     return True
 
 
 @transaction.atomic
 def rollup_rebuild() -> dict[str, float]:
-    """Count every order again from scratch, in three set-based statements; the tables are
+    """Count every order again from scratch, in set-based statements; the tables are
     locked meanwhile, so an order applied concurrently waits and is then found counted."""
     started = time.monotonic()
     facts, params = _facts()
@@ -172,11 +209,10 @@ def rollup_rebuild() -> dict[str, float]:
         if connection.vendor == "postgresql":
             # Checks deferred until commit would keep TRUNCATE out: run them now.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(f"LOCK TABLE {APPLIED}, {ROLLUP}, {TOTAL}, {MONTH}, {PROVIDER_DAY}"
-                           " IN EXCLUSIVE MODE")
-            cursor.execute(f"TRUNCATE {APPLIED}, {ROLLUP}, {TOTAL}, {MONTH}, {PROVIDER_DAY}")
+            cursor.execute(f"LOCK TABLE {SUMMARIES} IN EXCLUSIVE MODE")
+            cursor.execute(f"TRUNCATE {SUMMARIES}")
         else:
-            for table in (APPLIED, ROLLUP, TOTAL, MONTH, PROVIDER_DAY):
+            for table in (APPLIED, ROLLUP, TOTAL, MONTH, PROVIDER_DAY, RESELLER_DAY):
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608
         cursor.execute(f"INSERT INTO {ROLLUP} ({names}) {facts}", params)
         rows = cursor.rowcount
@@ -188,6 +224,10 @@ def rollup_rebuild() -> dict[str, float]:
         day_names = ", ".join(("provider_id", "day", *DAY_FLOWS))
         cursor.execute(f"INSERT INTO {PROVIDER_DAY} ({day_names})"
                        f" {_provider_days_select(ALL_ROLLUPS)}")
+        reseller_day_names = ", ".join(("provider_id", "reseller_id", "day",
+                                        *RESELLER_DAY_FLOWS))
+        cursor.execute(f"INSERT INTO {RESELLER_DAY} ({reseller_day_names})"
+                       f" {_reseller_days_select(ALL_ROLLUPS)}")
         cursor.execute(f"INSERT INTO {APPLIED} (order_id, applied_at)"  # noqa: S608
                        f" SELECT DISTINCT order_id, %s FROM ({inner}) o",
                        [timezone.now(), *inner_params])
@@ -201,4 +241,4 @@ def rollup_vacuum() -> None:
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return
     with connection.cursor() as cursor:
-        cursor.execute(f"VACUUM ANALYZE {ROLLUP}, {TOTAL}, {MONTH}, {PROVIDER_DAY}")
+        cursor.execute(f"VACUUM ANALYZE {SUMMARIES}")
