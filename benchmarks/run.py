@@ -857,6 +857,9 @@ def main(argv=None):
     parser.add_argument("--orders", type=int, default=PROVISIONING_ORDERS)
     parser.add_argument("--rounds", type=int, default=PROVISIONING_ROUNDS,
                         help="throughput rounds, each 1 then 2 worker processes (medians)")
+    parser.add_argument("--analytics", action="store_true",
+                        help="Reseller analytics at 500,000 subscriptions only "
+                             "(benchmarks/analytics.py)")
     parser.add_argument("--goals", type=Path, default=GOALS)
     parser.add_argument("--output", type=Path, default=LATEST)
     parser.add_argument("--terms", action="store_true",
@@ -885,6 +888,10 @@ def main(argv=None):
         # A process of its own: the close runs as the one worker would run the beat task.
         return subprocess.call([PYTHON, str(HERE / "billing.py"), "--output",
                                 str(HERE / "results" / "billing.json")],
+                               env={**os.environ, "PYTHONPATH": str(gen.ROOT)})
+    if args.analytics:
+        # A process of its own: its database and settings are not the list pages'.
+        return subprocess.call([PYTHON, str(HERE / "analytics.py")],
                                env={**os.environ, "PYTHONPATH": str(gen.ROOT)})
 
     if args.duration is None:

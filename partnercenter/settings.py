@@ -78,6 +78,7 @@ LOCAL_APPS = [
     "apps.incentives",
     "apps.provisioning",
     "apps.support",
+    "apps.analytics",
     "apps.api",
     "apps.portal",
 ]

@@ -40,6 +40,7 @@ workspace_patterns = [
     path("", include("apps.partnerships.urls")),
     path("", include("apps.relationships.urls")),
     path("", include("apps.incentives.urls")),
+    path("", include("apps.analytics.urls")),
     path("", include("apps.customers.urls")),
     path("", include("apps.customers.subscription_urls")),
     path("", include("apps.customers.user_urls")),

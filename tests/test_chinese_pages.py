@@ -145,6 +145,7 @@ def test_provider_pages(client, demo_customers):
         f"{base}orders/", f"{base}orders/{order.pk}/confirmation/",
         f"{base}profile/", f"{base}profile/request/", f"{base}support/",
         f"{base}team/", f"{base}team/invite/", f"{base}audit/",
+        f"{base}analytics/", f"{base}analytics/?period=month&month=13",
     ], data_names(), accept_language="en")
 
 
@@ -157,7 +158,7 @@ def test_reseller_pages(client, demo_customers):
         base, f"{base}providers/", f"{base}incentives/", f"{base}customers/",
         f"{base}customers/{adatum.pk}/", f"{base}customers/{adatum.pk}/subscriptions/",
         f"{base}customers/{adatum.pk}/subscriptions/{subscription.pk}/",
-        f"{base}support/", f"{base}team/", f"{base}audit/",
+        f"{base}support/", f"{base}team/", f"{base}audit/", f"{base}analytics/",
     ], data_names(), accept_language="en")
 
 

@@ -79,6 +79,8 @@ WORKSPACE = {
     "partnerships:providers": {"reseller": staff(OK)},
     "incentives:list": {"reseller": staff(OK)},
     "incentives:csv": {"reseller": staff(OK)},
+    "analytics:page": {"provider": staff(OK), "reseller": staff(OK)},
+    "analytics:csv": {"provider": staff(OK), "reseller": staff(OK)},
     "relationships:new": {"provider": staff(OK, OK, FORBIDDEN)},
     "relationships:withdraw": {"provider": staff(NOT_ALLOWED, NOT_ALLOWED, FORBIDDEN)},
     "relationships:partners": {"customer": customer(OK)},
@@ -351,6 +353,8 @@ def workspace_url(name, org):
         kwargs["partnership_id"] = Partnership.objects.first().pk
     if name == "customers:new_step":
         kwargs["step"] = "details"
+    if name == "analytics:csv":
+        kwargs["widget"] = "top-products"  # a table of both kinds' pages
     if name in ("customers:detail", "customers:summary", "customers:subscriptions",
                 "customers:add_subscription") or (name.startswith("subscriptions:")
                                                   and name != "subscriptions:list"):

@@ -132,3 +132,18 @@ def order_lines_took_effect(*, order_id: UUID | str) -> QuerySet[OrderLine]:
     return (OrderLine.objects.filter(order_id=order_id, order__status=Order.Status.COMPLETED)
             .select_related("order", "offer", "previous_offer", "subscription__offer",
                             "subscription__customer", "subscription__replaces__offer"))
+
+
+def order_line_facts(*, order_id: UUID | str | None = None) -> QuerySet[OrderLine]:
+    """The lines that took effect (of completed orders), for figures kept elsewhere
+    (apps.analytics): one row per line with its order's provider, kind and completion time.
+    Values in this order: order id, provider id, reseller of record id, offer id, previous
+    offer id, action, licenses, licenses before, order kind, completed at."""
+    lines = OrderLine.objects.filter(order__status=Order.Status.COMPLETED,
+                                     order__completed_at__isnull=False)
+    if order_id is not None:
+        lines = lines.filter(order_id=order_id)
+    return lines.order_by().values_list(  # type: ignore[return-value]  # a values_list query
+        "order_id", "order__provider_id", "reseller_of_record_id", "offer_id",
+        "previous_offer_id", "action", "quantity", "previous_quantity", "order__kind",
+        "order__completed_at")

@@ -10,6 +10,7 @@ MENUS = {
     Kind.PROVIDER: [
         (_("Dashboard"), "portal:dashboard", "dashboard.view"),
         (_("Indirect resellers"), "partnerships:list", "partners.view"),
+        (_("Reseller analytics"), "analytics:page", "partners.view"),
         (_("Customers"), "customers:list", "customers.view"),
         (_("Orders"), "orders:list", "orders.view"),
         (_("Billing"), "billing:list", "billing.view"),
@@ -25,6 +26,7 @@ MENUS = {
         (_("Dashboard"), "portal:dashboard", "dashboard.view"),
         (_("Providers"), "partnerships:providers", "partners.view"),
         (_("Incentives"), "incentives:list", "partners.view"),
+        (_("Analytics"), "analytics:page", "partners.view"),
         (_("Customers"), "customers:list", "customers.view"),
         (_("Billing"), "billing:list", "billing.view"),
         (_("Price list"), "billing:price_lists", "billing.view"),
