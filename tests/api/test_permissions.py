@@ -17,10 +17,10 @@ from rest_framework.test import APIClient
 from apps.api.models import ApiKey
 from apps.customers.models import Customer
 from apps.orders.models import Order
+from apps.organizations.roles import Role
 from apps.partnerships.models import Partnership, PartnershipInvitation
 from apps.partnerships.services import invitation_create
 from apps.subscriptions.models import Subscription
-from apps.organizations.roles import Role
 from tests import factories
 from tests.api.conftest import make_key
 
