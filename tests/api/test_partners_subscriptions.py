@@ -274,3 +274,22 @@ def test_setup_info_is_revealed_once_to_who_submitted(api, contoso, contoso_admi
     assert again.json()["detail"].startswith("The temporary password was already shown")
     # Never in the order itself.
     assert "Temp-4711-pass" not in api(key).get(f"/api/v1/orders/{order.pk}/").content.decode()
+
+
+# ------------------------------------------------------------------ query counts
+
+
+def test_lists_take_a_fixed_number_of_queries(api, contoso_key, contoso, northwind, adatum,
+                                              offers, django_assert_max_num_queries):
+    for n in range(5):
+        reseller = factories.ResellerFactory(name=f"Reseller {n}")
+        factories.PartnershipFactory(provider=contoso, reseller=reseller)
+        factories.SubscriptionFactory(customer=adatum, offer=offers["basic"],
+                                      reseller_of_record=reseller)
+    client = api(contoso_key)
+    # Key, rate limit and the page's rows: the same count for 1 row or 6.
+    with django_assert_max_num_queries(8):
+        assert len(client.get("/api/v1/partners/").json()["results"]) == 6
+    with django_assert_max_num_queries(8):
+        assert len(client.get(f"/api/v1/customers/{adatum.pk}/subscriptions/"
+                              ).json()["results"]) == 5
