@@ -136,7 +136,7 @@ def test_resend_and_revoke_with_the_pages_rules(api, contoso_key, contoso):
 
 
 @pytest.fixture
-def basic(adatum, offers):
+def adatum_sub(adatum, offers):
     return factories.SubscriptionFactory(customer=adatum, offer=offers["basic"], quantity=5)
 
 
@@ -146,25 +146,25 @@ def _sub_url(subscription, change=""):
 
 
 def test_subscriptions_of_a_customer_for_its_provider_and_its_reseller(
-        api, contoso_key, northwind_key, basic, tailspin_admin, tailspin, fabrikam_admin,
+        api, contoso_key, northwind_key, adatum_sub, tailspin_admin, tailspin, fabrikam_admin,
         fabrikam):
-    listing = f"/api/v1/customers/{basic.customer_id}/subscriptions/"
+    listing = f"/api/v1/customers/{adatum_sub.customer_id}/subscriptions/"
     for key in (contoso_key, northwind_key):
         rows = api(key).get(listing).json()["results"]
-        assert [r["id"] for r in rows] == [str(basic.pk)]
-        assert api(key).get(_sub_url(basic)).json()["quantity"] == 5
+        assert [r["id"] for r in rows] == [str(adatum_sub.pk)]
+        assert api(key).get(_sub_url(adatum_sub)).json()["quantity"] == 5
     for user, org in ((tailspin_admin, tailspin), (fabrikam_admin, fabrikam)):
         other = make_key(user, org)[1]
         assert api(other).get(listing).status_code == 404
-        assert api(other).get(_sub_url(basic)).status_code == 404
-        assert api(other).post(_sub_url(basic, "licenses"), {"quantity": 6},
+        assert api(other).get(_sub_url(adatum_sub)).status_code == 404
+        assert api(other).post(_sub_url(adatum_sub, "licenses"), {"quantity": 6},
                                format="json").status_code == 404
-    assert Subscription.objects.get(pk=basic.pk).quantity == 5
+    assert Subscription.objects.get(pk=adatum_sub.pk).quantity == 5
 
 
-def test_change_licenses_with_the_pages_messages_and_replay(api, northwind_key, basic):
+def test_change_licenses_with_the_pages_messages_and_replay(api, northwind_key, adatum_sub):
     client = api(northwind_key)  # the delegated reseller may change licenses
-    url = _sub_url(basic, "licenses")
+    url = _sub_url(adatum_sub, "licenses")
     too_many = client.post(url, {"quantity": 301}, format="json")
     assert too_many.status_code == 400
     assert _errors(too_many) == {"quantity": "Business Basic allows 1 to 300 licenses."}
@@ -184,47 +184,47 @@ def test_change_licenses_with_the_pages_messages_and_replay(api, northwind_key, 
     assert event.data["api_key_name"] == "CRM sync"
 
 
-def test_provider_only_changes_are_404_for_the_reseller(api, northwind_key, basic, offers):
+def test_provider_only_changes_are_404_for_the_reseller(api, northwind_key, adatum_sub, offers):
     for change, body in (("upgrade", {"offer": str(offers["standard"].pk)}), ("suspend", {}),
                          ("support-contact", {}), ("reseller-of-record", {})):
-        assert api(northwind_key).post(_sub_url(basic, change), body,
+        assert api(northwind_key).post(_sub_url(adatum_sub, change), body,
                                        format="json").status_code == 404
 
 
-def test_upgrade_suspend_reactivate_auto_renew(api, contoso_key, basic, offers):
+def test_upgrade_suspend_reactivate_auto_renew(api, contoso_key, adatum_sub, offers):
     client = api(contoso_key)
-    wrong = client.post(_sub_url(basic, "upgrade"), {"offer": str(offers["premium"].pk)},
+    wrong = client.post(_sub_url(adatum_sub, "upgrade"), {"offer": str(offers["premium"].pk)},
                         format="json")
     assert _errors(wrong) == {"offer": "Choose an offer on this subscription's upgrade path."}
-    assert client.post(_sub_url(basic, "suspend")).json()["status"] == "suspended"
-    twice = client.post(_sub_url(basic, "suspend"))
+    assert client.post(_sub_url(adatum_sub, "suspend")).json()["status"] == "suspended"
+    twice = client.post(_sub_url(adatum_sub, "suspend"))
     assert twice.json()["detail"] == "Only an active subscription can be suspended."
-    assert client.post(_sub_url(basic, "reactivate")).json()["status"] == "active"
-    off = client.post(_sub_url(basic, "auto-renew"), {"auto_renew": False}, format="json")
+    assert client.post(_sub_url(adatum_sub, "reactivate")).json()["status"] == "active"
+    off = client.post(_sub_url(adatum_sub, "auto-renew"), {"auto_renew": False}, format="json")
     assert off.json()["auto_renew"] is False
-    junk = client.post(_sub_url(basic, "auto-renew"), {"auto_renew": "maybe"}, format="json")
+    junk = client.post(_sub_url(adatum_sub, "auto-renew"), {"auto_renew": "maybe"}, format="json")
     assert _errors(junk) == {"auto_renew": "Choose whether the subscription renews."}
-    upgraded = client.post(_sub_url(basic, "upgrade"), {"offer": str(offers["standard"].pk)},
+    upgraded = client.post(_sub_url(adatum_sub, "upgrade"), {"offer": str(offers["standard"].pk)},
                            format="json")
     assert upgraded.status_code == 200
     assert upgraded.json()["offer"]["code"] == "standard"
-    assert Subscription.objects.get(pk=basic.pk).status == "upgraded"
+    assert Subscription.objects.get(pk=adatum_sub.pk).status == "upgraded"
 
 
-def test_support_contact_and_reseller_of_record(api, contoso_key, basic, northwind, tailspin):
+def test_support_contact_and_reseller_of_record(api, contoso_key, adatum_sub, northwind, tailspin):
     client = api(contoso_key)
-    contact = client.post(_sub_url(basic, "support-contact"),
+    contact = client.post(_sub_url(adatum_sub, "support-contact"),
                           {"support_contact": str(northwind.pk)}, format="json")
     assert contact.status_code == 200
     assert contact.json()["support_contact"]["name"] == "Northwind Traders"
-    stranger = client.post(_sub_url(basic, "support-contact"),
+    stranger = client.post(_sub_url(adatum_sub, "support-contact"),
                            {"support_contact": str(tailspin.pk)}, format="json")
     assert _errors(stranger) == {"support_contact": (
         "Choose your own organization or one of your partnered indirect resellers.")}
-    credited = client.post(_sub_url(basic, "reseller-of-record"),
+    credited = client.post(_sub_url(adatum_sub, "reseller-of-record"),
                            {"reseller_of_record": str(northwind.pk)}, format="json")
     assert credited.json()["reseller_of_record"]["name"] == "Northwind Traders"
-    cleared = client.post(_sub_url(basic, "reseller-of-record"),
+    cleared = client.post(_sub_url(adatum_sub, "reseller-of-record"),
                           {"reseller_of_record": None}, format="json")
     assert cleared.json()["reseller_of_record"] is None
 
