@@ -3,9 +3,11 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import views, views_partners, views_setup, views_subscriptions
 
 app_name = "api"
+
+_SUBSCRIPTION = "customers/<uuid:customer_id>/subscriptions/<uuid:subscription_id>/"
 
 urlpatterns = [
     path("schema/", SpectacularJSONAPIView.as_view(authentication_classes=[],
@@ -22,6 +24,26 @@ urlpatterns = [
     path("customers/<uuid:customer_id>/", views.CustomerDetail.as_view(), name="customer"),
     path("orders/", views.OrderList.as_view(), name="orders"),
     path("orders/<uuid:order_id>/", views.OrderDetail.as_view(), name="order"),
+    # Partners and partnership requests (provider).
+    path("partners/", views_partners.PartnerList.as_view(), name="partners"),
+    path("partners/<uuid:partnership_id>/end/", views_partners.PartnerEnd.as_view(),
+         name="partner_end"),
+    path("partnership-invitations/", views_partners.InvitationList.as_view(),
+         name="invitations"),
+    path("partnership-invitations/<uuid:invitation_id>/resend/",
+         views_partners.InvitationResend.as_view(), name="invitation_resend"),
+    path("partnership-invitations/<uuid:invitation_id>/revoke/",
+         views_partners.InvitationRevoke.as_view(), name="invitation_revoke"),
+    # A customer's subscriptions (provider, delegated reseller).
+    path("customers/<uuid:customer_id>/subscriptions/",
+         views_subscriptions.SubscriptionList.as_view(), name="subscriptions"),
+    path(_SUBSCRIPTION, views_subscriptions.SubscriptionDetail.as_view(), name="subscription"),
+    *[path(f"{_SUBSCRIPTION}{change.replace('_', '-')}/", view.as_view(),
+           name=f"subscription_{change}")
+      for change, view in views_subscriptions.CHANGE_VIEWS.items()],
+    # The new customer admin's temporary password, once.
+    path("orders/<uuid:order_id>/setup-info/reveal/", views_setup.SetupInfoReveal.as_view(),
+         name="order_setup_info_reveal"),
     # Any other path under /api/v1/ (a malformed id too): a problem 404, not the HTML page.
     re_path(r"^", views.not_found, name="not_found"),
 ]

@@ -24,14 +24,23 @@ from apps.organizations.roles import Kind
 from apps.organizations.selectors import organization_slug_taken
 from apps.organizations.services import organization_create
 from apps.partnerships.selectors import partnered_resellers
+from apps.subscriptions.selectors import support_contact_choices, upgrade_offers
 from apps.subscriptions.services import subscription_add_licenses
 from apps.webhooks.services import emit
 
-from .forms import CustomerDetailsForm, SubscriptionsForm
+from .forms import CustomerDetailsForm, NewSubscriptionForm, SubscriptionsForm
 from .hooks import customer_undelegated
 from .models import Customer
 from .options import forget_reseller_options
 from .selectors import admin_username, customer_total_forget, domain_prefix_available
+from .subscription_forms import (
+    AutoRenewForm,
+    ChangeForm,
+    LicensesForm,
+    ResellerOfRecordForm,
+    SupportContactForm,
+    UpgradeForm,
+)
 
 # The states customer_create takes (demo data creates active customers).
 CustomerStatus = Customer.Status
@@ -155,6 +164,94 @@ def customer_submit_data(*, provider: Organization, data: Mapping[str, Any],
     return customer_submit(provider=provider, reseller=reseller, customer_details=details,
                            lines=subscriptions_form.lines(), idempotency_key=idempotency_key,
                            submitted_by=submitted_by, request=request)
+
+
+def _subscription_lines(chosen: Any) -> dict[str, Any]:
+    """A list of {"offer": id, "licenses": n} as SubscriptionsForm's fields."""
+    fields: dict[str, Any] = {"offers": []}
+    for line in chosen if isinstance(chosen, list) else []:
+        if isinstance(line, Mapping):
+            fields["offers"].append(str(line.get("offer", "")))
+            fields[f"licenses_{line.get('offer', '')}"] = line.get("licenses")
+    return fields
+
+
+def _form_errors(errors: Mapping[str, Any]) -> FieldErrors:
+    """A subscriptions form's errors by the API's field names (the lines are
+    `subscriptions`)."""
+    named: dict[str, list[str]] = {}
+    for field, messages in errors.items():
+        name = ("subscriptions" if field in ("offers", "__all__") or field.startswith("licenses_")
+                else field)
+        named.setdefault(name, []).extend(str(m) for m in messages)
+    return FieldErrors(named)
+
+
+def customer_order_subscriptions_data(*, customer: Customer, data: Mapping[str, Any],
+                                      idempotency_key: UUID, submitted_by: User,
+                                      acting_organization: Organization,
+                                      request: HttpRequest | None = None) -> Order:
+    """Add subscription's Submit from plain data (the API): validated by the New
+    subscription form, so the rules and messages are the page's. `data`: `subscriptions`
+    ([{"offer": id, "licenses": n}]) and, for the provider, `reseller` (the reseller of
+    record: a partnered reseller's id, or null). A delegated reseller asking is itself the
+    reseller of record. Always new subscriptions (the page's "buy separately")."""
+    provider = customer.provider
+    acting_reseller = acting_organization if acting_organization.kind == Kind.RESELLER else None
+    fields = _QueryLike(_subscription_lines(data.get("subscriptions")))
+    fields["idempotency_key"] = str(idempotency_key)
+    fields["reseller"] = data.get("reseller") or ""
+    form = NewSubscriptionForm(fields, offers=list(orderable_offers()), provider=provider)
+    if acting_reseller is not None:
+        del form.fields["reseller"]
+    if not form.is_valid():
+        raise _form_errors(form.errors)
+    return customer_order_subscriptions(
+        provider=provider, customer=customer,
+        reseller=acting_reseller or form.cleaned_data["reseller"], lines=form.lines(),
+        idempotency_key=idempotency_key, submitted_by=submitted_by,
+        acting_organization=acting_organization, request=request)
+
+
+def _plain(value: Any) -> Any:
+    """A JSON value as a form field reads it (null: empty)."""
+    if value is None:
+        return ""
+    return value if isinstance(value, str | int) and not isinstance(value, bool) else str(value)
+
+
+def subscription_change_data(*, change: str, subscription: Subscription,
+                             data: Mapping[str, Any], idempotency_key: UUID) -> dict[str, Any]:
+    """The subscription page's form of `change` (licenses, upgrade, suspend, reactivate,
+    auto_renew, support_contact, reseller_of_record) run on plain data (the API): its
+    cleaned data, or FieldErrors with the page's messages."""
+    provider = subscription.customer.provider
+    fields: dict[str, Any] = {"idempotency_key": str(idempotency_key)}
+    form: ChangeForm | SupportContactForm | ResellerOfRecordForm
+    if change == "licenses":
+        fields["quantity"] = _plain(data.get("quantity"))
+        form = LicensesForm(fields, offer=subscription.offer)
+    elif change == "upgrade":
+        fields["offer"] = _plain(data.get("offer"))
+        form = UpgradeForm(fields, offers=upgrade_offers(subscription=subscription))
+    elif change == "auto_renew":
+        value = data.get("auto_renew")
+        # true/false as the page's on/off; null: missing; anything else: not a choice.
+        fields["auto_renew"] = ("" if value is None else "-" if not isinstance(value, bool)
+                                else "on" if value else "off")
+        form = AutoRenewForm(fields)
+    elif change == "support_contact":
+        fields["support_contact"] = _plain(data.get("support_contact"))
+        form = SupportContactForm(fields, choices=support_contact_choices(provider=provider))
+    elif change == "reseller_of_record":
+        fields["reseller_of_record"] = _plain(data.get("reseller_of_record"))
+        form = ResellerOfRecordForm(fields, resellers=partnered_resellers(provider=provider))
+    else:  # suspend, reactivate: nothing but the key
+        form = ChangeForm(fields)
+    if not form.is_valid():
+        raise FieldErrors({field: [str(m) for m in messages]
+                           for field, messages in form.errors.items()})
+    return dict(form.cleaned_data)
 
 
 class _QueryLike(dict[str, Any]):

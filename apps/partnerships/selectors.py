@@ -23,7 +23,7 @@ from apps.organizations.roles import Kind
 from apps.organizations.selectors import organization_list
 
 from .models import Partnership, PartnershipInvitation
-from .tokens import invitation_id_from_token, invitation_path
+from .tokens import invitation_id_from_token, invitation_link, invitation_path
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -167,6 +167,11 @@ def invitation_from_token(token: str) -> PartnershipInvitation | None:
 def invitation_link_path(invitation: PartnershipInvitation) -> str:
     """The path of a request's personalized link (for pages that list waiting requests)."""
     return str(invitation_path(invitation))
+
+
+def invitation_url(invitation: PartnershipInvitation) -> str:
+    """The personalized link itself, absolute (what the draft e-mail carries)."""
+    return str(invitation_link(invitation))
 
 
 def invitations_for_reseller(*, reseller: Organization) -> QuerySet[PartnershipInvitation]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -13,7 +14,7 @@ from django.utils.translation import get_language, ngettext, override
 from django.utils.translation import gettext as _
 
 from apps.audit.services import record
-from apps.errors import DomainError
+from apps.errors import DomainError, FieldErrors
 from apps.i18n import recipient_languages
 from apps.organizations.roles import Kind, Role
 from apps.organizations.selectors import membership_role
@@ -22,6 +23,7 @@ from apps.outbox.services import enqueue
 from apps.resellers.selectors import reseller_get
 from apps.webhooks.services import emit
 
+from .forms import PartnershipRequestForm
 from .hooks import partnership_ended
 from .models import Partnership, PartnershipInvitation
 from .selectors import invitation_addressed_to_member, partnership_is_active
@@ -80,6 +82,21 @@ def invitation_create(*, provider: Organization, email: str, name: str = "", cre
            target=invitation, data={"email": email}, request=request)
     emit("partnership.requested", invitation, organizations=[provider], key=invitation.pk)
     return invitation
+
+
+def invitation_create_data(*, provider: Organization, data: Mapping[str, Any],
+                           created_by: User,
+                           request: HttpRequest | None = None) -> PartnershipInvitation:
+    """invitation_create from plain data (the API's New partnership request): validated by
+    the Request partnership form, so the rules and messages are the page's. Raises
+    FieldErrors or DomainError."""
+    form = PartnershipRequestForm({name: data.get(name) for name in ("email", "name")})
+    if not form.is_valid():
+        raise FieldErrors({field: [str(m) for m in messages]
+                           for field, messages in form.errors.items()})
+    return invitation_create(provider=provider, email=form.cleaned_data["email"],
+                             name=form.cleaned_data["name"], created_by=created_by,
+                             request=request)
 
 
 def _lock(invitation: PartnershipInvitation) -> PartnershipInvitation:

@@ -18,12 +18,15 @@ from apps.api.models import ApiKey
 from apps.customers.models import Customer
 from apps.orders.models import Order
 from apps.organizations.roles import Role
+from apps.partnerships.models import Partnership, PartnershipInvitation
+from apps.partnerships.services import invitation_create
+from apps.subscriptions.models import Subscription
 from tests import factories
 from tests.api.conftest import make_key
 
 pytestmark = pytest.mark.django_db
 
-OK, BAD, UNAUTHORIZED, FORBIDDEN, NOT_FOUND = 200, 400, 401, 403, 404
+OK, BAD, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT = 200, 400, 401, 403, 404, 409
 ROLES = ("admin", "sales", "helpdesk")
 
 
@@ -49,7 +52,61 @@ ROUTES = {
                             "another": OK},
     ("api:order", "GET"): {"provider": staff(OK), "reseller": staff(NOT_FOUND),
                            "another": NOT_FOUND},
+    # Partners and partnership requests: the provider's Indirect resellers page.
+    ("api:partners", "GET"): {"provider": staff(OK), "reseller": staff(NOT_FOUND),
+                              "another": OK},
+    # Without "confirm": true, the page's confirmation is missing (400).
+    ("api:partner_end", "POST"): {"provider": staff(BAD, FORBIDDEN),
+                                  "reseller": staff(NOT_FOUND), "another": NOT_FOUND},
+    ("api:invitations", "GET"): {"provider": staff(OK), "reseller": staff(NOT_FOUND),
+                                 "another": OK},
+    ("api:invitations", "POST"): {"provider": staff(BAD, FORBIDDEN),
+                                  "reseller": staff(NOT_FOUND), "another": BAD},
+    # Resend and revoke work on their own pending request: the admin's call succeeds.
+    ("api:invitation_resend", "POST"): {"provider": staff(OK, FORBIDDEN),
+                                        "reseller": staff(NOT_FOUND), "another": NOT_FOUND},
+    ("api:invitation_revoke", "POST"): {"provider": staff(OK, FORBIDDEN),
+                                        "reseller": staff(NOT_FOUND), "another": NOT_FOUND},
+    # A customer's subscriptions: its provider, and its delegated reseller.
+    ("api:subscriptions", "GET"): {"provider": staff(OK), "reseller": staff(OK),
+                                   "another": NOT_FOUND},
+    ("api:subscriptions", "POST"): {"provider": staff(BAD, BAD, FORBIDDEN),
+                                    "reseller": staff(BAD, BAD, FORBIDDEN),
+                                    "another": NOT_FOUND},
+    ("api:subscription", "GET"): {"provider": staff(OK), "reseller": staff(OK),
+                                  "another": NOT_FOUND},
+    ("api:subscription_licenses", "POST"): {"provider": staff(BAD, BAD, FORBIDDEN),
+                                            "reseller": staff(BAD, BAD, FORBIDDEN),
+                                            "another": NOT_FOUND},
+    ("api:subscription_upgrade", "POST"): {"provider": staff(BAD, BAD, FORBIDDEN),
+                                           "reseller": staff(NOT_FOUND),
+                                           "another": NOT_FOUND},
+    # Suspend and reactivate need nothing but the call (each test's changes roll back).
+    ("api:subscription_suspend", "POST"): {"provider": staff(OK, OK, FORBIDDEN),
+                                           "reseller": staff(NOT_FOUND),
+                                           "another": NOT_FOUND},
+    ("api:subscription_reactivate", "POST"): {"provider": staff(OK, OK, FORBIDDEN),
+                                              "reseller": staff(NOT_FOUND),
+                                              "another": NOT_FOUND},
+    ("api:subscription_auto_renew", "POST"): {"provider": staff(BAD, BAD, FORBIDDEN),
+                                              "reseller": staff(BAD, BAD, FORBIDDEN),
+                                              "another": NOT_FOUND},
+    ("api:subscription_support_contact", "POST"): {"provider": staff(BAD, BAD, FORBIDDEN),
+                                                   "reseller": staff(NOT_FOUND),
+                                                   "another": NOT_FOUND},
+    # An empty body asks for no reseller of record, which it already has: 400.
+    ("api:subscription_reseller_of_record", "POST"): {
+        "provider": staff(BAD, BAD, FORBIDDEN), "reseller": staff(NOT_FOUND),
+        "another": NOT_FOUND},
+    # A completed order without a password to show: 409 with the page's message.
+    ("api:order_setup_info_reveal", "POST"): {"provider": staff(CONFLICT),
+                                              "reseller": staff(NOT_FOUND),
+                                              "another": NOT_FOUND},
 }
+
+# The subscription each subscription route acts on (suspend and reactivate: their own).
+# (Told apart by their licenses.)
+SUBSCRIPTION_OF_ROUTE = {"api:subscription_suspend": 7, "api:subscription_reactivate": 6}
 
 
 def _api_names(resolver, namespace=None):
@@ -94,6 +151,13 @@ def build_world():
     adatum = factories.CustomerFactory(provider=contoso, reseller=northwind,
                                        organization__slug="adatum")
     factories.OrderFactory(provider=contoso, customer=adatum, reseller=northwind)
+    offer = factories.OfferFactory(code="e3", name="Office 365 E3")
+    factories.SubscriptionFactory(customer=adatum, offer=offer, quantity=5)
+    factories.SubscriptionFactory(customer=adatum, offer=offer, quantity=7)
+    factories.SubscriptionFactory(customer=adatum, offer=offer, quantity=6, status="suspended")
+    inviter = factories.member(contoso, Role.ADMIN)
+    for email in ("resend@litware.test", "revoke@litware.test"):
+        invitation_create(provider=contoso, email=email, created_by=inviter)
     keys = {}
     for kind, org in (("provider", contoso), ("reseller", northwind)):
         for role in ROLES:
@@ -126,8 +190,18 @@ def route_url(name):
     kwargs = {}
     if name == "api:customer":
         kwargs["customer_id"] = Customer.objects.get(organization__slug="adatum").pk
-    if name == "api:order":
+    if name in ("api:order", "api:order_setup_info_reveal"):
         kwargs["order_id"] = Order.objects.get().pk
+    if name == "api:partner_end":
+        kwargs["partnership_id"] = Partnership.objects.get().pk
+    if name in ("api:invitation_resend", "api:invitation_revoke"):
+        kwargs["invitation_id"] = PartnershipInvitation.objects.get(
+            email=f"{name.rpartition('_')[2]}@litware.test").pk
+    if name.startswith("api:subscription"):
+        kwargs["customer_id"] = Customer.objects.get(organization__slug="adatum").pk
+    if name.startswith("api:subscription_") or name == "api:subscription":
+        kwargs["subscription_id"] = Subscription.objects.get(
+            quantity=SUBSCRIPTION_OF_ROUTE.get(name, 5)).pk
     return reverse(name, kwargs=kwargs)
 
 

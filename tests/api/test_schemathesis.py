@@ -17,6 +17,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from apps.partnerships.services import invitation_create
 from tests import factories
 from tests.api.conftest import make_key
 
@@ -31,12 +32,20 @@ def key(transactional_db, settings):
     contoso = factories.ProviderFactory(slug="contoso")
     northwind = factories.ResellerFactory(slug="northwind")
     factories.PartnershipFactory(provider=contoso, reseller=northwind)
-    factories.OfferFactory(code="basic", name="Business Basic")
+    basic = factories.OfferFactory(code="basic", name="Business Basic")
+    standard = factories.OfferFactory(code="standard", name="Business Standard")
+    basic.upgrades_to.add(standard)
+    admin = factories.member(contoso, "admin")
     for n in range(3):
         customer = factories.CustomerFactory(provider=contoso, reseller=northwind)
         factories.OrderFactory(provider=contoso, customer=customer, reseller=northwind)
         factories.CustomerFactory(provider=contoso, organization__name=f"Direct {n}")
-    return make_key(factories.member(contoso, "admin"), contoso)[1]
+        # Subscriptions of each state, and partnership requests, for the new operations.
+        factories.SubscriptionFactory(customer=customer, offer=basic,
+                                      status=("active", "suspended", "cancelled")[n])
+        invitation_create(provider=contoso, email=f"reseller{n}@litware.test",
+                          created_by=admin)
+    return make_key(admin, contoso)[1]
 
 
 def _document():
