@@ -18,6 +18,8 @@ from apps.api.models import ApiKey
 from apps.customers.models import Customer
 from apps.orders.models import Order
 from apps.organizations.roles import Role
+from apps.support.models import SupportRequest
+from apps.support.services import support_request_open
 from tests import factories
 from tests.api.conftest import make_key
 
@@ -49,6 +51,22 @@ ROUTES = {
                             "another": OK},
     ("api:order", "GET"): {"provider": staff(OK), "reseller": staff(NOT_FOUND),
                            "another": NOT_FOUND},
+    # Support: each sees the requests it handles; the world's one is handled by the
+    # reseller (Adatum's delegated reseller), so the provider's keys get 404 for it.
+    ("api:support_requests", "GET"): {"provider": staff(OK), "reseller": staff(OK),
+                                      "another": OK},
+    ("api:support_request", "GET"): {"provider": staff(NOT_FOUND), "reseller": staff(OK),
+                                     "another": NOT_FOUND},
+    ("api:support_request_reply", "POST"): {"provider": staff(NOT_FOUND),
+                                            "reseller": staff(BAD), "another": NOT_FOUND},
+    ("api:support_request_status", "POST"): {"provider": staff(NOT_FOUND),
+                                             "reseller": staff(BAD), "another": NOT_FOUND},
+    ("api:audit_events", "GET"): {"provider": staff(OK, FORBIDDEN),
+                                  "reseller": staff(OK, FORBIDDEN), "another": OK},
+    ("api:providers", "GET"): {"provider": staff(NOT_FOUND), "reseller": staff(OK),
+                               "another": OK},
+    ("api:incentives", "GET"): {"provider": staff(NOT_FOUND), "reseller": staff(OK),
+                                "another": OK},
 }
 
 
@@ -94,6 +112,10 @@ def build_world():
     adatum = factories.CustomerFactory(provider=contoso, reseller=northwind,
                                        organization__slug="adatum")
     factories.OrderFactory(provider=contoso, customer=adatum, reseller=northwind)
+    support_request_open(customer_organization=adatum.organization,
+                         user=factories.member(adatum.organization, Role.ADMIN),
+                         title="Sign-in fails", description="Since this morning.",
+                         severity="normal")
     keys = {}
     for kind, org in (("provider", contoso), ("reseller", northwind)):
         for role in ROLES:
@@ -128,6 +150,8 @@ def route_url(name):
         kwargs["customer_id"] = Customer.objects.get(organization__slug="adatum").pk
     if name == "api:order":
         kwargs["order_id"] = Order.objects.get().pk
+    if name.startswith("api:support_request_") or name == "api:support_request":
+        kwargs["request_id"] = SupportRequest.objects.get().pk
     return reverse(name, kwargs=kwargs)
 
 
