@@ -17,6 +17,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from apps.support.services import support_request_open
 from tests import factories
 from tests.api.conftest import make_key
 
@@ -36,6 +37,13 @@ def key(transactional_db, settings):
         customer = factories.CustomerFactory(provider=contoso, reseller=northwind)
         factories.OrderFactory(provider=contoso, customer=customer, reseller=northwind)
         factories.CustomerFactory(provider=contoso, organization__name=f"Direct {n}")
+    # A support request the provider handles (a direct customer's): its queue, thread
+    # and audit events have rows.
+    direct = factories.CustomerFactory(provider=contoso, organization__name="Direct support")
+    support_request_open(customer_organization=direct.organization,
+                         user=factories.member(direct.organization, "admin"),
+                         title="Sign-in fails", description="Since this morning.",
+                         severity="high")
     return make_key(factories.member(contoso, "admin"), contoso)[1]
 
 
