@@ -39,7 +39,7 @@ class SupportMessageSerializer(serializers.Serializer):
 
 
 class SupportRequestDetailSerializer(SupportRequestSerializer):
-    messages = SupportMessageSerializer(many=True, source="thread")
+    messages = SupportMessageSerializer(many=True)
 
 
 class SupportReplyInput(serializers.Serializer):

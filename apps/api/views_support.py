@@ -28,10 +28,12 @@ STATUSES = ["open", "in_progress", "resolved"]
 
 
 def _detail(organization, pk):
+    """One request as SupportRequestDetailSerializer describes it: the request and the
+    thread the page shows."""
     support_request = support_request_get(organization=organization, pk=pk)
-    support_request.thread = list(support_thread(support_request=support_request)
-                                  .select_related("moved_from"))
-    return support_request
+    thread = support_thread(support_request=support_request).select_related("moved_from")
+    return {**s.SupportRequestSerializer(support_request).data,
+            "messages": s.SupportMessageSerializer(thread, many=True).data}
 
 
 class SupportRequestList(APIView):
@@ -76,8 +78,7 @@ class SupportRequestDetail(APIView):
                    summary="One support request with its thread",
                    responses={200: s.SupportRequestDetailSerializer, **ERRORS})
     def get(self, request, request_id):
-        support_request = _detail(request._request.organization, request_id)
-        return Response(s.SupportRequestDetailSerializer(support_request).data)
+        return Response(_detail(request._request.organization, request_id))
 
 
 class SupportReply(APIView):
@@ -100,8 +101,7 @@ class SupportReply(APIView):
             support_reply_data(support_request=support_request, user=request.user,
                                organization=organization, data=data, idempotency_key=key,
                                request=request._request)
-            return Response(s.SupportRequestDetailSerializer(
-                _detail(organization, request_id)).data, status=201)
+            return Response(_detail(organization, request_id), status=201)
 
         return idempotent(request, create)
 
@@ -120,5 +120,4 @@ class SupportStatus(APIView):
         support_set_status_data(support_request=support_request, user=request.user,
                                 organization=organization, data=data,
                                 request=request._request)
-        return Response(s.SupportRequestDetailSerializer(
-            _detail(organization, request_id)).data)
+        return Response(_detail(organization, request_id))

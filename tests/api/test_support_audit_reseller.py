@@ -216,3 +216,18 @@ def test_a_bad_month_is_the_pages_message(api, northwind_key, month):
     response = api(northwind_key).get(f"/api/v1/incentives/?month={month}")
     assert response.status_code == 400
     assert response.json()["errors"][0]["detail"] == "Enter a month as YYYY-MM."
+
+
+def test_lists_take_few_queries(api, northwind_key, adatum, adatum_admin,
+                                django_assert_max_num_queries):
+    for n in range(20):
+        _open(adatum, adatum_admin, title=f"Request {n}")
+    client = api(northwind_key)
+    client.get("/api/v1/offers/")  # the key's last use is written once a minute
+    for url in ("/api/v1/support-requests/", "/api/v1/audit-events/", "/api/v1/providers/",
+                "/api/v1/incentives/"):
+        with django_assert_max_num_queries(4):
+            assert client.get(url).status_code == 200
+    first = SupportRequest.objects.first()
+    with django_assert_max_num_queries(4):
+        assert client.get(f"/api/v1/support-requests/{first.pk}/").status_code == 200
