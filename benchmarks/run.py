@@ -14,6 +14,11 @@ http.client, each one request after the other, for DURATION seconds), and prints
 p99, requests per second and the ratios product/reference. The SQL statements of each
 product page are counted in-process (CaptureQueriesContext).
 
+The REST API's customers list (page size 50, with an API key made in the bench database)
+is measured against the HTML Customers page, product against product, in the same run:
+its "reference" is that page, and the check is that the page's rows are the API's first
+rows, in order.
+
 Provisioning (with REDIS_URL and PostgreSQL): New customer Submit -> Setup info shown,
 through the wizard over HTTP with a real Celery worker on Redis: p50 and p95 over N
 orders with one worker, and orders per second with 1 and 2 worker processes.
@@ -68,6 +73,9 @@ PROVISIONING_ROUNDS = 3
 PV_PREFIX = "bench-pv-"  # the provisioning benchmark's provider (removed and made afresh)
 PV_PROVIDER_SLUG = "bench-pv-provider"
 PV_ADMIN_EMAIL = "bench-pv@provider.test"
+API_PAGE = "api customers all p1"
+API_PAGE_SIZE = 50
+API_KEY_NAME = "bench"
 
 
 def log(*parts):
@@ -120,7 +128,26 @@ def _pages(big_reseller_id):
         ("reseller providers", f"{r}/providers/", f"/bench-ref{r}/providers/", "reseller",
          "list"),
         ("directory", "/directory/", "/bench-ref/directory/", None, "list"),
+        # Product against product: the API beside the HTML page it mirrors.
+        (API_PAGE, f"/api/v1/customers/?page_size={API_PAGE_SIZE}", f"{p}/customers/",
+         "provider", "api"),
     ]
+
+
+def _api_key(email):
+    """A fresh admin key of the provider's admin (the secret is shown once, so each run
+    revokes the bench's previous keys and makes one), through the API keys page's
+    services."""
+    from apps.api.selectors import api_key_list
+    from apps.api.services import api_key_create, api_key_revoke
+    from apps.organizations.models import Membership
+
+    membership = Membership.objects.select_related("organization", "user").get(
+        user__email=email, organization__slug=gen.PROVIDER_SLUG)
+    for old in api_key_list(organization=membership.organization).filter(
+            name=API_KEY_NAME, revoked_at__isnull=True):
+        api_key_revoke(key=old, actor=membership.user)
+    return api_key_create(membership=membership, name=API_KEY_NAME, role="admin")[1]
 
 
 def prepare(size, *, reset, reps=3):
@@ -156,15 +183,17 @@ def prepare(size, *, reset, reps=3):
     for who, email in users.items():
         clients[who] = Client(raise_request_exception=False)
         clients[who].force_login(get_user_model().objects.get(email=email))
+    api_key = _api_key(gen.ADMIN_EMAIL)
     pages = []
     for name, product, reference, who, kind in _pages(big.pk):
         client = clients[who]
-        client.get(product)  # first use: templates, caches
+        extra = {"HTTP_AUTHORIZATION": f"Bearer {api_key}"} if kind == "api" else {}
+        client.get(product, **extra)  # first use: templates, caches
         times, queries, status = [], None, None
         for _ in range(reps):
             with CaptureQueriesContext(connection) as captured:
                 started = time.perf_counter()
-                response = client.get(product)
+                response = client.get(product, **extra)
                 times.append((time.perf_counter() - started) * 1000)
             status, queries = response.status_code, len(captured)
         pages.append({"name": name, "product": product, "reference": reference, "who": who,
@@ -172,7 +201,8 @@ def prepare(size, *, reset, reps=3):
                       "inprocess_ms": round(statistics.median(times), 1)})
     cookies = {who: _session_cookie(email) for who, email in users.items()}
     return {"size": size, "database": gen.database_label(), "counts": counts,
-            "pages": pages, "cookies": cookies, "vendor": connection.vendor,
+            "pages": pages, "cookies": cookies, "api_key": api_key,
+            "vendor": connection.vendor,
             "conn_max_age": settings.DATABASES["default"].get("CONN_MAX_AGE")}
 
 
@@ -321,10 +351,12 @@ def percentile(values, fraction):
     return statistics.quantiles(values, n=100, method="inclusive")[round(fraction * 100) - 1]
 
 
-def drive(port, path, cookie, *, duration, connections=CONNECTIONS, warmup=2, min_samples=30):
+def drive(port, path, cookie, *, duration, connections=CONNECTIONS, warmup=2, min_samples=30,
+          headers=None):
     """`connections` threads request `path` one after the other for `duration` seconds
-    (longer, up to 3x, until min_samples): latencies in ms, req/s, errors."""
-    headers = {"Cookie": cookie} if cookie else {}
+    (longer, up to 3x, until min_samples): latencies in ms, req/s, errors. `headers`
+    instead of the cookie: an API key."""
+    headers = headers or ({"Cookie": cookie} if cookie else {})
     latencies, errors = [], []
     lock = threading.Lock()
     start_line = threading.Barrier(connections + 1)
@@ -387,6 +419,29 @@ def in_order(keys, text):
     return None
 
 
+def same_api_rows(port, page, cookie, key):
+    """The HTML page's rows are the API's first rows, in order (by id, else by name)."""
+    status, _h, body = request(port, "GET", page["product"],
+                               headers={"Authorization": f"Bearer {key}"})
+    ref_status, _h, html = request(port, "GET", page["reference"], headers={"Cookie": cookie})
+    if status != 200 or ref_status != 200:
+        return {"ok": False, "detail": f"HTTP {status} (API), {ref_status} (HTML page)"}
+    rows = json.loads(body)["results"]
+    result = {"rows": len(rows), "bytes": len(body), "reference_bytes": len(html),
+              "page": "1"}
+    if not rows:
+        return {**result, "ok": False, "detail": "the API returned no rows"}
+    # The HTML page shows fewer rows a page: the API's first ones, in the same order.
+    shown = len(set(re.findall(r"/customers/([0-9a-f-]{36})/\"", html))) or len(rows)
+    head = rows[:min(len(rows), shown)]
+    if in_order([row["id"] for row in head], html) is None:
+        return {**result, "ok": True, "by": "ids"}
+    names = [html_lib.escape(row["name"]) for row in head]
+    if in_order(names, html) is None:
+        return {**result, "ok": True, "by": "names"}
+    return {**result, "ok": False, "detail": "the API's first rows are not the HTML page's"}
+
+
 def same_rows(port, page, cookie):
     """The reference's rows, by id or else by name, in the product's page, in order."""
     headers = {"Cookie": cookie} if cookie else {}
@@ -432,14 +487,18 @@ def bench_size(size, base_env, args):
     try:
         for page in pages:
             cookie = prepared["cookies"].get(page["who"]) if page["who"] else None
-            page["check"] = same_rows(server.port, page, cookie)
+            key = prepared["api_key"] if page["kind"] == "api" else None
+            page["check"] = (same_api_rows(server.port, page, cookie, key) if key
+                             else same_rows(server.port, page, cookie))
             if page["status"] != 200 or not page["check"]["ok"] or not args.duration:
                 page["product_load"] = page["reference_load"] = {}
                 continue
             load = {"duration": args.duration}
             if args.quick:  # a smoke run: a few requests suffice
                 load.update(warmup=1, min_samples=4)
-            page["product_load"] = drive(server.port, page["product"], cookie, **load)
+            page["product_load"] = drive(
+                server.port, page["product"], cookie, **load,
+                headers={"Authorization": f"Bearer {key}"} if key else None)
             page["reference_load"] = drive(server.port, page["reference"], cookie, **load)
             product, reference = page["product_load"], page["reference_load"]
             page["ratio"] = {"p50": ratio(product.get("p50_ms"), reference.get("p50_ms")),
@@ -455,6 +514,11 @@ def bench_size(size, base_env, args):
 
 def print_size(result):
     counts = result["counts"]
+    if any(p["kind"] == "api" for p in result["pages"]):
+        note = (f"({API_PAGE}: the REST API, page size {API_PAGE_SIZE}; its reference "
+                "is the HTML Customers page, all customers, page 1)")
+    else:
+        note = ""
     print(f"\n{result['size']}: {result['database']}, {counts['customers']} customers "
           f"({counts['big_reseller_customers']} of the big reseller), {counts['resellers']} "
           f"partnered resellers, {counts['orders']} orders, {counts['audit_events']} audit "
@@ -462,6 +526,8 @@ def print_size(result):
     header = (f"{'page':<24} {'product p50':>11} {'p99':>7} {'req/s':>6} | {'reference p50':>13} "
               f"{'p99':>6} {'req/s':>6} | {'ratio p50':>9} {'p99':>5} {'req/s':>5} | "
               f"{'SQL':>3} {'page':>7} {'KB':>5}  rows")
+    if note:
+        print(note)
     print(header)
     print("-" * len(header))
     for page in result["pages"]:
@@ -780,11 +846,28 @@ def check_goals(goals, sizes, provisioning):
         verdicts.append((label, "ok" if page["ratio"]["p50"] <= g["p50_ratio"]
                          else f"MISSED: {page['ratio']['p50']}x"))
 
+    a = goals.get("api")
+    if a:
+        label = (f"{a['page']} at {a['size']}: p50 <= {a['p50_ratio']}x the HTML Customers "
+                 f"page's (same run), <= {a['queries']} queries")
+        page = pages.get(a["size"], {}).get(a["page"])
+        if page is None:
+            verdicts.append((label, "not measured"))
+        elif failed(page):
+            verdicts.append((label, "MISSED: the API failed or its rows differ"))
+        else:
+            misses = []
+            if page["ratio"]["p50"] > a["p50_ratio"]:
+                misses.append(f"p50 {page['ratio']['p50']}x")
+            if page["queries"] > a["queries"]:
+                misses.append(f"{page['queries']} queries")
+            verdicts.append((label, "MISSED: " + ", ".join(misses) if misses else "ok"))
+
     o = goals["other_lists"]
     size_pages = pages.get(o["size"], {})
     base = size_pages.get(o["against"])
     for name, page in size_pages.items():
-        if page["kind"] == "customers":
+        if page["kind"] in ("customers", "api"):
             continue
         label = f"{name} at {o['size']}: p50 <= {o['p50_ratio']}x {o['against']}'s"
         if base is None or failed(base) or failed(page):
@@ -960,6 +1043,7 @@ def main(argv=None):
               "goals": [{"goal": label, "verdict": verdict} for label, verdict in verdicts]}
     for result in results.values():
         result.pop("cookies", None)
+        result.pop("api_key", None)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=2, default=str) + "\n")
     shown = (args.output.relative_to(gen.ROOT) if args.output.is_relative_to(gen.ROOT)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from .selectors import api_key_for_secret
+from .selectors import api_key_for_secret, key_role_capped
 from .services import api_key_touch
 
 
@@ -36,11 +36,21 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("This API key was revoked."))
         if not key.is_usable():
             raise exceptions.AuthenticationFailed(_("This API key has expired."))
+        # A key never outlives its creator's place in the organization, nor outranks it.
+        if not key.created_by.is_active:
+            raise exceptions.AuthenticationFailed(_(
+                "This API key no longer works: the account of the person who created it "
+                "is deactivated."))
+        creator_role = getattr(key, "creator_role", None)
+        if creator_role is None:
+            raise exceptions.AuthenticationFailed(_(
+                "This API key no longer works: the person who created it left the "
+                "organization."))
         api_key_touch(key=key)
         raw = request._request
         raw.organization = key.organization
         raw.membership = KeyMembership(organization=key.organization, user=key.created_by,
-                                       role=key.role)
+                                       role=key_role_capped(key.role, creator_role))
         raw.api_key = key  # audit events name the key (apps.audit.services.record)
         return key.created_by, key
 

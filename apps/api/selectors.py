@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.db.models import F, FilteredRelation, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -37,11 +38,29 @@ def api_key_get(*, organization: Organization, pk: UUID) -> ApiKey:
 
 def api_key_for_secret(secret: str) -> ApiKey | None:
     """The key whose secret this is (revoked or expired ones too: the caller says why it
-    refuses), with its organization and creator; None when no key matches."""
+    refuses), with its organization, its creator and the creator's role in the
+    organization today (`creator_role`, None once the creator left it); None when no key
+    matches. One query: the membership is a filtered join (one per user and organization)."""
     if not secret or len(secret) > 200:
         return None
     return (ApiKey.objects.select_related("organization", "created_by")
+            .annotate(creator_membership=FilteredRelation(
+                "created_by__memberships",
+                condition=Q(created_by__memberships__organization=F("organization"))),
+                creator_role=F("creator_membership__role"))
             .filter(hashed=key_digest(secret)).first())
+
+
+# A key acts with no more than its creator may do today: admin > sales > helpdesk.
+ROLE_RANK = {"helpdesk": 0, "sales": 1, "admin": 2}
+
+
+def key_role_capped(key_role: str, creator_role: str) -> str:
+    """The role a key acts with: its own, or its creator's current one when that is lower
+    (a demoted creator's keys lose what the creator lost)."""
+    if ROLE_RANK.get(creator_role, -1) < ROLE_RANK.get(key_role, -1):
+        return creator_role
+    return key_role
 
 
 def idempotent_response(*, organization: Organization, key: str) -> IdempotentResponse | None:

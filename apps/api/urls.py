@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
-from . import views, views_partners, views_setup, views_subscriptions
+from . import views, views_more, views_partners, views_setup, views_subscriptions, views_support
 
 app_name = "api"
 
@@ -44,6 +44,17 @@ urlpatterns = [
     # The new customer admin's temporary password, once.
     path("orders/<uuid:order_id>/setup-info/reveal/", views_setup.SetupInfoReveal.as_view(),
          name="order_setup_info_reveal"),
+    path("support-requests/", views_support.SupportRequestList.as_view(),
+         name="support_requests"),
+    path("support-requests/<uuid:request_id>/", views_support.SupportRequestDetail.as_view(),
+         name="support_request"),
+    path("support-requests/<uuid:request_id>/replies/", views_support.SupportReply.as_view(),
+         name="support_request_reply"),
+    path("support-requests/<uuid:request_id>/status/", views_support.SupportStatus.as_view(),
+         name="support_request_status"),
+    path("audit-events/", views_more.AuditEventList.as_view(), name="audit_events"),
+    path("providers/", views_more.ProviderList.as_view(), name="providers"),
+    path("incentives/", views_more.IncentiveList.as_view(), name="incentives"),
     # Any other path under /api/v1/ (a malformed id too): a problem 404, not the HTML page.
     re_path(r"^", views.not_found, name="not_found"),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -11,10 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.audit.services import record
-from apps.errors import DomainError
+from apps.errors import DomainError, FieldErrors
 from apps.outbox.services import enqueue
 from apps.webhooks.services import emit
 
+from .forms import ReplyForm, StatusForm
 from .models import SupportMessage, SupportRequest
 from .selectors import support_routing
 
@@ -126,6 +128,37 @@ def support_set_status(*, support_request: SupportRequest, status: str, user: Us
     emit("support_request.updated", support_request, organizations=[support_request.handled_by],
          key=message.pk)
     return support_request
+
+
+def _form_errors(form: ReplyForm | StatusForm) -> FieldErrors:
+    return FieldErrors({field: [str(m) for m in messages]
+                        for field, messages in form.errors.items()})
+
+
+def support_reply_data(*, support_request: SupportRequest, user: User,
+                       organization: Organization, data: Mapping[str, Any],
+                       idempotency_key: uuid.UUID | None = None,
+                       request: HttpRequest | None = None) -> SupportMessage:
+    """support_reply from plain data (the API): `data` is validated by the page's reply
+    form (its rules and messages). Raises FieldErrors or DomainError."""
+    form = ReplyForm({"body": data.get("body")})
+    if not form.is_valid():
+        raise _form_errors(form)
+    return support_reply(support_request=support_request, user=user, organization=organization,
+                         body=form.cleaned_data["body"], idempotency_key=idempotency_key,
+                         request=request)
+
+
+def support_set_status_data(*, support_request: SupportRequest, user: User,
+                            organization: Organization, data: Mapping[str, Any],
+                            request: HttpRequest | None = None) -> SupportRequest:
+    """support_set_status from plain data (the API), validated by the page's status form."""
+    form = StatusForm({"status": data.get("status")})
+    if not form.is_valid():
+        raise _form_errors(form)
+    return support_set_status(support_request=support_request,
+                              status=form.cleaned_data["status"], user=user,
+                              organization=organization, request=request)
 
 
 # ------------------------------------------------------------------ access lost

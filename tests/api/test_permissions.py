@@ -21,6 +21,8 @@ from apps.organizations.roles import Role
 from apps.partnerships.models import Partnership, PartnershipInvitation
 from apps.partnerships.services import invitation_create
 from apps.subscriptions.models import Subscription
+from apps.support.models import SupportRequest
+from apps.support.services import support_request_open
 from tests import factories
 from tests.api.conftest import make_key
 
@@ -102,6 +104,22 @@ ROUTES = {
     ("api:order_setup_info_reveal", "POST"): {"provider": staff(CONFLICT),
                                               "reseller": staff(NOT_FOUND),
                                               "another": NOT_FOUND},
+    # Support: each sees the requests it handles; the world's one is handled by the
+    # reseller (Adatum's delegated reseller), so the provider's keys get 404 for it.
+    ("api:support_requests", "GET"): {"provider": staff(OK), "reseller": staff(OK),
+                                      "another": OK},
+    ("api:support_request", "GET"): {"provider": staff(NOT_FOUND), "reseller": staff(OK),
+                                     "another": NOT_FOUND},
+    ("api:support_request_reply", "POST"): {"provider": staff(NOT_FOUND),
+                                            "reseller": staff(BAD), "another": NOT_FOUND},
+    ("api:support_request_status", "POST"): {"provider": staff(NOT_FOUND),
+                                             "reseller": staff(BAD), "another": NOT_FOUND},
+    ("api:audit_events", "GET"): {"provider": staff(OK, FORBIDDEN),
+                                  "reseller": staff(OK, FORBIDDEN), "another": OK},
+    ("api:providers", "GET"): {"provider": staff(NOT_FOUND), "reseller": staff(OK),
+                               "another": OK},
+    ("api:incentives", "GET"): {"provider": staff(NOT_FOUND), "reseller": staff(OK),
+                                "another": OK},
 }
 
 # The subscription each subscription route acts on (suspend and reactivate: their own).
@@ -158,6 +176,10 @@ def build_world():
     inviter = factories.member(contoso, Role.ADMIN)
     for email in ("resend@litware.test", "revoke@litware.test"):
         invitation_create(provider=contoso, email=email, created_by=inviter)
+    support_request_open(customer_organization=adatum.organization,
+                         user=factories.member(adatum.organization, Role.ADMIN),
+                         title="Sign-in fails", description="Since this morning.",
+                         severity="normal")
     keys = {}
     for kind, org in (("provider", contoso), ("reseller", northwind)):
         for role in ROLES:
@@ -202,6 +224,8 @@ def route_url(name):
     if name.startswith("api:subscription_") or name == "api:subscription":
         kwargs["subscription_id"] = Subscription.objects.get(
             quantity=SUBSCRIPTION_OF_ROUTE.get(name, 5)).pk
+    if name.startswith("api:support_request_") or name == "api:support_request":
+        kwargs["request_id"] = SupportRequest.objects.get().pk
     return reverse(name, kwargs=kwargs)
 
 

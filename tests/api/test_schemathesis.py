@@ -18,6 +18,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from apps.partnerships.services import invitation_create
+from apps.support.services import support_request_open
 from tests import factories
 from tests.api.conftest import make_key
 
@@ -45,6 +46,13 @@ def key(transactional_db, settings):
                                       status=("active", "suspended", "cancelled")[n])
         invitation_create(provider=contoso, email=f"reseller{n}@litware.test",
                           created_by=admin)
+    # A support request the provider handles (a direct customer's): its queue, thread
+    # and audit events have rows.
+    direct = factories.CustomerFactory(provider=contoso, organization__name="Direct support")
+    support_request_open(customer_organization=direct.organization,
+                         user=factories.member(direct.organization, "admin"),
+                         title="Sign-in fails", description="Since this morning.",
+                         severity="high")
     return make_key(admin, contoso)[1]
 
 
