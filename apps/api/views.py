@@ -114,7 +114,7 @@ class CustomerList(APIView):
         responses={200: s.page_of(s.CustomerSerializer), **ERRORS})
     def get(self, request):
         organization = request._request.organization
-        queryset = customer_list(organization=organization)
+        queryset = customer_list(organization=organization, both_parties=True)
         params = request.query_params
         errors = {}
         try:  # the Customers page's search field: its rules and messages

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from apps.organizations.models import Organization
 
 
-def customer_list(*, organization: Organization) -> QuerySet[Customer]:
+def customer_list(*, organization: Organization,
+                  both_parties: bool = False) -> QuerySet[Customer]:
     """The customers an organization sees, with their open subscriptions and active licenses.
 
     The counts are correlated subqueries rather than a join with GROUP BY: PostgreSQL then
@@ -41,11 +42,13 @@ def customer_list(*, organization: Organization) -> QuerySet[Customer]:
     if organization.kind not in (Kind.PROVIDER, Kind.RESELLER):
         return Customer.objects.none()
     # The other party a row names: a provider sees the reseller, a reseller the provider.
-    other = "reseller" if organization.kind == Kind.PROVIDER else "provider"
-    qs = _customers_of(organization).select_related(other)
+    # The API names both (both_parties).
+    others = (["provider", "reseller"] if both_parties
+              else ["reseller" if organization.kind == Kind.PROVIDER else "provider"])
+    qs = _customers_of(organization).select_related(*others)
     # The list's columns only (the customer's own name is its organization's): a row of
     # the page is a small object, not the customer, its organization and both partners.
-    return (qs.only(*LIST_FIELDS, f"{other}__name")
+    return (qs.only(*LIST_FIELDS, *(f"{other}__name" for other in others))
             .annotate(**subscription_totals(customer=OuterRef("pk")))
             .order_by(name_order("name"), "pk"))
 

@@ -197,7 +197,7 @@ def build_world():
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
+def api_world(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
@@ -245,13 +245,13 @@ def expectation(row, actor):
     return row[kind][who]
 
 
-def _key(world, actor):
+def _key(api_world, actor):
     if actor == "anonymous":
         return None
     if actor in ("revoked", "expired"):
-        return world[actor]
+        return api_world[actor]
     kind, _sep, who = actor.partition(" ")
-    return world[(kind, who)]
+    return api_world[(kind, who)]
 
 
 def _cases():
@@ -262,9 +262,9 @@ def _cases():
 
 
 @pytest.mark.parametrize(("name", "method", "actor", "expected"), list(_cases()))
-def test_api_matrix(world, name, method, actor, expected):
+def test_api_matrix(api_world, name, method, actor, expected):
     client = APIClient()
-    key = _key(world, actor)
+    key = _key(api_world, actor)
     if key:
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
     url = route_url(name)
@@ -293,9 +293,9 @@ def test_any_other_api_path_is_a_problem_404(client, path):
 
 
 @pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE", "OPTIONS"])
-def test_a_method_a_route_does_not_have_is_a_405_problem(world, method):
+def test_a_method_a_route_does_not_have_is_a_405_problem(api_world, method):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {world[('provider', 'admin')]}")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {api_world[('provider', 'admin')]}")
     response = client.generic(method, reverse("api:customers"))
     assert response.status_code == 405
     assert response["Content-Type"] == "application/problem+json"

@@ -28,7 +28,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 
 @pytest.fixture
-def key(transactional_db, settings):
+def schemathesis_key(transactional_db, settings):
     settings.PORTAL_API_RATE_LIMIT = 100_000  # the run sends hundreds of requests a minute
     contoso = factories.ProviderFactory(slug="contoso")
     northwind = factories.ResellerFactory(slug="northwind")
@@ -68,9 +68,9 @@ schema = schemathesis.openapi.from_dict(json.loads(json.dumps(_document(), defau
 @schema.parametrize()
 @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
-def test_api_conforms_to_its_document(case, key, live_server):
+def test_api_conforms_to_its_document(case, schemathesis_key, live_server):
     case.call_and_validate(base_url=live_server.url, checks=CHECKS,
-                           headers={"Authorization": f"Bearer {key}"})
+                           headers={"Authorization": f"Bearer {schemathesis_key}"})
 
 
 def test_the_served_document_is_this_one(client):

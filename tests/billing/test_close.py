@@ -30,7 +30,7 @@ day = datetime.date
 
 
 @pytest.fixture
-def world(contoso, northwind, adatum, offers):
+def closed_world(contoso, northwind, adatum, offers):
     """Contoso (US) bills Northwind (+10 %) and a direct customer; Northwind bills Adatum
     (+20 %). Northwind bought Standard x3 on 16 October; a direct customer Basic x2."""
     contoso.country = "US"
@@ -49,7 +49,7 @@ def world(contoso, northwind, adatum, offers):
     return {"direct": direct, "resold": resold, "own": own}
 
 
-def test_october_closes_into_an_invoice_per_buyer_and_a_statement(world, contoso, northwind,
+def test_october_closes_into_an_invoice_per_buyer_and_a_statement(closed_world, contoso, northwind,
                                                                    adatum):
     closed = month_close(month=day(2026, 10, 1), today=day(2026, 11, 1))
     assert (closed.invoices, closed.statements) == (2, 1)
@@ -57,7 +57,7 @@ def test_october_closes_into_an_invoice_per_buyer_and_a_statement(world, contoso
     # 13.75 x 3 x 16/31 = 21.29 (Standard at cost + 10 %, 16 to 31 October)
     assert (to_northwind.subtotal, to_northwind.total, to_northwind.status) == (
         D("21.29"), D("21.29"), "issued")
-    direct = Invoice.objects.get(recipient=world["direct"].organization)
+    direct = Invoice.objects.get(recipient=closed_world["direct"].organization)
     assert direct.subtotal == D("13.20")  # 6.60 x 2, the whole month
     assert sorted(Invoice.objects.filter(issuer=contoso).values_list("number", flat=True)) \
         == [1, 2]
@@ -69,14 +69,14 @@ def test_october_closes_into_an_invoice_per_buyer_and_a_statement(world, contoso
 
 
 def test_the_next_month_charges_each_monthly_subscription_for_the_licences_of_the_first(
-        world, contoso, northwind):
+        closed_world, contoso, northwind):
     month_close(month=day(2026, 10, 1), today=day(2026, 11, 1))
     # Northwind adds 2 licences on 30 November: 2 x 1/30 of a month.
-    record_line(world["resold"], "add_licenses", 5, day(2026, 11, 30), previous_quantity=3)
-    world["resold"].quantity = 5
-    world["resold"].save()
+    record_line(closed_world["resold"], "add_licenses", 5, day(2026, 11, 30), previous_quantity=3)
+    closed_world["resold"].quantity = 5
+    closed_world["resold"].save()
     month_close(month=day(2026, 11, 1), today=day(2026, 12, 1))
-    monthly = Charge.objects.get(subscription=world["resold"], kind="monthly")
+    monthly = Charge.objects.get(subscription=closed_world["resold"], kind="monthly")
     assert (monthly.quantity, monthly.period_start, monthly.period_end) == (
         3, day(2026, 11, 1), day(2026, 11, 30))
     invoice = Invoice.objects.get(recipient=northwind, month=day(2026, 11, 1))
@@ -88,7 +88,7 @@ def test_the_next_month_charges_each_monthly_subscription_for_the_licences_of_th
     assert invoice.number == 4
 
 
-def test_closing_twice_makes_no_second_invoice(world, contoso):
+def test_closing_twice_makes_no_second_invoice(closed_world, contoso):
     month_close(month=day(2026, 10, 1), today=day(2026, 11, 1))
     again = month_close(month=day(2026, 10, 1), today=day(2026, 11, 1))
     assert (again.invoices, again.statements, again.monthly_charges) == (0, 0, 0)
@@ -96,7 +96,7 @@ def test_closing_twice_makes_no_second_invoice(world, contoso):
     assert Charge.objects.filter(invoice__isnull=True).count() == 0
 
 
-def test_tax_per_country_and_reverse_charge_for_a_tax_id_abroad(world, contoso, northwind):
+def test_tax_per_country_and_reverse_charge_for_a_tax_id_abroad(closed_world, contoso, northwind):
     tax_rate_set(provider=contoso, country="US", rate=D("8.25"), actor=None)
     tax_rate_set(provider=contoso, country="DE", rate=D("19"), actor=None)
     northwind.country = "DE"
@@ -106,19 +106,19 @@ def test_tax_per_country_and_reverse_charge_for_a_tax_id_abroad(world, contoso, 
     abroad = Invoice.objects.get(recipient=northwind)
     assert (abroad.reverse_charge, abroad.tax, abroad.total, abroad.recipient_tax_id) == (
         True, D("0"), D("21.29"), "DE123456789")
-    home = Invoice.objects.get(recipient=world["direct"].organization)
+    home = Invoice.objects.get(recipient=closed_world["direct"].organization)
     # 13.20 x 8.25 % = 1.089 → 1.09
     assert (home.reverse_charge, home.tax, home.total) == (False, D("1.09"), D("14.29"))
 
 
-def test_the_reconciliation_csv_matches_the_invoices_to_the_cent(world, contoso, northwind,
+def test_the_reconciliation_csv_matches_the_invoices_to_the_cent(closed_world, contoso, northwind,
                                                                  contoso_admin, client):
-    record_line(world["resold"], "add_licenses", 4, day(2026, 10, 31), previous_quantity=3)
-    world["resold"].quantity = 4
-    world["resold"].save()
-    record_line(world["own"], "cancel", 2, day(2026, 10, 5), previous_quantity=2)
-    world["own"].status, world["own"].cancelled_on = "cancelled", day(2026, 10, 5)
-    world["own"].save()
+    record_line(closed_world["resold"], "add_licenses", 4, day(2026, 10, 31), previous_quantity=3)
+    closed_world["resold"].quantity = 4
+    closed_world["resold"].save()
+    record_line(closed_world["own"], "cancel", 2, day(2026, 10, 5), previous_quantity=2)
+    closed_world["own"].status, closed_world["own"].cancelled_on = "cancelled", day(2026, 10, 5)
+    closed_world["own"].save()
     month_close(month=day(2026, 10, 1), today=day(2026, 11, 1))
     client.force_login(contoso_admin)
     response = client.get(reverse("billing:reconciliation", kwargs={"org_slug": "contoso"}),
@@ -135,7 +135,7 @@ def test_the_reconciliation_csv_matches_the_invoices_to_the_cent(world, contoso,
     assert sum(by_invoice.values()) == sum(invoices.values())
 
 
-def test_the_reseller_downloads_its_invoice_as_pdf_and_csv(world, northwind_admin, client):
+def test_the_reseller_downloads_its_invoice_as_pdf_and_csv(closed_world, northwind_admin, client):
     month_close(month=day(2026, 10, 1), today=day(2026, 11, 1))
     invoice = Invoice.objects.get(recipient__slug="northwind")
     client.force_login(northwind_admin)
@@ -152,7 +152,7 @@ def test_the_reseller_downloads_its_invoice_as_pdf_and_csv(world, northwind_admi
 
 
 def test_the_provider_marks_an_invoice_paid_and_an_unpaid_one_turns_overdue(
-        world, contoso_admin, client, northwind):
+        closed_world, contoso_admin, client, northwind):
     month_close(month=day(2026, 10, 1), today=day(2026, 9, 1))  # due 1 October: overdue
     invoice = Invoice.objects.get(recipient=northwind)
     client.force_login(contoso_admin)
@@ -168,7 +168,7 @@ def test_the_provider_marks_an_invoice_paid_and_an_unpaid_one_turns_overdue(
     assert f">{invoice.display_number}</a>" not in listing.content.decode()
 
 
-def test_chinese_names_render_in_the_pdf(world, northwind_admin, client, adatum):
+def test_chinese_names_render_in_the_pdf(closed_world, northwind_admin, client, adatum):
     org = adatum.organization
     org.name = "阿达图姆公司"
     org.save()
@@ -184,7 +184,7 @@ def test_chinese_names_render_in_the_pdf(world, northwind_admin, client, adatum)
     assert b"DroidSansFallback" in pdf.content  # the bundled CJK font is embedded
 
 
-def test_the_recipients_admins_are_mailed_once_in_their_language(world, northwind_admin,
+def test_the_recipients_admins_are_mailed_once_in_their_language(closed_world, northwind_admin,
                                                                   contoso, mailoutbox,
                                                                   on_commit):
     from apps.billing.mailing import mail_invoices
@@ -201,7 +201,7 @@ def test_the_recipients_admins_are_mailed_once_in_their_language(world, northwin
     assert "/o/northwind/billing/invoices/" in mails[0].body
 
 
-def test_a_credit_note_cancels_an_issued_invoice_which_never_changes(world, contoso,
+def test_a_credit_note_cancels_an_issued_invoice_which_never_changes(closed_world, contoso,
                                                                      contoso_admin, client,
                                                                      northwind):
     month_close(month=day(2026, 10, 1), today=day(2026, 11, 1))

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def demo_fabrikam_partnered(demo):
+def fabrikam_partnered_for_billing(demo):
     from apps.organizations.models import Organization
     from apps.partnerships.services import partnership_create
 
@@ -37,7 +37,7 @@ def by_hand(unit, licences, today):
 
 
 def test_a_resellers_invoice_totals_the_prorated_charges(live_server, page, demo, sign_in,
-                                                         demo_fabrikam_partnered):
+                                                         fabrikam_partnered_for_billing):
     from apps.billing.services import month_close
 
     base = live_server.url
