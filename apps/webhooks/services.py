@@ -62,8 +62,11 @@ def emit(event_type: str, obj: Any, *, organizations: Iterable[Organization | No
     already has it."""
     key = f"{event_type}:{key}"
     ids = {organization.pk for organization in organizations if organization is not None}
-    endpoints = list(WebhookEndpoint.objects.filter(organization_id__in=ids, enabled=True,
-                                                    events__contains=[event_type]))
+    # An organization has a handful of endpoints: their event lists are read and matched
+    # here, which works on every database (SQLite has no JSON containment lookup).
+    endpoints = [endpoint for endpoint in WebhookEndpoint.objects.filter(
+                     organization_id__in=ids, enabled=True)
+                 if event_type in (endpoint.events or [])]
     if not endpoints:
         return 0
     message = _message(event_type, payloads.data_of(obj), key=key)
