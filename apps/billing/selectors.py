@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.i18n import format_money
@@ -266,7 +267,7 @@ def invoice_filter(invoices: QuerySet[Invoice], *, status: str = "",
     """The Billing page's filters: a status (issued, paid, draft, or overdue: issued and
     past its due day), and the month an invoice is for."""
     if status == "overdue":
-        invoices = invoices.filter(status="issued", due_on__lt=today or date.today())
+        invoices = invoices.filter(status="issued", due_on__lt=today or timezone.localdate())
     elif status in ("issued", "paid", "draft"):
         invoices = invoices.filter(status=status)
     if month is not None:

@@ -258,8 +258,11 @@ def invoice_credit_note(*, invoice: Invoice, issuer: Organization,
     # The counter's lock: one credit note (of this issuer) at a time.
     counter = invoice_counter_lock(issuer_id=issuer.pk)
     if request_key is not None:
-        existing = Invoice.objects.filter(request_key=request_key, corrects=invoice).first()
+        existing = Invoice.objects.filter(request_key=request_key).first()
         if existing is not None:
+            if existing.corrects_id != invoice.pk:
+                raise DomainError(_("This form was already used. Open it again from the "
+                                    "invoice."))
             return existing
     creditable = invoice_creditable(invoice=invoice)
     allocation = _credit_allocation(creditable, amounts)

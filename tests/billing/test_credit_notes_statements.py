@@ -143,6 +143,16 @@ def test_a_double_submit_makes_one_credit_note(billed_october, contoso_admin, cl
         client.post(_url("invoice_credit_note", invoice),
                     {"request_key": KEY, f"line_{purchase.pk}": "3.00"})
     assert Invoice.objects.filter(kind="credit_note").count() == 1
+    # The same form key sent for another invoice: refused, not a server error.
+    other = Invoice.objects.create(
+        kind="invoice", status="issued", issuer=invoice.issuer, recipient=invoice.recipient,
+        month=day(2026, 9, 1), currency="USD", number=99, subtotal=D("5"), tax_rate=0,
+        tax=0, total=D("5"), issuer_name="Contoso", recipient_name="Northwind",
+        issued_on=day(2026, 10, 1), due_on=day(2026, 10, 31))
+    response = client.post(_url("invoice_credit_note", other),
+                           {"request_key": KEY, "credit_all": "1"})
+    assert response.status_code == 400
+    assert "This form was already used." in response.content.decode()
 
 
 def test_the_credit_note_pdf_csv_and_reconciliation_carry_its_lines(billed_october, contoso,
