@@ -149,7 +149,10 @@ WORKSPACE = {
                             "reseller": staff(OK, OK, FORBIDDEN),
                             "customer": customer(NOT_FOUND, FORBIDDEN)},
     "billing:invoice_paid": {"provider": staff(NOT_ALLOWED, FORBIDDEN)},
-    "billing:invoice_credit_note": {"provider": staff(NOT_ALLOWED, FORBIDDEN)},
+    # The credit note form (of chosen lines or of all that is left), provider admins.
+    "billing:invoice_credit_note": {"provider": staff(OK, FORBIDDEN)},
+    # A reseller admin reviews its draft statement to Adatum before sending it.
+    "billing:statement_send": {"reseller": staff(OK, FORBIDDEN)},
     "billing:reconciliation": {"provider": staff(OK, OK, FORBIDDEN),
                                "reseller": staff(OK, OK, FORBIDDEN)},
     # A reseller's Price list opens its one list.
@@ -318,6 +321,11 @@ def build_world():
                            tax_rate=0, tax=0, total=10, issuer_name=contoso.name,
                            recipient_name=northwind.name, issued_on="2026-11-01",
                            due_on="2026-12-01")
+    Invoice.objects.create(kind="statement", status="draft", issuer=northwind,
+                           recipient=adatum, month="2026-10-01", currency="USD", number=0,
+                           subtotal=12, tax_rate=0, tax=0, total=12,
+                           issuer_name=northwind.name, recipient_name=adatum.name,
+                           issued_on="2026-11-01", due_on="2026-12-01")
     assert subscription
     # A temporary password handed over on Adatum's Users page (shown to its asker only).
     CredentialHandover.objects.create(organization=adatum, username="user@adatum.test",
@@ -378,7 +386,9 @@ def workspace_url(name, org):
         key = ApiKey.objects.filter(organization=org).first()
         kwargs["key_id"] = key.pk if key else uuid.uuid4()
     if name.startswith("billing:invoice"):
-        kwargs["invoice_id"] = Invoice.objects.get().pk
+        kwargs["invoice_id"] = Invoice.objects.get(kind="invoice").pk
+    if name == "billing:statement_send":
+        kwargs["invoice_id"] = Invoice.objects.get(kind="statement").pk
     if name == "billing:price_list":
         mine = PriceList.objects.filter(owner=org).first()
         kwargs["list_id"] = (mine or PriceList.objects.first()).pk

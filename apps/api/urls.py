@@ -3,7 +3,15 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
-from . import views, views_more, views_partners, views_setup, views_subscriptions, views_support
+from . import (
+    views,
+    views_billing,
+    views_more,
+    views_partners,
+    views_setup,
+    views_subscriptions,
+    views_support,
+)
 
 app_name = "api"
 
@@ -55,6 +63,16 @@ urlpatterns = [
     path("audit-events/", views_more.AuditEventList.as_view(), name="audit_events"),
     path("providers/", views_more.ProviderList.as_view(), name="providers"),
     path("incentives/", views_more.IncentiveList.as_view(), name="incentives"),
+    # Billing: invoices (credit notes, statements) and charges.
+    path("invoices/", views_billing.InvoiceList.as_view(), name="invoices"),
+    path("invoices/<uuid:invoice_id>/", views_billing.InvoiceDetail.as_view(), name="invoice"),
+    path("invoices/<uuid:invoice_id>/pdf/", views_billing.InvoicePdf.as_view(),
+         name="invoice_pdf"),
+    path("invoices/<uuid:invoice_id>/csv/", views_billing.InvoiceCsv.as_view(),
+         name="invoice_csv"),
+    path("invoices/<uuid:invoice_id>/mark-paid/", views_billing.InvoiceMarkPaid.as_view(),
+         name="invoice_mark_paid"),
+    path("charges/", views_billing.ChargeList.as_view(), name="charges"),
     # Any other path under /api/v1/ (a malformed id too): a problem 404, not the HTML page.
     re_path(r"^", views.not_found, name="not_found"),
 ]

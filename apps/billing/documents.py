@@ -3,8 +3,11 @@ interface render) and as CSV; the reconciliation CSV of a month's charges."""
 
 import csv
 import io
+from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -43,9 +46,23 @@ def _is_number(text):
     return True
 
 
+@dataclass(frozen=True)
+class Line:
+    """One line of an invoice, a statement or a credit note: its charge (customer, offer,
+    subscription, period, licences) at the document's unit price, and its amount (a credit
+    note's: what it gives back of the charge, negative)."""
+
+    charge: Any  # a Charge
+    unit: Decimal
+    amount: Decimal
+    credited: bool = False
+
+
 def invoice_title(invoice):
     if invoice.kind == invoice.Kind.STATEMENT:
-        return _("Statement (draft)")
+        if not invoice.number:
+            return _("Statement (draft)")
+        return _("Statement %(number)s") % {"number": invoice.display_number}
     if invoice.kind == invoice.Kind.CREDIT_NOTE:
         return _("Credit note %(number)s") % {"number": invoice.display_number}
     return _("Invoice %(number)s") % {"number": invoice.display_number}
@@ -61,7 +78,7 @@ def amount_of(invoice, charge):
         else charge.reseller_amount
 
 
-def invoice_pdf(invoice, charges):
+def invoice_pdf(invoice, lines):
     font = _font()
     buffer = io.BytesIO()
     document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm,
@@ -88,13 +105,13 @@ def invoice_pdf(invoice, charges):
         "due": date_format(invoice.due_on, "SHORT_DATE_FORMAT")}
     rows = [[_("Customer"), _("Offer"), _("Period"), _("Licenses"), _("Unit price"),
              _("Amount")]]
-    for charge in charges:
+    for line in lines:
+        charge = line.charge
         rows.append([
             Paragraph(charge.customer.name, small), Paragraph(charge.offer.name, small),
             Paragraph(f"{charge.period_start:%Y-%m-%d} .. {charge.period_end:%Y-%m-%d} "
                       f"({charge.days}/{charge.period_days})", small),
-            str(charge.quantity), money(unit_of(invoice, charge)),
-            money(amount_of(invoice, charge))])
+            str(charge.quantity), money(line.unit), money(line.amount)])
     lines = Table(rows, colWidths=[40 * mm, 38 * mm, 42 * mm, 15 * mm, 22 * mm, 23 * mm],
                   repeatRows=1)
     lines.setStyle(TableStyle([
@@ -123,20 +140,21 @@ INVOICE_CSV_HEADER = ["invoice_number", "month", "issuer", "recipient", "custome
                       "amount", "currency"]
 
 
-def invoice_csv(invoice, charges):
+def invoice_csv(invoice, lines):
     out = io.StringIO()
     out.write("\ufeff")  # Excel on Windows then reads UTF-8 (Chinese names) correctly.
     writer = csv.writer(out)
     writer.writerow(INVOICE_CSV_HEADER)
-    for charge in charges:
+    for line in lines:
+        charge = line.charge
         writer.writerow([
             invoice.display_number if invoice.number else "", f"{invoice.month:%Y-%m}",
             _cell(invoice.issuer_name), _cell(invoice.recipient_name),
             _cell(charge.customer.name), charge.subscription_id, charge.offer.code,
-            _cell(charge.offer.name), charge.kind, charge.quantity,
-            charge.period_start.isoformat(), charge.period_end.isoformat(), charge.days,
-            charge.period_days, f"{unit_of(invoice, charge):.2f}",
-            f"{amount_of(invoice, charge):.2f}", charge.currency])
+            _cell(charge.offer.name), "credit_note" if line.credited else charge.kind,
+            charge.quantity, charge.period_start.isoformat(), charge.period_end.isoformat(),
+            charge.days, charge.period_days, f"{line.unit:.2f}", f"{line.amount:.2f}",
+            charge.currency])
     writer.writerow([])
     writer.writerow(["subtotal", f"{invoice.subtotal:.2f}", invoice.currency])
     writer.writerow(["tax", f"{invoice.tax:.2f}", f"{invoice.tax_rate}%",
@@ -169,3 +187,19 @@ def reconciliation_rows(charges, *, as_provider):
                f"{unit:.2f}", f"{margin:.2f}", f"{amount:.2f}", charge.currency,
                _cell(charge.reseller.name) if charge.reseller else "",
                invoice.display_number if invoice is not None else ""]
+
+
+def credit_rows(lines, *, as_provider):
+    """Reconciliation rows of credit-note lines (kind `credit_note`): the amount given back
+    (negative) against the charge's licences and unit price. The provider's margin shrinks
+    by it; the reseller's, which pays less for what its customer pays, grows by it."""
+    for line in lines:
+        charge = line.charge
+        note = line.credit_note
+        yield [_cell(charge.customer.name), charge.subscription_id, charge.offer.code,
+               _cell(charge.offer.name), "credit_note", charge.quantity,
+               charge.period_start.isoformat(), charge.period_end.isoformat(), charge.days,
+               f"{charge.reseller_unit:.2f}",
+               f"{-line.amount if as_provider else line.amount:.2f}", f"{-line.amount:.2f}",
+               charge.currency, _cell(charge.reseller.name) if charge.reseller else "",
+               note.display_number]

@@ -5,11 +5,13 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from apps.catalog.models import Offer
 from apps.forms import declared_field
+from apps.i18n import format_money
 
 from .models import PriceList
 
@@ -102,3 +104,35 @@ class TaxIdForm(forms.Form):
         if value and not all(c.isalnum() or c in " -." for c in value):
             raise forms.ValidationError(_("Use letters, digits, spaces, dots and hyphens."))
         return value
+
+
+class CreditNoteForm(forms.Form):
+    """Credit chosen lines of an invoice: an amount per line (before tax), at most what the
+    line can still be credited. `request_key` makes a double submit one credit note."""
+
+    request_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, creditable, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = []
+        for charge, invoiced, remaining in creditable.lines:
+            name = f"line_{charge.pk}"
+            self.fields[name] = forms.DecimalField(
+                label=_("%(customer)s · %(offer)s · %(start)s to %(end)s") % {
+                    "customer": charge.customer.name, "offer": charge.offer.name,
+                    "start": date_format(charge.period_start, "SHORT_DATE_FORMAT"),
+                    "end": date_format(charge.period_end, "SHORT_DATE_FORMAT")},
+                required=False, min_value=0, max_digits=14, decimal_places=2,
+                max_value=MONEY_MAX,
+                help_text=_("Invoiced %(invoiced)s; up to %(remaining)s can still be "
+                            "credited.") % {
+                    "invoiced": format_money(invoiced, creditable.currency),
+                    "remaining": format_money(remaining, creditable.currency)},
+                widget=forms.NumberInput(attrs={"step": "0.01", "min": "0"}))
+            self.lines.append((name, charge, remaining))
+
+    def amounts(self):
+        """{charge id: amount} of the lines given an amount."""
+        return {name.removeprefix("line_"): self.cleaned_data[name]
+                for name, _charge, _remaining in self.lines
+                if self.cleaned_data.get(name)}

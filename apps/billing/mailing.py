@@ -31,3 +31,25 @@ def mail_invoices(provider_id, month):
                   {"invoice": invoice, "link": link}, to=to)
         sent += 1
     return sent
+
+
+@shared_task(base=MailTask, acks_late=True, autoretry_for=(OSError,), retry_backoff=True,
+             max_retries=5)
+def mail_statement(statement_id):
+    """A statement its reseller sent, to the customer's admins (each in their language),
+    with a link to its PDF on the customer's Billing page (sign-in needed: no secret in the
+    link). Once per address, however often this runs."""
+    statement = (Invoice.objects.filter(pk=statement_id, kind=Invoice.Kind.STATEMENT)
+                 .exclude(status=Invoice.Status.DRAFT).select_related("recipient").first())
+    if statement is None:
+        return 0
+    to = member_emails(organization=statement.recipient, roles=[Role.ADMIN])
+    if not to:
+        return 0
+    kwargs = {"org_slug": statement.recipient.slug, "invoice_id": statement.pk}
+    send_mail(f"statement:{statement.pk}:sent", "statement_sent",
+              {"invoice": statement,
+               "link": portal_url() + reverse("billing:invoice", kwargs=kwargs),
+               "pdf_link": portal_url() + reverse("billing:invoice_pdf", kwargs=kwargs)},
+              to=to)
+    return len(to)

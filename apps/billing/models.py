@@ -176,6 +176,9 @@ class Invoice(models.Model):
     issued_on = models.DateField(_("issued on"))
     due_on = models.DateField(_("due on"))
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    # A credit note: the form's key (a double submit makes one credit note).
+    request_key = models.UUIDField(_("request key"), null=True, blank=True, unique=True,
+                                   editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -202,7 +205,8 @@ class Invoice(models.Model):
     def display_number(self):
         if not self.number:
             return str(_("Draft"))
-        prefix = "CN" if self.kind == self.Kind.CREDIT_NOTE else "INV"
+        prefix = ("CN" if self.kind == self.Kind.CREDIT_NOTE
+                  else "ST" if self.kind == self.Kind.STATEMENT else "INV")
         return f"{prefix}-{self.number:06d}"
 
     def is_overdue(self, today=None):
@@ -308,3 +312,31 @@ class Charge(models.Model):
 
     def __str__(self):
         return f"{self.offer} x {self.quantity} {self.period_start}..{self.period_end}"
+
+
+class CreditNoteLine(models.Model):
+    """What a credit note gives back of one charge line of the invoice it corrects (an
+    amount before tax, at the invoice's price): never more, over all the invoice's credit
+    notes, than the line was invoiced."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    credit_note = models.ForeignKey(Invoice, on_delete=models.CASCADE,
+                                    related_name="credit_lines",
+                                    verbose_name=_("credit note"))
+    charge = models.ForeignKey(Charge, on_delete=models.PROTECT, related_name="credit_lines",
+                               verbose_name=_("charge"))
+    amount = models.DecimalField(_("amount credited"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("credit note line")
+        verbose_name_plural = _("credit note lines")
+        ordering = ["credit_note", "charge__period_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["credit_note", "charge"],
+                                    name="creditnoteline_one_per_charge"),
+            models.CheckConstraint(condition=Q(amount__gt=0),
+                                   name="creditnoteline_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.credit_note_id} {self.charge_id} {self.amount}"

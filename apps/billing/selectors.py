@@ -13,11 +13,26 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.i18n import format_money
+from apps.organizations.roles import Role
+from apps.organizations.selectors import member_emails
 
-from .models import BillingProfile, Charge, Invoice, PriceList, PriceRule, ResellerAccount, TaxRate
+from .documents import Line
+from .documents import invoice_csv as _invoice_csv
+from .documents import invoice_pdf as _invoice_pdf
+from .models import (
+    BillingProfile,
+    Charge,
+    CreditNoteLine,
+    Invoice,
+    PriceList,
+    PriceRule,
+    ResellerAccount,
+    TaxRate,
+)
 from .pricing import (
     NO_MARGIN,
     Rule,
@@ -247,16 +262,120 @@ def invoice_totals(*, invoices: QuerySet[Invoice]) -> list[dict[str, Any]]:
         total=Coalesce(Sum("total"), Decimal(0))).order_by("currency"))
 
 
+def invoice_filter(invoices: QuerySet[Invoice], *, status: str = "",
+                   month: date | None = None, today: date | None = None) -> QuerySet[Invoice]:
+    """The Billing page's filters: a status (issued, paid, draft, or overdue: issued and
+    past its due day), and the month an invoice is for."""
+    if status == "overdue":
+        invoices = invoices.filter(status="issued", due_on__lt=today or timezone.localdate())
+    elif status in ("issued", "paid", "draft"):
+        invoices = invoices.filter(status=status)
+    if month is not None:
+        invoices = invoices.filter(month=month_bounds(month)[0])
+    return invoices
+
+
+def _charge_lines(charges: QuerySet[Charge]) -> QuerySet[Charge]:
+    return (charges.select_related("customer", "offer", "reseller")
+            .order_by("customer__name", "offer__name", "period_start", "created_at", "pk"))
+
+
+def invoice_lines(*, invoice: Invoice) -> list[Line]:
+    """The lines of an invoice or statement (its charges at its own price: an invoice the
+    reseller's, a statement the customer's), or of a credit note (what it gives back of
+    each charge of the invoice it corrects, negative)."""
+    if invoice.kind == Invoice.Kind.CREDIT_NOTE:
+        credited = (CreditNoteLine.objects.filter(credit_note=invoice)
+                    .select_related("charge__customer", "charge__offer", "charge__reseller")
+                    .order_by("charge__customer__name", "charge__offer__name",
+                              "charge__period_start", "charge__created_at", "pk"))
+        return [Line(line.charge, line.charge.reseller_unit, -line.amount, credited=True)
+                for line in credited]
+    if invoice.kind == Invoice.Kind.STATEMENT:
+        return [Line(charge, charge.customer_unit, charge.customer_amount)
+                for charge in _charge_lines(invoice.statement_charges.all())]
+    return [Line(charge, charge.reseller_unit, charge.reseller_amount)
+            for charge in _charge_lines(invoice.charges.all())]
+
+
+def invoice_filename(invoice: Invoice, extension: str) -> str:
+    number = invoice.display_number if invoice.number else f"draft-{str(invoice.pk)[:8]}"
+    return f"{number}-{invoice.month:%Y-%m}.{extension}"
+
+
+def invoice_pdf(*, invoice: Invoice) -> bytes:
+    """The invoice as PDF (in the active language)."""
+    pdf: bytes = _invoice_pdf(invoice, invoice_lines(invoice=invoice))
+    return pdf
+
+
+def invoice_csv(*, invoice: Invoice) -> str:
+    text: str = _invoice_csv(invoice, invoice_lines(invoice=invoice))
+    return text
+
+
+@dataclass(frozen=True)
+class Creditable:
+    """What of an invoice can still be credited: per charge line (positive lines only), and
+    in total (the subtotal less every credit note's)."""
+
+    lines: list[tuple[Charge, Decimal, Decimal]]  # (charge, invoiced, still creditable)
+    remaining: Decimal
+    currency: str
+
+
+def invoice_creditable(*, invoice: Invoice) -> Creditable:
+    credited = dict(CreditNoteLine.objects.filter(credit_note__corrects=invoice)
+                    .values("charge_id").annotate(total=Sum("amount"))
+                    .values_list("charge_id", "total").order_by())
+    credited_total = -(Invoice.objects.filter(corrects=invoice).aggregate(
+        total=Coalesce(Sum("subtotal"), Decimal(0)))["total"])
+    lines = [(line.charge, line.amount,
+              max(line.amount - credited.get(line.charge.pk, Decimal(0)), Decimal(0)))
+             for line in invoice_lines(invoice=invoice) if line.amount > 0]
+    return Creditable(lines, max(invoice.subtotal - credited_total, Decimal(0)),
+                      invoice.currency)
+
+
+def statement_recipients(*, statement: Invoice) -> list[str]:
+    """Who a statement is mailed to when it is sent: its customer's admins."""
+    return list(member_emails(organization=statement.recipient, roles=[Role.ADMIN]))
+
+
+def charge_list(*, organization: Organization) -> QuerySet[Charge]:
+    """The charge lines that concern an organization: a provider, every charge it bills
+    (its resellers' and its direct customers'); a reseller, those it is billed for (it is
+    the reseller of record), at its price. The reconciliation CSV's rule."""
+    return Charge.objects.filter(Q(provider=organization) | Q(reseller=organization))
+
+
+def charges_in_month(charges: QuerySet[Charge], month: date) -> QuerySet[Charge]:
+    """Those a month's invoices carry, and those posted in the month not invoiced yet."""
+    first, last = month_bounds(month)
+    return charges.filter(Q(invoice__month=first)
+                          | Q(invoice__isnull=True, posted_on__range=(first, last)))
+
+
 def charges_for_month(*, organization: Organization, month: date) -> QuerySet[Charge]:
     """The charge lines of a month that concern the organization (a provider: all it
     billed; a reseller: those it was billed for): those its invoices of that month carry,
     and those posted in the month not invoiced yet."""
-    first, last = month_bounds(month)
-    charges = Charge.objects.filter(Q(invoice__month=first)
-                                    | Q(invoice__isnull=True, posted_on__range=(first, last)))
-    charges = charges.filter(Q(provider=organization) | Q(reseller=organization))
+    charges = charges_in_month(charge_list(organization=organization), month)
     return (charges.select_related("customer", "offer", "reseller", "invoice")
             .order_by("customer__name", "offer__name", "period_start", "created_at", "pk"))
+
+
+def credit_lines_for_month(*, organization: Organization,
+                           month: date) -> QuerySet[CreditNoteLine]:
+    """The credit-note lines of the month's invoices that concern the organization (as
+    charges_for_month): the reconciliation CSV's credit rows."""
+    first, _last = month_bounds(month)
+    return (CreditNoteLine.objects.filter(credit_note__month=first)
+            .filter(Q(charge__provider=organization) | Q(charge__reseller=organization))
+            .select_related("credit_note", "charge__customer", "charge__offer",
+                            "charge__reseller")
+            .order_by("credit_note__number", "charge__customer__name", "charge__offer__name",
+                      "charge__period_start", "pk"))
 
 
 @dataclass(frozen=True)

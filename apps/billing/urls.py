@@ -12,6 +12,8 @@ urlpatterns = [
     path("billing/invoices/<uuid:invoice_id>/paid/", views.invoice_paid, name="invoice_paid"),
     path("billing/invoices/<uuid:invoice_id>/credit-note/", views.invoice_credit_note,
          name="invoice_credit_note"),
+    path("billing/invoices/<uuid:invoice_id>/send/", views.statement_send,
+         name="statement_send"),
     path("billing/reconciliation.csv", views.reconciliation, name="reconciliation"),
     path("billing/price-lists/", views.price_lists, name="price_lists"),
     path("billing/price-lists/<uuid:list_id>/", views.price_list, name="price_list"),

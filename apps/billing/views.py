@@ -4,6 +4,7 @@ provider's reseller terms, tax rates and tax ids."""
 import csv
 import datetime
 import io
+import uuid
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -13,14 +14,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.catalog.selectors import offer_list_orderable
-from apps.errors import DomainError
+from apps.errors import DomainError, FieldErrors
+from apps.i18n import format_money
 from apps.lists import paginate
 from apps.organizations.access import workspace_view
 from apps.organizations.roles import Kind, has_permission
 from apps.partnerships.selectors import partnered_resellers
 
 from . import documents, selectors, services
-from .forms import PriceListForm, PriceRuleForm, ResellerTermsForm, TaxIdForm, TaxRateForm
+from .forms import (
+    CreditNoteForm,
+    PriceListForm,
+    PriceRuleForm,
+    ResellerTermsForm,
+    TaxIdForm,
+    TaxRateForm,
+)
 from .pricing import previous_month
 
 STAFF = (Kind.PROVIDER, Kind.RESELLER)
@@ -45,12 +54,9 @@ def billing(request):
     invoices = selectors.invoice_list(organization=organization)
     status = request.GET.get("status", "")
     today = timezone.localdate()
-    if status == "overdue":
-        invoices = invoices.filter(status="issued", due_on__lt=today)
-    elif status in ("issued", "paid", "draft"):
-        invoices = invoices.filter(status=status)
-    else:
+    if status not in ("overdue", "issued", "paid", "draft"):
         status = ""
+    invoices = selectors.invoice_filter(invoices, status=status, today=today)
     page = paginate(request, invoices, per_page=50)
     month = previous_month(today)
     return render(request, "billing/billing.html", {
@@ -67,43 +73,48 @@ def billing(request):
 @workspace_view(kinds=EVERYONE, permission="billing.view")
 @require_GET
 def invoice_detail(request, invoice_id):
-    invoice = selectors.invoice_get(organization=request.organization, pk=invoice_id)
-    charges = [(charge, documents.unit_of(invoice, charge), documents.amount_of(invoice, charge))
-               for charge in selectors.invoice_charges(invoice=invoice)[:500]]
+    organization = request.organization
+    invoice = selectors.invoice_get(organization=organization, pk=invoice_id)
+    is_provider_manager = (organization.kind == Kind.PROVIDER
+                           and has_permission(request.membership, "billing.manage"))
+    is_issuer = invoice.issuer_id == organization.pk
+    can_credit = (is_provider_manager and is_issuer and invoice.kind == invoice.Kind.INVOICE
+                  and selectors.invoice_creditable(invoice=invoice).remaining > 0)
     return render(request, "billing/invoice.html", {
-        "invoice": invoice, "charges": charges, "title": documents.invoice_title(invoice),
+        "invoice": invoice, "lines": selectors.invoice_lines(invoice=invoice)[:500],
+        "title": documents.invoice_title(invoice),
         "overdue": invoice.is_overdue(),
-        "credit_notes": list(invoice.credit_notes.all()),
-        "can_mark_paid": (invoice.issuer_id == request.organization.pk
-                          and invoice.kind != invoice.Kind.STATEMENT
-                          and request.organization.kind == Kind.PROVIDER
-                          and has_permission(request.membership, "billing.manage")),
+        "credit_notes": list(invoice.credit_notes.order_by("number")),
+        "can_mark_paid": (is_issuer and invoice.kind != invoice.Kind.STATEMENT
+                          and is_provider_manager),
+        "can_credit": can_credit,
+        "can_send": (is_issuer and invoice.kind == invoice.Kind.STATEMENT
+                     and invoice.status == invoice.Status.DRAFT
+                     and organization.kind == Kind.RESELLER
+                     and has_permission(request.membership, "billing.manage")),
     })
 
 
-def _filename(invoice, extension):
-    number = invoice.display_number if invoice.number else f"draft-{str(invoice.pk)[:8]}"
-    return f"{number}-{invoice.month:%Y-%m}.{extension}"
+def _download(content, content_type, filename):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @workspace_view(kinds=EVERYONE, permission="billing.view")
 @require_GET
 def invoice_pdf(request, invoice_id):
     invoice = selectors.invoice_get(organization=request.organization, pk=invoice_id)
-    pdf = documents.invoice_pdf(invoice, selectors.invoice_charges(invoice=invoice))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(invoice, "pdf")}"'
-    return response
+    return _download(selectors.invoice_pdf(invoice=invoice), "application/pdf",
+                     selectors.invoice_filename(invoice, "pdf"))
 
 
 @workspace_view(kinds=EVERYONE, permission="billing.view")
 @require_GET
 def invoice_csv(request, invoice_id):
     invoice = selectors.invoice_get(organization=request.organization, pk=invoice_id)
-    text = documents.invoice_csv(invoice, selectors.invoice_charges(invoice=invoice))
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(invoice, "csv")}"'
-    return response
+    return _download(selectors.invoice_csv(invoice=invoice), "text/csv; charset=utf-8",
+                     selectors.invoice_filename(invoice, "csv"))
 
 
 @workspace_view(kinds=(Kind.PROVIDER,), permission="billing.manage")
@@ -123,19 +134,73 @@ def invoice_paid(request, invoice_id):
 
 
 @workspace_view(kinds=(Kind.PROVIDER,), permission="billing.manage")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def invoice_credit_note(request, invoice_id):
-    invoice = selectors.invoice_get(organization=request.organization, pk=invoice_id)
-    try:
-        note = services.invoice_credit_note(invoice=invoice, issuer=request.organization,
+    """Credit chosen lines of an invoice (an amount each), or all that is left of it."""
+    organization = request.organization
+    invoice = selectors.invoice_get(organization=organization, pk=invoice_id)
+    if invoice.kind != invoice.Kind.INVOICE or invoice.issuer_id != organization.pk:
+        raise Http404
+    creditable = selectors.invoice_creditable(invoice=invoice)
+    back = redirect("billing:invoice", org_slug=organization.slug, invoice_id=invoice.pk)
+    if request.method == "POST":
+        form = CreditNoteForm(request.POST, creditable=creditable)
+        if form.is_valid():
+            try:
+                note = services.invoice_credit_note(
+                    invoice=invoice, issuer=organization,
+                    amounts=None if "credit_all" in request.POST else form.amounts(),
+                    request_key=form.cleaned_data["request_key"], actor=request.user,
+                    request=request)
+            except FieldErrors as errors:
+                for field, field_errors in errors.errors.items():
+                    for message in field_errors:
+                        form.add_error(field if field in form.fields else None, message)
+            except DomainError as error:
+                error.add_to_form(form)
+            else:
+                messages.success(request, _("Credit note %(number)s corrects %(invoice)s: "
+                                            "%(total)s.")
+                                 % {"number": note.display_number,
+                                    "invoice": invoice.display_number,
+                                    "total": format_money(note.total, note.currency)})
+                return redirect("billing:invoice", org_slug=organization.slug,
+                                invoice_id=note.pk)
+    else:
+        if creditable.remaining <= 0:
+            messages.error(request, _("Nothing of this invoice is left to credit."))
+            return back
+        form = CreditNoteForm(creditable=creditable, initial={"request_key": uuid.uuid4()})
+    return render(request, "billing/credit_note.html", {
+        "invoice": invoice, "form": form, "creditable": creditable,
+        "lines": [(form[name], charge, remaining) for name, charge, remaining in form.lines],
+    }, status=400 if form.errors else 200)
+
+
+@workspace_view(kinds=(Kind.RESELLER,), permission="billing.manage")
+@require_http_methods(["GET", "POST"])
+def statement_send(request, invoice_id):
+    """Review a draft statement and send it to the customer (a confirmation page)."""
+    organization = request.organization
+    statement = selectors.invoice_get(organization=organization, pk=invoice_id)
+    if statement.kind != statement.Kind.STATEMENT or statement.issuer_id != organization.pk:
+        raise Http404
+    if statement.status != statement.Status.DRAFT:
+        messages.info(request, _("%(number)s was sent already.")
+                      % {"number": statement.display_number})
+        return redirect("billing:invoice", org_slug=organization.slug,
+                        invoice_id=statement.pk)
+    if request.method == "POST":
+        statement = services.statement_send(statement=statement, reseller=organization,
                                             actor=request.user, request=request)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("billing:invoice", org_slug=request.organization.slug,
-                        invoice_id=invoice.pk)
-    messages.success(request, _("Credit note %(number)s cancels %(invoice)s.")
-                     % {"number": note.display_number, "invoice": invoice.display_number})
-    return redirect("billing:invoice", org_slug=request.organization.slug, invoice_id=note.pk)
+        messages.success(request, _("Statement %(number)s is sent to %(customer)s.")
+                         % {"number": statement.display_number,
+                            "customer": statement.recipient_name})
+        return redirect("billing:invoice", org_slug=organization.slug,
+                        invoice_id=statement.pk)
+    return render(request, "billing/statement_send.html", {
+        "statement": statement, "lines": selectors.invoice_lines(invoice=statement)[:500],
+        "admins": selectors.statement_recipients(statement=statement)})
 
 
 @workspace_view(kinds=STAFF, permission="billing.view")
@@ -148,8 +213,12 @@ def reconciliation(request):
     out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow(documents.RECONCILIATION_HEADER)
-    writer.writerows(documents.reconciliation_rows(
-        charges.iterator(chunk_size=2000), as_provider=organization.kind == Kind.PROVIDER))
+    as_provider = organization.kind == Kind.PROVIDER
+    writer.writerows(documents.reconciliation_rows(charges.iterator(chunk_size=2000),
+                                                   as_provider=as_provider))
+    writer.writerows(documents.credit_rows(
+        selectors.credit_lines_for_month(organization=organization, month=month),
+        as_provider=as_provider))
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="reconciliation-{organization.slug}-{month:%Y-%m}.csv"')

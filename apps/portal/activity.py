@@ -121,6 +121,7 @@ SENTENCES: dict[str, Sentence] = {
     "billing.invoice_paid": S(_("%(actor)s marked invoice %(number)s as paid")),
     "billing.credit_note_issued": S(_("%(actor)s issued credit note %(number)s for invoice "
                                       "%(corrects)s")),
+    "billing.statement_sent": S(_("%(actor)s sent statement %(number)s to %(customer)s")),
     # catalog
     "catalog.offer_created": S(_("%(actor)s added the offer %(target)s")),
     "catalog.offer_changed": S(_("%(actor)s changed the offer %(target)s")),

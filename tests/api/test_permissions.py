@@ -15,6 +15,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from apps.api.models import ApiKey
+from apps.billing.models import Invoice
 from apps.customers.models import Customer
 from apps.orders.models import Order
 from apps.organizations.roles import Role
@@ -120,6 +121,20 @@ ROUTES = {
                                "another": OK},
     ("api:incentives", "GET"): {"provider": staff(NOT_FOUND), "reseller": staff(OK),
                                 "another": OK},
+    # Billing: Contoso's invoice to Northwind, for both; helpdesk agents see no billing.
+    ("api:invoices", "GET"): {"provider": staff(OK, OK, FORBIDDEN),
+                              "reseller": staff(OK, OK, FORBIDDEN), "another": OK},
+    ("api:invoice", "GET"): {"provider": staff(OK, OK, FORBIDDEN),
+                             "reseller": staff(OK, OK, FORBIDDEN), "another": NOT_FOUND},
+    ("api:invoice_pdf", "GET"): {"provider": staff(OK, OK, FORBIDDEN),
+                                 "reseller": staff(OK, OK, FORBIDDEN), "another": NOT_FOUND},
+    ("api:invoice_csv", "GET"): {"provider": staff(OK, OK, FORBIDDEN),
+                                 "reseller": staff(OK, OK, FORBIDDEN), "another": NOT_FOUND},
+    # Mark paid: the issuing provider's admins (an empty body: paid today).
+    ("api:invoice_mark_paid", "POST"): {"provider": staff(OK, FORBIDDEN),
+                                        "reseller": staff(NOT_FOUND), "another": NOT_FOUND},
+    ("api:charges", "GET"): {"provider": staff(OK, OK, FORBIDDEN),
+                             "reseller": staff(OK, OK, FORBIDDEN), "another": OK},
 }
 
 # The subscription each subscription route acts on (suspend and reactivate: their own).
@@ -180,6 +195,11 @@ def build_world():
                          user=factories.member(adatum.organization, Role.ADMIN),
                          title="Sign-in fails", description="Since this morning.",
                          severity="normal")
+    Invoice.objects.create(kind="invoice", status="issued", issuer=contoso, recipient=northwind,
+                           month="2026-10-01", currency="USD", number=1, subtotal=10,
+                           tax_rate=0, tax=0, total=10, issuer_name=contoso.name,
+                           recipient_name=northwind.name, issued_on="2026-11-01",
+                           due_on="2026-12-01")
     keys = {}
     for kind, org in (("provider", contoso), ("reseller", northwind)):
         for role in ROLES:
@@ -224,6 +244,8 @@ def route_url(name):
     if name.startswith("api:subscription_") or name == "api:subscription":
         kwargs["subscription_id"] = Subscription.objects.get(
             quantity=SUBSCRIPTION_OF_ROUTE.get(name, 5)).pk
+    if name.startswith("api:invoice_") or name == "api:invoice":
+        kwargs["invoice_id"] = Invoice.objects.get().pk
     if name.startswith("api:support_request_") or name == "api:support_request":
         kwargs["request_id"] = SupportRequest.objects.get().pk
     return reverse(name, kwargs=kwargs)

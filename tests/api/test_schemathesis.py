@@ -3,6 +3,7 @@ requests for every operation (a bounded number each), with a provider admin's ke
 small world. No response may be a server error or break the document (status code,
 content type, headers, body schema)."""
 
+import datetime
 import json
 
 import pytest
@@ -17,10 +18,12 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from apps.billing.services import month_close
 from apps.partnerships.services import invitation_create
 from apps.support.services import support_request_open
 from tests import factories
 from tests.api.conftest import make_key
+from tests.billing.helpers import subscribe
 
 EXAMPLES_PER_OPERATION = 30
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
@@ -53,6 +56,12 @@ def schemathesis_key(transactional_db, settings):
                          user=factories.member(direct.organization, "admin"),
                          title="Sign-in fails", description="Since this morning.",
                          severity="high")
+    # Charges of a resold and a direct subscription, and October closed: invoices, a
+    # statement and charge lines for the billing operations.
+    october = datetime.date(2026, 10, 5)
+    subscribe(customer, basic, 3, october, reseller=northwind)
+    subscribe(direct, standard, 2, october)
+    month_close(month=october, today=datetime.date(2026, 11, 1))
     return make_key(admin, contoso)[1]
 
 

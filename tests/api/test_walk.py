@@ -3,9 +3,11 @@
 Contoso requests a partnership with Fabrikam, Fabrikam's admin accepts it (in the browser,
 through the personalized link, both times), Contoso creates a customer for Fabrikam, adds
 a subscription with Fabrikam as reseller of record and makes Fabrikam its designated
-support contact. Both walks must leave the same rows (`walk_rows`, equal to WALK_ROWS)."""
+support contact; the month closes and Contoso marks its invoice to Fabrikam paid. Both
+walks must leave the same rows (`walk_rows`, equal to WALK_ROWS)."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
@@ -32,6 +34,9 @@ WALK_ROWS = {
     "subscriptions": [(BASIC, 5, "active", "fabrikam", "contoso"),
                       (STANDARD, 3, "active", "fabrikam", "fabrikam")],
     "handover_revealed": True,
+    # The month closed: Contoso's invoice to Fabrikam, paid; Fabrikam's draft statement.
+    "invoices": [("invoice", "paid", "Fabrikam Solutions"),
+                 ("statement", "draft", "Margie's Travel")],
 }
 # The audit events of the walk, in both organizations' logs (the request's own, created and
 # sent, differ by channel: the page's Send against the API's Resend).
@@ -42,6 +47,9 @@ WALK_EVENTS = ["customer.created", "customer.delegated", "order.completed", "ord
 
 
 def walk_rows():
+    from django.db.models import Q
+
+    from apps.billing.models import Invoice
     from apps.customers.models import Customer
     from apps.orders.models import CredentialHandover, Order
     from apps.partnerships.models import Partnership, PartnershipInvitation
@@ -74,6 +82,9 @@ def walk_rows():
                 "offer", "reseller_of_record", "support_contact")),
         "handover_revealed": CredentialHandover.objects.get(
             order__customer=customer).revealed_at is not None,
+        "invoices": sorted((i.kind, i.status, i.recipient_name) for i in Invoice.objects.filter(
+            Q(issuer__slug="contoso", recipient__slug="fabrikam")
+            | Q(issuer__slug="fabrikam", recipient=customer.organization))),
     }
 
 
@@ -86,6 +97,17 @@ def walk_events(since):
         action__startswith="partnership.request_c").exclude(
         action__regex=r"^partnership\.request_(sent|resent)$").values_list("action", flat=True)
     return sorted(actions)
+
+
+def close_the_month():
+    """Close this month now (the beat task does it on the 1st); its YYYY-MM."""
+    from django.utils import timezone
+
+    from apps.billing.services import month_close
+
+    today = timezone.localdate()
+    month_close(month=today, today=today)
+    return f"{today:%Y-%m}"
 
 
 def accept_in_the_browser(live_server, page, link, password):
@@ -157,6 +179,22 @@ def test_the_walk_through_the_api(live_server, page, demo):
                        format="json")
     assert changed.json()["support_contact"]["name"] == "Fabrikam Solutions"
 
+    # The month closes; Contoso reads Fabrikam's invoice, its charges, and marks it paid.
+    month = close_the_month()
+    invoices = api.get(f"/api/v1/invoices/?month={month}&status=issued").json()["results"]
+    invoice = next(i for i in invoices if i["recipient"]["id"] == str(fabrikam.pk))
+    detail = api.get(f"/api/v1/invoices/{invoice['id']}/").json()
+    charges = api.get(f"/api/v1/charges/?month={month}&customer={customer_id}").json()
+    assert sum(Decimal(c["amount"]) for c in charges["results"]) == Decimal(detail["subtotal"])
+    assert sum(Decimal(line["amount"]) for line in detail["lines"]) == Decimal(
+        detail["subtotal"])
+    assert api.get(f"/api/v1/invoices/{invoice['id']}/pdf/").content[:4] == b"%PDF"
+    assert f"total,{detail['total']}," in api.get(
+        f"/api/v1/invoices/{invoice['id']}/csv/").content.decode("utf-8-sig")
+    paid = api.post(f"/api/v1/invoices/{invoice['id']}/mark-paid/", {}, format="json",
+                    HTTP_IDEMPOTENCY_KEY="walk-paid")
+    assert paid.json()["status"] == "paid"
+
     assert walk_rows() == WALK_ROWS
     assert walk_events(start) == WALK_EVENTS, " ".join(walk_events(start))
     # What the key did is audited as the key's.
@@ -206,6 +244,14 @@ def test_the_same_walk_in_the_browser(live_server, page, demo, sign_in):
         "button", name="Submit").click()
     expect(page.get_by_text("Fabrikam Solutions is now the designated support contact.")
            ).to_be_visible()
+
+    # The month closes; Contoso opens Fabrikam's invoice on its Billing page: Mark paid.
+    close_the_month()
+    page.goto(f"{live_server.url}/o/contoso/billing/")
+    page.get_by_role("row", name=re.compile("Fabrikam Solutions")).get_by_role(
+        "link", name=re.compile(r"INV-\d{6}")).click()
+    page.get_by_role("button", name="Mark paid").click()
+    expect(page.get_by_text(re.compile(r"INV-\d{6} is marked paid\."))).to_be_visible()
 
     assert walk_rows() == WALK_ROWS
     assert walk_events(start) == WALK_EVENTS, " ".join(walk_events(start))

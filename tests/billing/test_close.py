@@ -209,8 +209,9 @@ def test_a_credit_note_cancels_an_issued_invoice_which_never_changes(closed_worl
     client.force_login(contoso_admin)
     path = reverse("billing:invoice_credit_note", kwargs={"org_slug": "contoso",
                                                           "invoice_id": invoice.pk})
-    client.post(path)
-    client.post(path)  # a double submit: one credit note
+    key = "8a3c0f3e-3f4b-4d43-9a57-1c1c8f6d2b11"
+    client.post(path, {"request_key": key, "credit_all": "1"})
+    client.post(path, {"request_key": key, "credit_all": "1"})  # a double submit: one note
     note = Invoice.objects.get(kind="credit_note")
     assert (note.corrects, note.total, note.number) == (invoice, -invoice.total, 3)
     invoice.refresh_from_db()

@@ -104,3 +104,50 @@ def test_a_resellers_invoice_totals_the_prorated_charges(live_server, page, demo
     lines = [row for row in rows[1:] if row and row[0].startswith("INV-")]
     assert sum(Decimal(row[15]) for row in lines) == expected
     assert ["total", str(expected), "USD"] in rows
+
+
+def test_a_reseller_sends_a_statement_and_the_customer_admin_sees_it(live_server, page, demo,
+                                                                     sign_in):
+    from apps.billing.models import Invoice
+    from apps.billing.services import month_close
+    from apps.catalog.models import Offer
+    from apps.customers.models import Customer
+    from apps.organizations.models import Organization
+    from tests.billing.helpers import subscribe
+
+    base = live_server.url
+    northwind = Organization.objects.get(slug="northwind")
+    adatum = Customer.objects.get(organization__slug="adatum")
+    today = timezone.localdate()
+    subscribe(adatum, Offer.objects.get(name="Microsoft 365 Business Standard"), 2,
+              today.replace(day=1), reseller=northwind)
+    month_close(month=today, today=today)
+    statement = Invoice.objects.get(kind="statement", issuer=northwind,
+                                    recipient=adatum.organization)
+    total = f"{statement.total} {statement.currency}"
+
+    # Northwind reviews the draft and sends it.
+    sign_in("reseller@northwind.test", demo)
+    page.goto(f"{base}/o/northwind/billing/?status=draft")
+    page.get_by_role("row", name=re.compile("Adatum Corporation")).get_by_role(
+        "link", name="Statement").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Statement (draft)")
+    page.get_by_role("link", name="Send…").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Send statement")
+    expect(page.get_by_role("main")).to_contain_text("admin@adatum.onpartnercenter.test")
+    expect(page.get_by_role("main")).to_contain_text(total)
+    page.get_by_role("button", name="Send to customer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Statement ST-000001")
+    expect(page.get_by_text("Statement ST-000001 is sent to Adatum Corporation.")
+           ).to_be_visible()
+
+    # Adatum's admin finds it on its Billing page and downloads the PDF.
+    page.context.clear_cookies()
+    sign_in("admin@adatum.onpartnercenter.test", demo)
+    page.goto(f"{base}/o/adatum/billing/")
+    page.get_by_role("link", name="ST-000001").click()
+    expect(page.locator("#invoice-total")).to_have_text(total)
+    with page.expect_download() as pdf_download:
+        page.get_by_role("link", name="Download PDF").click()
+    with open(pdf_download.value.path(), "rb") as pdf:
+        assert pdf.read(4) == b"%PDF"
