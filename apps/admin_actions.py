@@ -7,13 +7,13 @@ event with the operator as actor.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth import get_permission_codename
-from django.db.models import Model
+from django.db.models import Field, Model, URLField
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -41,6 +41,9 @@ class ReadOnlyAdminMixin:
     """
 
     opts: Options[Any]  # the ModelAdmin's (or inline's) this mixin comes before
+    # Addresses without a scheme read as https (Django 6's default; says so now, no warning).
+    formfield_overrides: ClassVar[Mapping[type[Field[Any, Any]], Mapping[str, Any]]] = {
+        URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

@@ -8,6 +8,7 @@ from apps.admin_actions import ReadOnlyAdminMixin
 from .models import (
     BillingProfile,
     Charge,
+    CreditNoteLine,
     Invoice,
     InvoiceCounter,
     PriceList,
@@ -75,3 +76,10 @@ class ChargeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["customer__name", "offer__name", "reseller__name"]
     list_select_related = ["customer", "offer", "reseller", "invoice"]
     raw_id_fields = ["subscription", "order_line", "invoice", "statement", "customer"]
+
+
+@admin.register(CreditNoteLine)
+class CreditNoteLineAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["credit_note", "charge", "amount"]
+    search_fields = ["credit_note__issuer_name", "credit_note__recipient_name"]
+    list_select_related = ["credit_note", "charge"]
