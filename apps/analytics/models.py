@@ -2,6 +2,8 @@
 orders whose lines took effect and from the changes of credit made without an order
 (`RollupMove`); and the running totals they add up to."""
 
+import uuid
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 # apps.analytics.services name them in this order.
 FLOWS = ("new_subscriptions", "licences_sold", "licences_added", "licences_removed",
          "upgraded", "suspended", "reactivated", "cancelled", "renewed", "expired",
-         "new_customers", "subscriptions_net", "licences_net")
+         "new_customers", "subscriptions_net", "licences_net", "customers_net")
 
 
 # ------------------------------------------------------------------ abstract bases
@@ -60,8 +62,9 @@ def _suspended() -> models.IntegerField:
 
 
 class DailyRollup(ResellerSales):
+    # None: a customer moved between resellers (the customers' count only).
     offer = models.ForeignKey("catalog.Offer", on_delete=models.CASCADE, related_name="+",
-                              verbose_name=_("offer"))
+                              null=True, blank=True, verbose_name=_("offer"))
     day = models.DateField(_("day"))
     licences_added = models.IntegerField(_("licenses added"), default=0)
     licences_removed = models.IntegerField(_("licenses removed"), default=0)
@@ -75,6 +78,7 @@ class DailyRollup(ResellerSales):
     # the reseller, and of the customers it manages.
     subscriptions_net = models.IntegerField(_("subscriptions, net change"), default=0)
     licences_net = models.IntegerField(_("licenses, net change"), default=0)
+    customers_net = models.IntegerField(_("customers, net change"), default=0)
 
     class Meta:
         verbose_name = _("daily figures")
@@ -102,7 +106,7 @@ class RunningTotal(ResellerKey):
     page adds up two years of rows."""
 
     offer = models.ForeignKey("catalog.Offer", on_delete=models.CASCADE, related_name="+",
-                              verbose_name=_("offer"))
+                              null=True, blank=True, verbose_name=_("offer"))
     subscriptions = models.IntegerField(_("subscriptions"), default=0)
     licences = models.IntegerField(_("licenses"), default=0)
     customers = models.IntegerField(_("customers"), default=0)
@@ -193,3 +197,33 @@ class ResellerDay(ResellerSales):
     def __str__(self):
         return str(self.day)
 
+
+class RollupMove(ResellerKey):
+    """A change of credit made without an order: a subscription's reseller of record set by
+    hand or moved with its customer (Change reseller), a customer that another reseller (or
+    none) now manages. Written in the transaction of the change (the hooks of subscriptions
+    and customers), counted in the figures by an outbox task (`counted` claims it once) and
+    again by every rebuild: the ledger of these changes, as the orders are of the others.
+    `reseller` gains what `previous` loses."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    previous = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE,
+                                 null=True, blank=True, related_name="+",
+                                 verbose_name=_("previous reseller"))
+    # None for a customer's move: it counts customers only.
+    offer = models.ForeignKey("catalog.Offer", on_delete=models.CASCADE, related_name="+",
+                              null=True, blank=True, verbose_name=_("offer"))
+    subject = models.UUIDField(_("subscription or customer"))
+    day = models.DateField(_("day"))
+    subscriptions = models.IntegerField(_("subscriptions"), default=0)
+    licences = models.IntegerField(_("licenses"), default=0)
+    customers = models.IntegerField(_("customers"), default=0)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    counted = models.BooleanField(_("counted"), default=False)
+
+    class Meta:
+        verbose_name = _("change of credit")
+        verbose_name_plural = _("changes of credit")
+
+    def __str__(self):
+        return f"{self.day} {self.subject}"

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django_countries import countries
 
 from apps.customers.selectors import customer_list
-from apps.incentives.selectors import incentive_subscriptions
+from apps.incentives.selectors import incentive_licenses_by_month, incentive_subscriptions
 from apps.partnerships.selectors import partnership_list
 
 from .models import DailyRollup, ProviderDay, ResellerDay, ResellerMonth, RunningTotal
@@ -212,7 +212,7 @@ class ResellerFigures:
     # provider name → [(customers, subscriptions, licences) at each bucket's end]
     over_time: dict[str, list[tuple[int, int, int]]]
     providers: list[tuple[str, int, int, int]]  # name, customers, subscriptions, licences
-    incentive_months: list[tuple[date, int]]     # month, licences credited at its end
+    incentive_months: list[tuple[date, int]]     # month, incentive-eligible licences
     top_customers: list[tuple[str, int, int]]    # name, subscriptions, licences
     top_products: list[tuple[str, int, int]]     # offer, subscriptions, licences
 
@@ -241,7 +241,7 @@ def reseller_figures(*, reseller: Organization, period: Period) -> ResellerFigur
     since = min(period.start, steps[0]) if steps else period.start
     for r in (DailyRollup.objects.filter(reseller=reseller, day__gte=since).order_by()
               .values("provider__name", "day")
-              .annotate(c=Sum("new_customers"), s=Sum("subscriptions_net"),
+              .annotate(c=Sum("customers_net"), s=Sum("subscriptions_net"),
                         n=Sum("licences_net"))):
         changes[r["provider__name"]][r["day"]] = [r["c"], r["s"], r["n"]]
     over_time = {}
@@ -254,8 +254,8 @@ def reseller_figures(*, reseller: Organization, period: Period) -> ResellerFigur
                            subscriptions - sum(v[1] for v in after),
                            licences - sum(v[2] for v in after)))
         over_time[name] = levels
-    # Incentive-eligible licences (credited to the reseller) at each of the last 12
-    # months' ends, from the same walk back over the monthly net changes.
+    # Incentive-eligible licences in each of the last 12 months, as the Incentives page
+    # counts them (apps.incentives: active ones, not suspended ones).
     today = timezone.localdate()
     first = (today.replace(day=1) - timedelta(days=335)).replace(day=1)
     months = []
@@ -263,14 +263,7 @@ def reseller_figures(*, reseller: Organization, period: Period) -> ResellerFigur
     while day <= today:
         months.append(day)
         day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-    monthly = dict(DailyRollup.objects.filter(reseller=reseller, day__gte=first).order_by()
-                   .annotate(m=TruncMonth("day")).values_list("m")
-                   .annotate(n=Sum("licences_net")))
-    current = sum(t[2] for t in totals.values())
-    incentive_months = []
-    for month in months:
-        after = sum(n for m, n in monthly.items() if m > month)
-        incentive_months.append((month, current - after))
+    incentive_months = incentive_licenses_by_month(reseller=reseller, months=months)
     top_customers = [(r["customer__organization__name"], r["s"], r["n"] or 0) for r in (
         incentive_subscriptions(reseller=reseller).filter(Q(status__in=("active", "suspended")))
         .order_by().values("customer__organization__name")
