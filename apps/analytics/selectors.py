@@ -59,7 +59,8 @@ def _tuples(qs: QuerySet[Any]) -> list[tuple[Any, ...]]:
     sql, params = qs.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
 
 
 def _reseller_steps(provider: Organization, period: Period,
