@@ -35,11 +35,18 @@ def format_number(value: object) -> str:
     return _formatted(value, get_language())
 
 
-def day_label(day: date, grain: str) -> str:
-    """A bucket's date in the viewer's language: a day, a week's Monday, or a month."""
+@lru_cache(maxsize=8192)
+def _day_label(day: date, grain: str, language: str | None) -> str:
     if grain == "month":
         return date_format(day, "YEAR_MONTH_FORMAT")
     return date_format(day, "SHORT_DATE_FORMAT")
+
+
+def day_label(day: date, grain: str) -> str:
+    """A bucket's date in the viewer's language: a day, a week's Monday, or a month. The
+    same days recur on every page of a period (and a two-year table has hundreds): Django's
+    date formatting is kept per day, grain and language."""
+    return _day_label(day, grain, get_language())
 
 
 def _nice(top: int) -> int:

@@ -1,42 +1,84 @@
 """Daily figures per provider, reseller of record (or none), offer and day, kept from the
-orders whose lines took effect; and the running totals they add up to."""
+orders whose lines took effect and from the changes of credit made without an order
+(`RollupMove`); and the running totals they add up to."""
+
+import uuid
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # The figures of one (provider, reseller, offer, day); DailyRollup and the SQL of
-# apps.analytics.rollups name them in this order.
+# apps.analytics.services name them in this order.
 FLOWS = ("new_subscriptions", "licences_sold", "licences_added", "licences_removed",
          "upgraded", "suspended", "reactivated", "cancelled", "renewed", "expired",
-         "new_customers", "subscriptions_net", "licences_net")
+         "new_customers", "subscriptions_net", "licences_net", "customers_net")
 
 
-class DailyRollup(models.Model):
+# ------------------------------------------------------------------ abstract bases
+# The rollup tables share their keys and their sales counters: declared once here. The
+# fields (names, columns, options) are those the tables had: no schema change.
+
+
+class ProviderKey(models.Model):
     provider = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE,
                                  related_name="+", verbose_name=_("provider"))
-    # The lines' reseller of record; none when the provider sold alone.
+
+    class Meta:
+        abstract = True
+
+
+class ResellerKey(ProviderKey):
+    # The reseller of record; none when the provider sold alone.
     reseller = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE,
                                  null=True, blank=True, related_name="+",
                                  verbose_name=_("indirect reseller"))
-    offer = models.ForeignKey("catalog.Offer", on_delete=models.CASCADE, related_name="+",
-                              verbose_name=_("offer"))
-    day = models.DateField(_("day"))
+
+    class Meta:
+        abstract = True
+
+
+class SalesCounts(models.Model):
     new_subscriptions = models.IntegerField(_("new subscriptions"), default=0)
+    cancelled = models.IntegerField(_("cancelled"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class ResellerSales(ResellerKey, SalesCounts):
     # Licences of new subscriptions and licences added to existing ones.
     licences_sold = models.IntegerField(_("licenses sold"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+def _suspended() -> models.IntegerField:
+    return models.IntegerField(_("suspended"), default=0)
+
+
+# ------------------------------------------------------------------ tables
+
+
+class DailyRollup(ResellerSales):
+    # None: a customer moved between resellers (the customers' count only).
+    offer = models.ForeignKey("catalog.Offer", on_delete=models.CASCADE, related_name="+",
+                              null=True, blank=True, verbose_name=_("offer"))
+    day = models.DateField(_("day"))
     licences_added = models.IntegerField(_("licenses added"), default=0)
     licences_removed = models.IntegerField(_("licenses removed"), default=0)
     upgraded = models.IntegerField(_("upgraded"), default=0)
-    suspended = models.IntegerField(_("suspended"), default=0)
+    suspended = _suspended()
     reactivated = models.IntegerField(_("reactivated"), default=0)
-    cancelled = models.IntegerField(_("cancelled"), default=0)
     renewed = models.IntegerField(_("renewed"), default=0)
     expired = models.IntegerField(_("expired"), default=0)
     new_customers = models.IntegerField(_("new customers"), default=0)
-    # Change of the live (active or suspended) subscriptions and their licences.
+    # Change of the live (active or suspended) subscriptions and their licences credited to
+    # the reseller, and of the customers it manages.
     subscriptions_net = models.IntegerField(_("subscriptions, net change"), default=0)
     licences_net = models.IntegerField(_("licenses, net change"), default=0)
+    customers_net = models.IntegerField(_("customers, net change"), default=0)
 
     class Meta:
         verbose_name = _("daily figures")
@@ -58,17 +100,13 @@ class DailyRollup(models.Model):
         return f"{self.day} {self.offer_id}"
 
 
-class RunningTotal(models.Model):
-    """Live subscriptions and licences per (provider, reseller, offer): the sum of every
-    day's net change, kept with the days so that no page adds up two years of rows."""
+class RunningTotal(ResellerKey):
+    """Live subscriptions and licences per (provider, reseller, offer), and the customers
+    each reseller manages: the sum of every day's net change, kept with the days so that no
+    page adds up two years of rows."""
 
-    provider = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE,
-                                 related_name="+", verbose_name=_("provider"))
-    reseller = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE,
-                                 null=True, blank=True, related_name="+",
-                                 verbose_name=_("indirect reseller"))
     offer = models.ForeignKey("catalog.Offer", on_delete=models.CASCADE, related_name="+",
-                              verbose_name=_("offer"))
+                              null=True, blank=True, verbose_name=_("offer"))
     subscriptions = models.IntegerField(_("subscriptions"), default=0)
     licences = models.IntegerField(_("licenses"), default=0)
     customers = models.IntegerField(_("customers"), default=0)
@@ -100,20 +138,12 @@ class AppliedOrder(models.Model):
         return str(self.order_id)
 
 
-class ResellerMonth(models.Model):
+class ResellerMonth(ResellerSales):
     """A month of DailyRollup per (provider, reseller), offers added up: long periods read
     two dozen rows per reseller instead of every day of every offer."""
 
-    provider = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE,
-                                 related_name="+", verbose_name=_("provider"))
-    reseller = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE,
-                                 null=True, blank=True, related_name="+",
-                                 verbose_name=_("indirect reseller"))
     month = models.DateField(_("month"))
-    new_subscriptions = models.IntegerField(_("new subscriptions"), default=0)
-    licences_sold = models.IntegerField(_("licenses sold"), default=0)
-    cancelled = models.IntegerField(_("cancelled"), default=0)
-    suspended = models.IntegerField(_("suspended"), default=0)
+    suspended = _suspended()
 
     class Meta:
         verbose_name = _("monthly figures")
@@ -127,16 +157,12 @@ class ResellerMonth(models.Model):
         return f"{self.month:%Y-%m}"
 
 
-class ProviderDay(models.Model):
+class ProviderDay(ProviderKey, SalesCounts):
     """A day of DailyRollup per provider, resellers and offers added up: the series of any
     period read at most a row a day."""
 
-    provider = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE,
-                                 related_name="+", verbose_name=_("provider"))
     day = models.DateField(_("day"))
-    new_subscriptions = models.IntegerField(_("new subscriptions"), default=0)
-    cancelled = models.IntegerField(_("cancelled"), default=0)
-    suspended = models.IntegerField(_("suspended"), default=0)
+    suspended = _suspended()
 
     class Meta:
         verbose_name = _("provider's daily figures")
@@ -149,19 +175,11 @@ class ProviderDay(models.Model):
         return str(self.day)
 
 
-class ResellerDay(models.Model):
+class ResellerDay(ResellerSales):
     """A day of DailyRollup per (provider, reseller), offers added up: a short period's
     figures per reseller read a row per reseller and day."""
 
-    provider = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE,
-                                 related_name="+", verbose_name=_("provider"))
-    reseller = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE,
-                                 null=True, blank=True, related_name="+",
-                                 verbose_name=_("indirect reseller"))
     day = models.DateField(_("day"))
-    new_subscriptions = models.IntegerField(_("new subscriptions"), default=0)
-    licences_sold = models.IntegerField(_("licenses sold"), default=0)
-    cancelled = models.IntegerField(_("cancelled"), default=0)
 
     class Meta:
         verbose_name = _("reseller's daily figures")
@@ -178,3 +196,34 @@ class ResellerDay(models.Model):
 
     def __str__(self):
         return str(self.day)
+
+
+class RollupMove(ResellerKey):
+    """A change of credit made without an order: a subscription's reseller of record set by
+    hand or moved with its customer (Change reseller), a customer that another reseller (or
+    none) now manages. Written in the transaction of the change (the hooks of subscriptions
+    and customers), counted in the figures by an outbox task (`counted` claims it once) and
+    again by every rebuild: the ledger of these changes, as the orders are of the others.
+    `reseller` gains what `previous` loses."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    previous = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE,
+                                 null=True, blank=True, related_name="+",
+                                 verbose_name=_("previous reseller"))
+    # None for a customer's move: it counts customers only.
+    offer = models.ForeignKey("catalog.Offer", on_delete=models.CASCADE, related_name="+",
+                              null=True, blank=True, verbose_name=_("offer"))
+    subject = models.UUIDField(_("subscription or customer"))
+    day = models.DateField(_("day"))
+    subscriptions = models.IntegerField(_("subscriptions"), default=0)
+    licences = models.IntegerField(_("licenses"), default=0)
+    customers = models.IntegerField(_("customers"), default=0)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    counted = models.BooleanField(_("counted"), default=False)
+
+    class Meta:
+        verbose_name = _("change of credit")
+        verbose_name_plural = _("changes of credit")
+
+    def __str__(self):
+        return f"{self.day} {self.subject}"

@@ -10,13 +10,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import TruncMonth, TruncQuarter, TruncWeek
+from django.db import connection
+from django.db.models import Count, DateField, F, Q, QuerySet, Sum, TextField
+from django.db.models.functions import Cast, TruncMonth, TruncQuarter, TruncWeek
 from django.utils import timezone
 from django_countries import countries
 
 from apps.customers.selectors import customer_list
-from apps.incentives.selectors import incentive_subscriptions
+from apps.incentives.selectors import incentive_licenses_by_month, incentive_subscriptions
 from apps.partnerships.selectors import partnership_list
 
 from .models import DailyRollup, ProviderDay, ResellerDay, ResellerMonth, RunningTotal
@@ -38,17 +39,28 @@ SPARK_GRAIN = {"day": "week", "week": "month", "month": "quarter"}
 
 
 def _bucket(grain: str) -> Any:
+    # Cast: a date (PostgreSQL's date_trunc gives a timestamp), read as it comes by _tuples.
     if grain == "week":
-        return TruncWeek("day")
+        return Cast(TruncWeek("day"), DateField())
     if grain == "month":
-        return TruncMonth("day")
+        return Cast(TruncMonth("day"), DateField())
     if grain == "quarter":
-        return TruncQuarter("day")
+        return Cast(TruncQuarter("day"), DateField())
     return F("day")
 
 
-def _quarter(day: date) -> date:
-    return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+def _tuples(qs: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a values_list() of ids, dates and sums as the database driver gives
+    them: on PostgreSQL ids, dates and integers need no conversion, and Django's converters
+    cost more than the query for the thousands of rows of a long period. SQLite's ids and
+    dates are text: the ORM converts them."""
+    if connection.vendor != "postgresql":
+        return list(qs)
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
 
 
 def _reseller_steps(provider: Organization, period: Period,
@@ -60,8 +72,8 @@ def _reseller_steps(provider: Organization, period: Period,
     sums = (Sum("new_subscriptions"), Sum("licences_sold"), Sum("cancelled"))
     daily = ResellerDay.objects.filter(provider=provider, reseller__isnull=False).order_by()
     if grain == "week":
-        return list(daily.filter(day__gte=period.start, day__lte=period.end)
-                    .values_list("reseller", _bucket(grain)).annotate(*sums))
+        return _tuples(daily.filter(day__gte=period.start, day__lte=period.end)
+                       .values_list(_reseller_text(), _bucket(grain)).annotate(*sums))
     first_full = period.start if period.start.day == 1 else (
         period.start.replace(day=28) + timedelta(days=4)).replace(day=1)
     after_full = (period.end + timedelta(days=1)).replace(day=1)
@@ -71,14 +83,28 @@ def _reseller_steps(provider: Organization, period: Period,
     else:  # the period ends on a month's last day
         after_full = period.end + timedelta(days=1)
         edges = Q(day__gte=period.start, day__lt=first_full)
-    found = list(ResellerMonth.objects.filter(provider=provider, reseller__isnull=False,
-                                              month__gte=first_full, month__lt=after_full)
-                 .order_by().values_list("reseller", "month").annotate(*sums))
-    found += list(daily.filter(edges).values_list("reseller", TruncMonth("day"))
-                  .annotate(*sums))
-    if grain == "quarter":
-        return [(r, _quarter(m), new, sold, gone) for r, m, new, sold, gone in found]
+    # Grouped by step in SQL: two years by quarter are 9 rows per reseller, not 24.
+    step = (Cast(TruncQuarter("month"), DateField()) if grain == "quarter" else F("month"))
+    found = _tuples(ResellerMonth.objects.filter(provider=provider, reseller__isnull=False,
+                                                 month__gte=first_full, month__lt=after_full)
+                    .order_by().values_list(_reseller_text(), step).annotate(*sums))
+    found += _tuples(daily.filter(edges).values_list(_reseller_text(), _bucket(grain))
+                     .annotate(*sums))
     return found
+
+
+def _reseller_text() -> Any:
+    """The reseller's id as text: thousands of rows read faster as strings than as UUID
+    objects (a row is found by `_text_keys`)."""
+    return Cast("reseller", TextField())
+
+
+def _text_keys(rows: dict[Any, ResellerRow]) -> dict[str, ResellerRow]:
+    """The rows by their id as text: PostgreSQL writes a UUID with dashes, SQLite without."""
+    keys: dict[str, ResellerRow] = {}
+    for key, row in rows.items():
+        keys[str(key)] = keys[key.hex] = row
+    return keys
 
 
 @dataclass
@@ -136,28 +162,32 @@ def provider_figures(*, provider: Organization, period: Period) -> ProviderFigur
     spark_steps = buckets(period, spark_grain)
     index = {day: n for n, day in enumerate(spark_steps)}
     rows: dict[Any, ResellerRow] = {}
+    country_names: dict[str, str] = {}
     # Plain values: the partnership list's per-row counts are not computed.
     for p in partnership_list(provider=provider, count_credited=False).values(
             "reseller_id", "reseller__name", "reseller__country", "reseller__reseller__address",
             "accepted_at"):
         code = p["reseller__country"] or ""
+        if code not in country_names:  # a dozen countries for hundreds of resellers
+            country_names[code] = str(countries.name(code)) if code else ""
         rows[p["reseller_id"]] = ResellerRow(
             id=p["reseller_id"], name=p["reseller__name"], country=code,
-            country_name=str(countries.name(code)) if code else "",
+            country_name=country_names[code],
             address=p["reseller__reseller__address"] or "",
             since=timezone.localdate(p["accepted_at"]), trend=[0] * len(spark_steps))
-    products: dict[str, list[int]] = {}
-    for t in (RunningTotal.objects.filter(provider=provider).order_by()
-              .values("reseller", "offer__name")
-              .annotate(s=Sum("subscriptions"), n=Sum("licences"), c=Sum("customers"))):
-        products.setdefault(t["offer__name"], [0, 0])
-        products[t["offer__name"]][0] += t["s"] or 0
-        products[t["offer__name"]][1] += t["n"] or 0
-        row = rows.get(t["reseller"])
+    # The running totals per reseller, then per offer: two small groupings rather than
+    # every (reseller, offer) pair.
+    totals = RunningTotal.objects.filter(provider=provider).order_by()
+    for reseller, s, n, c in _tuples(totals.filter(reseller__isnull=False)
+                                     .values_list("reseller").annotate(
+                                         Sum("subscriptions"), Sum("licences"),
+                                         Sum("customers"))):
+        row = rows.get(reseller)
         if row is not None:
-            row.subscriptions += t["s"] or 0
-            row.licences += t["n"] or 0
-            row.customers += t["c"] or 0
+            row.subscriptions, row.licences, row.customers = s or 0, n or 0, c or 0
+    products = {name: [s or 0, n or 0] for name, s, n in (
+        totals.filter(offer__isnull=False).values_list("offer__name")
+        .annotate(Sum("subscriptions"), Sum("licences")))}
     series = {day: [0, 0, 0] for day in steps}
     for b, new, gone, paused in (
             ProviderDay.objects.filter(provider=provider, day__gte=period.start,
@@ -166,8 +196,9 @@ def provider_figures(*, provider: Organization, period: Period) -> ProviderFigur
             .annotate(Sum("new_subscriptions"), Sum("cancelled"), Sum("suspended"))):
         if b in series:
             series[b] = [new, gone, paused]
+    by_text = _text_keys(rows)
     for reseller, b, new, sold, gone in _reseller_steps(provider, period, spark_grain):
-        row = rows.get(reseller)
+        row = by_text.get(reseller)
         if row is None:  # a former partner's sales: in the series only
             continue
         row.new_subscriptions += new
@@ -212,7 +243,7 @@ class ResellerFigures:
     # provider name → [(customers, subscriptions, licences) at each bucket's end]
     over_time: dict[str, list[tuple[int, int, int]]]
     providers: list[tuple[str, int, int, int]]  # name, customers, subscriptions, licences
-    incentive_months: list[tuple[date, int]]     # month, licences credited at its end
+    incentive_months: list[tuple[date, int]]     # month, incentive-eligible licences
     top_customers: list[tuple[str, int, int]]    # name, subscriptions, licences
     top_products: list[tuple[str, int, int]]     # offer, subscriptions, licences
 
@@ -241,7 +272,7 @@ def reseller_figures(*, reseller: Organization, period: Period) -> ResellerFigur
     since = min(period.start, steps[0]) if steps else period.start
     for r in (DailyRollup.objects.filter(reseller=reseller, day__gte=since).order_by()
               .values("provider__name", "day")
-              .annotate(c=Sum("new_customers"), s=Sum("subscriptions_net"),
+              .annotate(c=Sum("customers_net"), s=Sum("subscriptions_net"),
                         n=Sum("licences_net"))):
         changes[r["provider__name"]][r["day"]] = [r["c"], r["s"], r["n"]]
     over_time = {}
@@ -254,8 +285,8 @@ def reseller_figures(*, reseller: Organization, period: Period) -> ResellerFigur
                            subscriptions - sum(v[1] for v in after),
                            licences - sum(v[2] for v in after)))
         over_time[name] = levels
-    # Incentive-eligible licences (credited to the reseller) at each of the last 12
-    # months' ends, from the same walk back over the monthly net changes.
+    # Incentive-eligible licences in each of the last 12 months, as the Incentives page
+    # counts them (apps.incentives: active ones, not suspended ones).
     today = timezone.localdate()
     first = (today.replace(day=1) - timedelta(days=335)).replace(day=1)
     months = []
@@ -263,19 +294,8 @@ def reseller_figures(*, reseller: Organization, period: Period) -> ResellerFigur
     while day <= today:
         months.append(day)
         day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-    monthly = dict(DailyRollup.objects.filter(reseller=reseller, day__gte=first).order_by()
-                   .annotate(m=TruncMonth("day")).values_list("m")
-                   .annotate(n=Sum("licences_net")))
-    current = sum(t[2] for t in totals.values())
-    incentive_months = []
-    for month in months:
-        after = sum(n for m, n in monthly.items() if m > month)
-        incentive_months.append((month, current - after))
-    top_customers = [(r["customer__organization__name"], r["s"], r["n"] or 0) for r in (
-        incentive_subscriptions(reseller=reseller).filter(Q(status__in=("active", "suspended")))
-        .order_by().values("customer__organization__name")
-        .annotate(s=Count("pk"), n=Sum("quantity")).order_by("-n", "customer__organization__name")
-        [:TOP])]
+    incentive_months = incentive_licenses_by_month(reseller=reseller, months=months)
+    top_customers = _top_customers(reseller)
     top_products = [(r["offer__name"], r["s"] or 0, r["n"] or 0) for r in (
         RunningTotal.objects.filter(reseller=reseller).order_by().values("offer__name")
         .annotate(s=Sum("subscriptions"), n=Sum("licences"))
@@ -286,3 +306,24 @@ def reseller_figures(*, reseller: Organization, period: Period) -> ResellerFigur
                    for name, values in sorted(totals.items())],
         incentive_months=incentive_months, top_customers=top_customers,
         top_products=top_products)
+
+
+def _top_customers(reseller: Organization) -> list[tuple[str, int, int]]:
+    """(name, live subscriptions, licences) of the customers with the most licences credited
+    to the reseller. Summed per customer id first (an index scan of its credited
+    subscriptions), then named: only the candidates' names are read (a join of thousands of
+    subscriptions to the customers made PostgreSQL scan every customer)."""
+    live = incentive_subscriptions(reseller=reseller).filter(
+        status__in=("active", "suspended")).order_by()
+    sums = sorted(((n or 0, s, customer) for customer, s, n in
+                   live.values_list("customer_id").annotate(Count("pk"), Sum("quantity"))),
+                  key=lambda t: t[0], reverse=True)
+    if not sums:
+        return []
+    # Ties at the tenth are named too: the order among equals is by name.
+    floor = sums[min(TOP, len(sums)) - 1][0]
+    candidates = [t for t in sums if t[0] >= floor]
+    names = dict(live.filter(customer_id__in=[t[2] for t in candidates])
+                 .values_list("customer_id", "customer__name").distinct())
+    return sorted(((names.get(c, ""), s, n) for n, s, c in candidates),
+                  key=lambda t: (-t[2], t[0]))[:TOP]

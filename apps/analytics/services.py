@@ -30,6 +30,7 @@ from .models import (
     ProviderDay,
     ResellerDay,
     ResellerMonth,
+    RollupMove,
     RunningTotal,
 )
 
@@ -37,6 +38,7 @@ ROLLUP = DailyRollup._meta.db_table
 TOTAL = RunningTotal._meta.db_table
 APPLIED = AppliedOrder._meta.db_table
 MONTH = ResellerMonth._meta.db_table
+MOVES = RollupMove._meta.db_table
 ALL_ROLLUPS = f"SELECT * FROM {ROLLUP}"  # noqa: S608  (a table name of ours)
 PROVIDER_DAY = ProviderDay._meta.db_table
 RESELLER_DAY = ResellerDay._meta.db_table
@@ -72,6 +74,8 @@ _FLOW_SQL = {
                     " WHEN action IN ('cancel', 'expire') THEN -quantity"
                     " WHEN action IN ('add_licenses', 'remove_licenses', 'renewal')"
                     " THEN quantity - COALESCE(previous_quantity, quantity) ELSE 0 END",
+    # Customers the reseller manages: a new one through an order; moves (RollupMove) too.
+    "customers_net": "CASE WHEN kind = 'new_customer' AND line_no = 1 THEN 1 ELSE 0 END",
 }
 # An upgrade also takes the subscription and its licences away from the offer it replaced.
 _UPGRADED_AWAY = {"subscriptions_net": "-1",
@@ -106,19 +110,41 @@ def _facts(order_id: UUID | str | None = None) -> tuple[str, list[Any]]:
     return sql, [*inner_params, *day_params, *day_params]
 
 
+def _move_facts(move_id: UUID | str | None = None) -> tuple[str, list[Any]]:
+    """SELECT provider_id, reseller_id, offer_id, day, <FLOWS…> of the changes of credit
+    (one, or all): what the new reseller gains and the previous one loses, live
+    subscriptions, licences and customers only."""
+    where, params = ("WHERE id = %s", [str(move_id)]) if move_id is not None else ("", [])
+    nets = {"subscriptions_net": "subscriptions", "licences_net": "licences",
+            "customers_net": "customers"}
+    gains = ", ".join(f"SUM({nets[name]}) AS {name}" if name in nets else f"0 AS {name}"
+                      for name in FLOWS)
+    sql = (f"SELECT provider_id, reseller_id, offer_id, day, {gains} FROM ("  # noqa: S608
+           f" SELECT provider_id, reseller_id, offer_id, day, subscriptions, licences,"
+           f" customers FROM {MOVES} {where}"
+           f" UNION ALL SELECT provider_id, previous_id, offer_id, day, -subscriptions,"
+           f" -licences, -customers FROM {MOVES} {where}"
+           ") m GROUP BY provider_id, reseller_id, offer_id, day")
+    return sql, params * 2
+
+
 def _upsert_sql(table: str, key: tuple[str, ...], columns: tuple[str, ...],
                 select: str) -> str:
     """INSERT … SELECT that adds to the rows already there (WHERE true: SQLite's parser
     needs it before ON CONFLICT)."""
     names = ", ".join((*key, *columns))
+    insert = f"INSERT INTO {table} ({names}) SELECT {names} FROM ({select}) s WHERE true"  # noqa: S608
+    if "reseller_id" in key and connection.vendor != "postgresql":
+        # SQLite (make run) has no NULLS NOT DISTINCT, hence no unique index on a key with a
+        # reseller: a key's rows add up as separate rows there, and every read sums them.
+        return insert
     adds = ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in columns)
-    return (f"INSERT INTO {table} ({names}) SELECT {names} FROM ({select}) s WHERE true"  # noqa: S608
-            f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {adds}")
+    return f"{insert} ON CONFLICT ({', '.join(key)}) DO UPDATE SET {adds}"
 
 
 def _totals_select(source: str) -> str:
     return (f"SELECT provider_id, reseller_id, offer_id, SUM(subscriptions_net) AS subscriptions,"  # noqa: S608
-            f" SUM(licences_net) AS licences, SUM(new_customers) AS customers FROM ({source}) t"
+            f" SUM(licences_net) AS licences, SUM(customers_net) AS customers FROM ({source}) t"
             " GROUP BY provider_id, reseller_id, offer_id")
 
 
@@ -197,6 +223,50 @@ def rollup_apply(*, order_id: UUID | str) -> bool:
     return True
 
 
+def rollup_move_enqueue(*, subscription: Any, previous_id: Any) -> None:
+    """Registered with apps.subscriptions.hooks: an open subscription's reseller of record
+    changed without an order; its subscription and licences change reseller in the
+    figures once the transaction commits."""
+    _move(provider_id=subscription.provider_id, previous_id=previous_id,
+          reseller_id=subscription.reseller_of_record_id, offer_id=subscription.offer_id,
+          subject=subscription.pk, subscriptions=1, licences=subscription.quantity)
+
+
+def rollup_customers_move_enqueue(*, provider_id: Any, customer_ids: list[Any],
+                                  previous_id: Any, reseller_id: Any) -> None:
+    """Registered with apps.customers.hooks: active customers are managed by another
+    reseller (or by none); the customers' counts follow once the transaction commits."""
+    for customer_id in customer_ids:
+        _move(provider_id=provider_id, previous_id=previous_id, reseller_id=reseller_id,
+              offer_id=None, subject=customer_id, customers=1)
+
+
+def _move(*, provider_id: Any, previous_id: Any, reseller_id: Any, offer_id: Any,
+          subject: Any, subscriptions: int = 0, licences: int = 0, customers: int = 0) -> None:
+    if previous_id == reseller_id:
+        return
+    move = RollupMove.objects.create(
+        provider_id=provider_id, previous_id=previous_id, reseller_id=reseller_id,
+        offer_id=offer_id, subject=subject, day=timezone.localdate(),
+        subscriptions=subscriptions, licences=licences, customers=customers)
+    enqueue(tasks.rollup_move, key=f"rollup-move:{move.pk}:count", move_id=str(move.pk))
+
+
+@transaction.atomic
+def rollup_move_apply(*, move_id: UUID | str) -> bool:
+    """Count one change of credit in the figures; False when it was counted already (a
+    task delivered twice, or a rebuild meanwhile)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {MOVES} SET counted = %s WHERE id = %s AND NOT counted",  # noqa: S608
+                       [True, str(move_id)])
+        if cursor.rowcount == 0:
+            return False
+        facts, params = _move_facts(move_id)
+        for sql in _upserts(facts):
+            cursor.execute(sql, params)
+    return True
+
+
 @transaction.atomic
 def rollup_rebuild() -> dict[str, float]:
     """Count every order again from scratch, in set-based statements; the tables are
@@ -205,7 +275,11 @@ def rollup_rebuild() -> dict[str, float]:
     facts, params = _facts()
     inner, inner_params = order_line_facts().query.sql_with_params()
     names = ", ".join((*KEY, "day", *FLOWS))
+    moves, moves_params = _move_facts()
     with connection.cursor() as cursor:
+        # Every change of credit is counted below: a task still to come counts none again.
+        # Claimed before the tables are locked, as a task claims it before writing them.
+        cursor.execute(f"UPDATE {MOVES} SET counted = %s WHERE NOT counted", [True])  # noqa: S608
         if connection.vendor == "postgresql":
             # Checks deferred until commit would keep TRUNCATE out: run them now.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -214,7 +288,11 @@ def rollup_rebuild() -> dict[str, float]:
         else:
             for table in (APPLIED, ROLLUP, TOTAL, MONTH, PROVIDER_DAY, RESELLER_DAY):
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608
-        cursor.execute(f"INSERT INTO {ROLLUP} ({names}) {facts}", params)
+        # The orders' facts and the changes of credit's, one row per key.
+        sums = ", ".join(f"SUM({name})" for name in FLOWS)
+        cursor.execute(f"INSERT INTO {ROLLUP} ({names}) SELECT {', '.join(KEY)}, day, {sums}"  # noqa: S608
+                       f" FROM ({facts} UNION ALL {moves}) x"
+                       f" GROUP BY {', '.join(KEY)}, day", [*params, *moves_params])
         rows = cursor.rowcount
         cursor.execute(f"INSERT INTO {TOTAL} (provider_id, reseller_id, offer_id, subscriptions,"  # noqa: S608
                        f" licences, customers) {_totals_select(f'SELECT * FROM {ROLLUP}')}")  # noqa: S608

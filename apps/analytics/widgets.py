@@ -192,8 +192,9 @@ def reseller_widgets(f: ResellerFigures) -> list[Widget]:
     widgets.append(Widget(
         "incentive-licenses", _("Incentive-eligible licenses by month"),
         [_("Month"), _("Licenses")], [DAY, NUMBER], list(f.incentive_months), grain="month",
-        note=_("Licenses of the live subscriptions you are reseller of record for, at each "
-               "month's end."),
+        note=_("Licenses of the subscriptions you are reseller of record for that earn "
+               "incentives in each month, as Incentives counts them: active ones (not "
+               "suspended ones), and cancelled or expired ones until they ended."),
         chart=charts.line_chart(chart_id="chart-incentive-licenses",
                                 title=_("Incentive-eligible licenses by month"),
                                 x_label=_("Month"), y_label=_("Licenses"),

@@ -30,3 +30,18 @@ def customer_undelegated(*, customer: Model, reseller: Model, actor: Any = None,
     """Run every handler; {key: rows it changed}."""
     return {key: handler(customer=customer, reseller=reseller, actor=actor, request=request)
             for key, handler in customer_undelegated_handlers}
+
+
+# Called inside the transaction in which active customers of a provider are managed by
+# another reseller, or by none (Change reseller, Remove access, a relationship approved, a
+# partnership ended), with their ids and the reseller's before and after (None: the
+# provider alone). No order records such a change: analytics moves the customers' count.
+on_customers_reseller_changed: list[Callable[..., None]] = []
+
+
+def customers_reseller_changed(*, provider_id: Any, customer_ids: list[Any], previous_id: Any,
+                               reseller_id: Any) -> None:
+    if customer_ids and previous_id != reseller_id:
+        for hook in on_customers_reseller_changed:
+            hook(provider_id=provider_id, customer_ids=customer_ids, previous_id=previous_id,
+                 reseller_id=reseller_id)

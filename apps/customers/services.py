@@ -29,7 +29,7 @@ from apps.subscriptions.services import subscription_add_licenses
 from apps.webhooks.services import emit
 
 from .forms import CustomerDetailsForm, NewSubscriptionForm, SubscriptionsForm
-from .hooks import customer_undelegated
+from .hooks import customer_undelegated, customers_reseller_changed
 from .models import Customer
 from .options import forget_reseller_options
 from .selectors import admin_username, customer_total_forget, domain_prefix_available
@@ -394,9 +394,14 @@ def customer_delegate(*, customer: Customer, reseller: Organization, actor: User
     checked that it may be (an active partnership). Audited in the reseller's log, unless
     the caller's own audit event says it already (`audit=False`)."""
     if customer.reseller_id != reseller.pk:
+        previous_id = customer.reseller_id
         Customer.objects.filter(pk=customer.pk).update(reseller=reseller)
         customer.reseller = reseller
         forget_reseller_options(customer.provider_id)
+        if customer.status == Customer.Status.ACTIVE:
+            customers_reseller_changed(provider_id=customer.provider_id,
+                                       customer_ids=[customer.pk], previous_id=previous_id,
+                                       reseller_id=reseller.pk)
     if audit:
         record(actor=actor, organization=reseller, action="customer.delegated",
                target=customer, data={"provider": customer.provider.name}, request=request)
@@ -422,6 +427,10 @@ def customer_undelegate(*, customer: Customer, actor: User | None = None,
             record(actor=actor, organization=reseller, action="customer.undelegated",
                    target=locked, data={"provider": locked.provider.name}, request=request)
         customer_undelegated(customer=locked, reseller=reseller, actor=actor, request=request)
+        if locked.status == Customer.Status.ACTIVE:
+            customers_reseller_changed(provider_id=locked.provider_id,
+                                       customer_ids=[locked.pk], previous_id=reseller.pk,
+                                       reseller_id=None)
     customer.reseller = None
     return reseller
 
@@ -431,4 +440,9 @@ def customers_undelegate_for(*, provider: Organization, reseller: Organization) 
     managed by the provider again. How many changed (the caller audits and holds the
     transaction)."""
     forget_reseller_options(provider.pk)
-    return Customer.objects.filter(provider=provider, reseller=reseller).update(reseller=None)
+    managed = Customer.objects.filter(provider=provider, reseller=reseller)
+    customers_reseller_changed(
+        provider_id=provider.pk, previous_id=reseller.pk, reseller_id=None,
+        customer_ids=list(managed.filter(status=Customer.Status.ACTIVE)
+                          .values_list("pk", flat=True)))
+    return managed.update(reseller=None)

@@ -40,12 +40,28 @@ def incentive_subscriptions(*, reseller: Organization,
               F("quantity") * F("offer__unit_price"),
               output_field=DecimalField(max_digits=14, decimal_places=2))))
     if month is not None:
-        last_day = month.replace(day=calendar.monthrange(month.year, month.month)[1])
-        # An expired one counts until its term_end (in the month it ended, not after).
-        qs = qs.filter(Q(status__in=("active", "expired"))
-                       | Q(status="cancelled", cancelled_on__gt=month),
-                       term_start__lte=last_day, term_end__gte=month)
+        qs = qs.filter(_eligible_in(month))
     return qs.order_by("customer__organization__name", "offer__name")
+
+
+def _eligible_in(month: date) -> Q:
+    """Incentive-eligible during `month` (its first day): active (a suspended one is not),
+    expired until its term_end, cancelled until its cancelled_on."""
+    last_day = month.replace(day=calendar.monthrange(month.year, month.month)[1])
+    # An expired one counts until its term_end (in the month it ended, not after).
+    return (Q(status__in=("active", "expired")) | Q(status="cancelled", cancelled_on__gt=month)) \
+        & Q(term_start__lte=last_day, term_end__gte=month)
+
+
+def incentive_licenses_by_month(*, reseller: Organization,
+                                months: list[date]) -> list[tuple[date, int]]:
+    """The licences of `incentive_subscriptions(reseller=…, month=…)` for each of `months`
+    (first days), in one query."""
+    if not months:
+        return []
+    sums = reseller.credited_subscriptions.order_by().aggregate(**{
+        f"m{n}": Sum("quantity", filter=_eligible_in(month)) for n, month in enumerate(months)})
+    return [(month, sums[f"m{n}"] or 0) for n, month in enumerate(months)]
 
 
 class IncentiveSummary(NamedTuple):

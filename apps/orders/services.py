@@ -248,6 +248,26 @@ def change_orders_record(*, changes: Sequence[Change]) -> list[Order]:
 # ------------------------------------------------------------------ status transitions
 
 
+def orders_record_imported(*, provider: Organization, customer: Customer,
+                           reseller: Organization | None, kind: str,
+                           subscriptions: Sequence[Subscription],
+                           completed_at: datetime) -> Order:
+    """The completed order that bought subscriptions made without one (demo data, an
+    import), as it was: its lines purchase each subscription's licences for its reseller
+    of record, at `completed_at`. Not announced to the apps above (order_took_effect):
+    billing charges no past, and the figures count it when they are rebuilt
+    (`rebuild_analytics`)."""
+    order = Order.objects.create(
+        provider=provider, customer=customer, reseller=reseller, kind=kind,
+        status=Order.Status.COMPLETED, idempotency_key=uuid.uuid4(), submitted_by=None,
+        submitted_at=completed_at, completed_at=completed_at)
+    OrderLine.objects.bulk_create([OrderLine(
+        order=order, offer=s.offer, action=OrderLine.Action.PURCHASE, quantity=s.quantity,
+        unit_price=s.offer.unit_price, currency=s.offer.currency,
+        reseller_of_record_id=s.reseller_of_record_id, subscription=s) for s in subscriptions])
+    return order
+
+
 def order_claim(*, order_id: uuid.UUID | str) -> uuid.UUID | None:
     """Claim an order for one provisioning run: a fresh token, or None when it is not ours.
 

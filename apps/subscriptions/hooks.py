@@ -31,3 +31,15 @@ def support_contact_changed(*, subscription: Model, previous: Model, contact: Mo
     return {key: handler(subscription=subscription, previous=previous, contact=contact,
                          actor=actor, request=request)
             for key, handler in support_contact_changed_handlers}
+
+
+# Called inside the transaction in which an open subscription's reseller of record changes
+# without an order (set by hand, or moved with its customer to another reseller), with the
+# subscription (the new reseller of record set) and the previous one's id. Analytics moves
+# the subscription and its licences from one reseller's figures to the other's.
+on_reseller_of_record_changed: list[Callable[..., None]] = []
+
+
+def reseller_of_record_changed(*, subscription: Model, previous_id: Any) -> None:
+    for hook in on_reseller_of_record_changed:
+        hook(subscription=subscription, previous_id=previous_id)

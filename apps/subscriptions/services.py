@@ -30,7 +30,7 @@ from apps.organizations.roles import Kind
 from apps.partnerships.selectors import partnered_resellers, partnership_is_active
 from apps.webhooks.services import emit
 
-from .hooks import support_contact_changed
+from .hooks import reseller_of_record_changed, support_contact_changed
 from .models import Subscription
 
 if TYPE_CHECKING:
@@ -497,6 +497,9 @@ def subscription_set_reseller_of_record(*, subscription: Subscription,
     previous = subscription.reseller_of_record
     subscription.reseller_of_record = reseller
     subscription.save(update_fields=["reseller_of_record"])
+    # No order records it: the apps keeping figures per reseller of record hear of it.
+    reseller_of_record_changed(subscription=subscription,
+                               previous_id=getattr(previous, "pk", None))
     _audit(subscription, "reseller_of_record_changed", actor=actor, organization=organization,
            request=request, data={"from": _name(previous), "to": _name(reseller)})
     return subscription
@@ -547,6 +550,7 @@ def subscriptions_transfer_reseller(*, customer: Customer, from_org: Organizatio
         subscription.save(update_fields=fields)
         audience = subscription.customer.provider
         if "reseller_of_record" in fields:
+            reseller_of_record_changed(subscription=subscription, previous_id=from_org.pk)
             _audit(subscription, "reseller_of_record_changed", actor=actor,
                    organization=audience, request=request,
                    data={"from": from_org.name, "to": to_org.name})

@@ -9,7 +9,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from apps.incentives.selectors import incentive_subscriptions
 from apps.orders.models import OrderLine
+from apps.subscriptions import services as subscriptions
 from apps.subscriptions.models import Subscription
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +146,26 @@ def test_long_periods_add_months_and_edge_days_like_the_days(contoso, trading_da
         assert by_reseller == {"Northwind Traders": (5, 31, 1, 5),
                                "Fabrikam Solutions": (3, 26, 1, 3)}
         assert sum(row[1] for row in figures.series) == 9  # Contoso's own included
+
+
+def test_incentive_eligible_licenses_leave_out_suspended_subscriptions(
+        login, northwind, northwind_admin, contoso, contoso_admin, trading_day,
+        django_capture_on_commit_callbacks):
+    """As Incentives counts them: a suspended subscription earns nothing, so its licences
+    leave this month's figure; the figure is the Incentives page's own count."""
+    client = login(northwind_admin)
+
+    def this_month():
+        rows = table(client.get("/o/northwind/analytics/incentive-licenses.csv"),
+                     "incentive-licenses")
+        return int(rows[-1][1])
+
+    before = this_month()
+    premium = Subscription.objects.get(customer=trading_day["nwtwo"], offer__code="premium")
+    with django_capture_on_commit_callbacks(execute=True):
+        subscriptions.subscription_suspend(subscription=premium, actor=contoso_admin,
+                                           organization=contoso)
+    month = timezone.localdate().replace(day=1)
+    eligible = incentive_subscriptions(reseller=northwind, month=month)
+    assert this_month() == before - premium.quantity == sum(s.quantity for s in eligible)
+    assert premium.pk not in {s.pk for s in eligible}

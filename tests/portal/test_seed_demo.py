@@ -10,11 +10,14 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db.models import Sum
 from django.utils import timezone
 
+from apps.analytics.models import DailyRollup, RunningTotal
 from apps.audit.models import AuditEvent
 from apps.catalog.models import Offer
 from apps.customers.models import Customer
+from apps.orders.models import Order, OrderLine
 from apps.organizations.models import Membership, Organization
 from apps.partnerships.models import Partnership
 from apps.resellers.models import Reseller
@@ -121,3 +124,21 @@ def test_seed_demo_never_changes_an_existing_users_password(db, monkeypatch, cap
     assert User.objects.get(email="provider@contoso.test").check_password("Demo-pass-first-1")
     operator.refresh_from_db()
     assert operator.check_password("The-operators-own-1")
+
+
+def test_seed_demo_orders_fill_the_analytics_pages(db, capsys):
+    """Each demo customer was bought by a New customer order, completed the day its terms
+    began: Orders lists them and the analytics pages count them (once, run after run)."""
+    call_command("seed_demo", force=True)
+    call_command("seed_demo", force=True)
+    orders = Order.objects.filter(kind="new_customer", status="completed")
+    assert orders.count() == 4
+    assert {o.completed_at.date() for o in orders} == {
+        timezone.localdate() - timedelta(days=30)}
+    assert OrderLine.objects.filter(order__in=orders).count() == Subscription.objects.count()
+    northwind = RunningTotal.objects.filter(reseller__slug="northwind").aggregate(
+        s=Sum("subscriptions"), n=Sum("licences"), c=Sum("customers"))
+    assert northwind == {"s": 4, "n": 25 + 10 + 120 + 15, "c": 2}
+    assert DailyRollup.objects.filter(
+        provider__slug="contoso", day=timezone.localdate() - timedelta(days=30)).aggregate(
+        n=Sum("new_subscriptions"))["n"] == 5

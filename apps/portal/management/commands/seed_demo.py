@@ -4,7 +4,7 @@ It refuses to run with DEBUG off unless given --force, and never changes the pas
 user that exists already: only the demo users it creates get DEMO_PASSWORD."""
 
 import os
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -15,8 +15,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from apps.analytics.services import rollup_rebuild
 from apps.catalog.services import offer_upsert
 from apps.customers.services import CustomerStatus, customer_create
+from apps.orders.services import orders_record_imported
 from apps.organizations.roles import Role
 from apps.organizations.selectors import organization_get_by_slug
 from apps.organizations.services import membership_add
@@ -65,6 +67,8 @@ class Command(BaseCommand):
         self.kept: list[str] = []
         with transaction.atomic():
             self.seed()
+            # The analytics pages count the orders: the demo customers' ones included.
+            rollup_rebuild()
         self.stdout.write(
             self.style.SUCCESS("Demo data is ready. Sign in at /accounts/login/ with:"))
         for email, what in [
@@ -199,10 +203,15 @@ class Command(BaseCommand):
                 status=CustomerStatus.ACTIVE, actor=None)
             org = customer.organization
             start = timezone.localdate() - timedelta(days=30)
-            for offer, quantity in lines:
-                subscription_create(
-                    customer=customer, offer=offer, quantity=quantity,
-                    reseller_of_record=reseller, support_contact=reseller or provider,
-                    today=start)
+            bought = [subscription_create(
+                customer=customer, offer=offer, quantity=quantity,
+                reseller_of_record=reseller, support_contact=reseller or provider,
+                today=start) for offer, quantity in lines]
+            # The New customer order that bought them, completed the day their terms began
+            # (Orders, and the analytics pages, show it).
+            orders_record_imported(
+                provider=provider, customer=customer, reseller=reseller, kind="new_customer",
+                subscriptions=bought,
+                completed_at=timezone.make_aware(datetime.combine(start, time(12))))
         admin = self.user(f"admin@{prefix}.{settings.CUSTOMER_DOMAIN_SUFFIX}")
         self.member(org, admin, Role.ADMIN)
