@@ -23,6 +23,7 @@ from apps.catalog.selectors import offer_get
 from apps.organizations.selectors import organization_list
 from apps.outbox.services import enqueue
 from apps.subscriptions.selectors import subscriptions_billed_monthly
+from apps.webhooks.services import emit_many
 
 from .charges import DELTA_KINDS, month_period
 from .mailing import mail_invoices
@@ -179,7 +180,7 @@ def _tax(provider: Organization, subtotal: Decimal, buyer: Any, tax_ids: dict[An
 
 
 def _invoices(provider: Organization, first: date, last: date, today: date,
-              counter: InvoiceCounter, closed: Closed) -> list[Any]:
+              counter: InvoiceCounter, closed: Closed) -> list[Invoice]:
     """One invoice per buyer and currency of the provider's charges not yet invoiced:
     its resellers (their price), its direct customers (the provider's list price)."""
     groups = list(Charge.objects.filter(provider=provider, invoice__isnull=True,
@@ -223,10 +224,12 @@ def _invoices(provider: Organization, first: date, last: date, today: date,
     Invoice.objects.bulk_create(invoices, batch_size=BATCH)
     counter.last_number = number
     counter.save(update_fields=["last_number"])
-    ids = [invoice.pk for invoice in invoices]
     closed.invoices += len(invoices)
     closed.numbers += [invoice.number for invoice in invoices]
-    return ids
+    # To the endpoints of the issuer and of the recipient: one emit_many for the month.
+    emit_many("invoice.issued", [(invoice, [invoice.issuer_id, invoice.recipient_id],
+                                  invoice.pk) for invoice in invoices])
+    return invoices
 
 
 def _statements(provider: Organization, first: date, last: date, today: date,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from apps.audit.services import record
 from apps.errors import DomainError
 
-from .charges import charges_for_order, charges_record_for_order
+from .charges import charges_for_order, charges_for_orders, charges_record_for_orders
 from .closing import invoice_counter_lock, month_close, provider_month_close
 from .models import BillingProfile, Invoice, PriceList, PriceRule, ResellerAccount, TaxRate
 
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from apps.catalog.models import Offer
     from apps.organizations.models import Organization
 
-__all__ = ["charges_for_order", "charges_record_for_order", "month_close",
+__all__ = ["charges_for_order", "charges_for_orders", "charges_record_for_orders", "month_close",
            "provider_month_close"]
 
 
