@@ -172,11 +172,16 @@ def _announce(changes: Sequence[Change], orders: Sequence[Any],
     """subscription.renewed and subscription.expired to the endpoints of each one's provider
     and delegated reseller: one emit_many per type for the chunk. Keyed by the term end it
     reached, so a second run (or a chunk done again) sends nothing twice."""
+
+    def data(subscription: Subscription, order: Any) -> Callable[[], dict[str, Any]]:
+        # Built only when an endpoint listens.
+        return lambda: {**data_of(subscription), "order_id": str(order.pk),
+                        "previous_term_end": ended_on[subscription.pk].isoformat()}
+
     for action, event_type in ((ChangeAction.RENEWAL, "subscription.renewed"),
                                (ChangeAction.EXPIRY, "subscription.expired")):
         emit_many(event_type, [
-            ({**data_of(change.subscription), "order_id": str(order.pk),
-              "previous_term_end": ended_on[change.subscription.pk].isoformat()},
+            (data(change.subscription, order),
              [change.subscription.customer.provider_id,
               change.subscription.customer.reseller_id],
              f"{change.subscription.pk}:{ended_on[change.subscription.pk].isoformat()}")

@@ -63,8 +63,9 @@ def emit(event_type: str, obj: Any, *, organizations: Iterable[Organization | No
     return emit_many(event_type, [(obj, organizations, key)])
 
 
-# One occurrence for emit_many: (the object or its data, its organizations (instances or
-# ids; None is skipped), its key).
+# One occurrence for emit_many: (the object, its data as a dict, or a function returning
+# its data (called only when an endpoint listens); its organizations (instances or ids;
+# None is skipped); its key).
 Occurrence = tuple[Any, Iterable[Any], Any]
 
 
@@ -72,7 +73,8 @@ def emit_many(event_type: str, occurrences: Iterable[Occurrence]) -> int:
     """`emit()` of many occurrences of one event type (a chunk of renewals, a month's
     invoices) in a few statements whatever their number: the endpoints of all their
     organizations, the events, the deliveries already written, the new ones and their
-    outbox rows. Returns how many deliveries were written."""
+    outbox rows. The data is built only for the occurrences an endpoint listens to.
+    Returns how many deliveries were written."""
     wanted: dict[str, tuple[Any, set[Any]]] = {}
     for obj, organizations, key in occurrences:
         ids = {getattr(organization, "pk", organization) for organization in organizations
@@ -94,14 +96,17 @@ def emit_many(event_type: str, occurrences: Iterable[Occurrence]) -> int:
     targets = {key: endpoints for key, endpoints in targets.items() if endpoints}
     if not targets:
         return 0
-    messages = _messages(event_type, {key: payloads.data_of(wanted[key][0])
-                                      for key in targets})
+    messages = _messages(event_type, {key: _data(wanted[key][0]) for key in targets})
     have = set(WebhookDelivery.objects.filter(message__in=list(messages.values()))
                .values_list("message_id", "endpoint_id"))
     new = [WebhookDelivery(message=messages[key], endpoint=endpoint)
            for key, endpoints in targets.items() for endpoint in endpoints
            if (messages[key].pk, endpoint.pk) not in have]
     return _write_deliveries(new)
+
+
+def _data(obj: Any) -> dict[str, Any]:
+    return obj() if callable(obj) else payloads.data_of(obj)
 
 
 def _messages(event_type: str, data: dict[str, dict[str, Any]], *,
