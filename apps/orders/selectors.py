@@ -127,12 +127,13 @@ def handover_for_key(*, organization: Organization, idempotency_key: UUID,
 
 def order_lines_took_effect(*, order_ids: Iterable[UUID | str]) -> QuerySet[OrderLine]:
     """The lines of the orders (among `order_ids`) whose lines took effect (completed),
-    with what billing needs to charge them: the order, its offers and subscription (an
-    upgrade: and the one it replaced)."""
+    with what billing needs to charge them: the order, its offer, its subscription and the
+    subscription's customer (an upgrade: and the one it replaced, with its offer). A chunk
+    of renewals reads 500 lines: nothing more is joined."""
     return (OrderLine.objects.filter(order_id__in=list(order_ids),
                                      order__status=Order.Status.COMPLETED)
-            .select_related("order", "offer", "previous_offer", "subscription__offer",
-                            "subscription__customer", "subscription__replaces__offer"))
+            .select_related("order", "offer", "subscription__customer",
+                            "subscription__replaces__offer"))
 
 
 def order_line_facts(*, order_id: UUID | str | None = None,
