@@ -137,7 +137,7 @@ def _monthly_charges(provider: Organization, first: date) -> int:
         "customer_id", "customer__organization_id").query.sql_with_params())
     with connection.cursor() as cursor:
         # A test (or a close of two providers in one transaction) may have left it.
-        cursor.execute(f"DROP TABLE IF EXISTS {MONTHLY}")
+        cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{MONTHLY}")
         if not quotes:
             cursor.execute(f"CREATE TEMPORARY TABLE {MONTHLY} ON COMMIT DROP AS"  # noqa: S608
                            f" SELECT {MONTHLY_COLUMNS} FROM billing_charge WHERE false")
