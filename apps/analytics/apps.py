@@ -14,9 +14,10 @@ class AnalyticsConfig(AppConfig):
         # why: services import models, which can be imported only once the registry is ready.
         from .services import rollup_customers_move_enqueue, rollup_enqueue, rollup_move_enqueue
 
-        # Orders sits below this app: it announces the orders whose lines took effect.
-        if rollup_enqueue not in hooks.on_order_took_effect:
-            hooks.on_order_took_effect.append(rollup_enqueue)
+        # Orders sits below this app: it announces the orders whose lines took effect (a
+        # list: one order, or a chunk of the term engine's renewals).
+        if rollup_enqueue not in hooks.on_orders_took_effect:
+            hooks.on_orders_took_effect.append(rollup_enqueue)
         # Changes of credit that no order records: a subscription's reseller of record, the
         # reseller managing a customer.
         if rollup_move_enqueue not in subscriptions_hooks.on_reseller_of_record_changed:

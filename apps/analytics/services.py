@@ -12,7 +12,9 @@ selector's compiled query; every value is a parameter (hence the S608 noqa marks
 
 from __future__ import annotations
 
+import hashlib
 import time
+from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
@@ -90,16 +92,19 @@ def _day_sql() -> tuple[str, list[Any]]:
     return "date(completed_at)", []
 
 
-def _facts(order_id: UUID | str | None = None) -> tuple[str, list[Any]]:
+_FACT_COLUMNS = ("order_id, provider_id, reseller_id, offer_id, previous_offer_id, action,"
+                 " quantity, previous_quantity, kind, completed_at")
+
+
+def _facts(order_ids: list[str] | None = None) -> tuple[str, list[Any]]:
     """SELECT provider_id, reseller_id, offer_id, day, <FLOWS…>: the rows to add."""
-    inner, inner_params = order_line_facts(order_id=order_id).query.sql_with_params()
+    inner, inner_params = order_line_facts(order_ids=order_ids).query.sql_with_params()
     day, day_params = _day_sql()
     flows = ", ".join(f"{sql} AS {name}" for name, sql in _FLOW_SQL.items())
     away = ", ".join(f"{_UPGRADED_AWAY.get(name, '0')} AS {name}" for name in FLOWS)
     sums = ", ".join(f"SUM({name}) AS {name}" for name in FLOWS)
     sql = (
-        "WITH f (order_id, provider_id, reseller_id, offer_id, previous_offer_id, action,"  # noqa: S608
-        " quantity, previous_quantity, kind, completed_at) AS (" + inner + "),"  # noqa: S608
+        f"WITH f ({_FACT_COLUMNS}) AS (" + inner + "),"  # noqa: S608
         " g AS (SELECT f.*, ROW_NUMBER() OVER (PARTITION BY order_id ORDER BY offer_id)"
         " AS line_no FROM f)"
         f" SELECT provider_id, reseller_id, offer_id, day, {sums} FROM ("
@@ -188,39 +193,54 @@ def _upserts(source: str) -> list[str]:
     ]
 
 
-def rollup_enqueue(order_id: str) -> None:
-    """Registered with apps.orders.hooks: an order's lines took effect; the figures count
-    it once the transaction commits (an outbox row of that transaction)."""
-    enqueue(tasks.rollup_order, key=f"order:{order_id}:analytics", order_id=order_id)
+def rollup_enqueue(order_ids: list[str]) -> None:
+    """Registered with apps.orders.hooks: orders' lines took effect; the figures count them
+    once the transaction commits, through one outbox row for the whole list (a chunk of
+    the term engine's renewals is one row, not one per order)."""
+    ids = sorted({str(order_id) for order_id in order_ids})
+    if len(ids) == 1:
+        key = f"order:{ids[0]}:analytics"
+    else:
+        key = f"orders:{hashlib.sha256(','.join(ids).encode()).hexdigest()}:analytics"
+    enqueue(tasks.rollup_orders, key=key, order_ids=ids)
 
 
-@transaction.atomic
 def rollup_apply(*, order_id: UUID | str) -> bool:
     """Add one order to the daily figures and the running totals; False when it was counted
     already (or has not taken effect)."""
+    return rollup_apply_many(order_ids=[order_id]) == 1
+
+
+@transaction.atomic
+def rollup_apply_many(*, order_ids: Iterable[UUID | str]) -> int:
+    """Add the orders to the daily figures and the running totals; returns how many were
+    counted now (those counted already, or not taken effect yet, add nothing)."""
+    ids = sorted({str(order_id) for order_id in order_ids})
+    if not ids:
+        return 0
+    inner, inner_params = order_line_facts(order_ids=ids).query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {APPLIED} (order_id, applied_at) VALUES (%s, %s)"  # noqa: S608
-                       " ON CONFLICT (order_id) DO NOTHING", [str(order_id), timezone.now()])
-        if cursor.rowcount == 0:
-            return False
-        facts, params = _facts(order_id)
+        # The orders that took effect and are not counted yet: remembered, and only their
+        # lines are added (an order not completed is left to be counted when it is).
+        cursor.execute(f"WITH f ({_FACT_COLUMNS}) AS ({inner})"  # noqa: S608
+                       f" INSERT INTO {APPLIED} (order_id, applied_at)"
+                       " SELECT DISTINCT order_id, %s FROM f WHERE true"
+                       " ON CONFLICT (order_id) DO NOTHING RETURNING order_id",
+                       [*inner_params, timezone.now()])
+        new = [str(row[0]) for row in cursor.fetchall()]
+        if not new:
+            return 0
+        facts, params = _facts(new)
         if connection.vendor == "postgresql":
             # One round trip: the facts once, every table's upsert as a data-modifying CTE.
             writes = ", ".join(f"w{n} AS ({sql} RETURNING 1)"
                                for n, sql in enumerate(_upserts("SELECT * FROM facts")))
             cursor.execute(f"WITH facts AS MATERIALIZED ({facts}), {writes}"  # noqa: S608
                            " SELECT COUNT(*) FROM facts", params)
-            counted = cursor.fetchone()[0]
         else:
-            counted = 0
             for sql in _upserts(facts):
                 cursor.execute(sql, params)
-                counted = counted or cursor.rowcount
-        if not counted:
-            # Nothing took effect (not completed): leave it to be counted when it does.
-            cursor.execute(f"DELETE FROM {APPLIED} WHERE order_id = %s", [str(order_id)])  # noqa: S608
-            return False
-    return True
+    return len(new)
 
 
 def rollup_move_enqueue(*, subscription: Any, previous_id: Any) -> None:

@@ -10,8 +10,9 @@ class BillingConfig(AppConfig):
 
     def ready(self):
         # why: services import models, which can be imported only once the registry is ready.
-        from .services import charges_record_for_order
+        from .services import charges_record_for_orders
 
-        # Orders sits below this app: it announces lines that took effect through its hook.
-        if charges_record_for_order not in hooks.on_order_took_effect:
-            hooks.on_order_took_effect.append(charges_record_for_order)
+        # Orders sits below this app: it announces lines that took effect through its hook
+        # (a list of orders: one, or a chunk of the term engine's renewals).
+        if charges_record_for_orders not in hooks.on_orders_took_effect:
+            hooks.on_orders_took_effect.append(charges_record_for_orders)

@@ -17,6 +17,8 @@ from .pricing import Period, month_bounds, period_from, prorate, purchase_period
 from .selectors import Prices, Quote
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from apps.catalog.models import Offer
     from apps.orders.models import OrderLine
 
@@ -50,19 +52,56 @@ def _term_period(day: date, offer: Offer, subscription: Any) -> Period:
                        term_end=subscription.term_end)
 
 
+class LastQuotes:
+    """What each subscription was last charged per licence (by offer), read in one query
+    for the subscriptions a batch of lines credits: a credit gives back what was charged."""
+
+    def __init__(self, subscription_ids: set[Any]) -> None:
+        self._quotes: dict[tuple[Any, Any], Quote] = {}
+        if not subscription_ids:
+            return
+        rows = (Charge.objects.filter(subscription_id__in=subscription_ids, quantity__gt=0)
+                .order_by("subscription_id", "offer_id", "-posted_on", "-created_at")
+                .values_list("subscription_id", "offer_id", "cost_unit", "reseller_unit",
+                             "customer_unit", "currency"))
+        for subscription_id, offer_id, cost, reseller, customer, currency in rows:
+            # The first row of each (subscription, offer) is its latest charge.
+            self._quotes.setdefault((subscription_id, offer_id),
+                                    Quote(cost, reseller, customer, currency))
+
+    def get(self, subscription: Any, offer: Offer) -> Quote | None:
+        return self._quotes.get((subscription.pk, offer.pk))
+
+
+def _credited(line: OrderLine) -> list[Any]:
+    """The ids of the subscriptions whose last charge `line` may give back (plan_line's
+    credits)."""
+    subscription = line.subscription
+    if subscription is None:
+        return []
+    action = line.action
+    if action in (ADD, REMOVE) and line.quantity < (line.previous_quantity or 0):
+        return [subscription.pk]
+    if action == CANCEL or (action == EXPIRE and is_monthly(line.offer)):
+        return [subscription.pk]
+    old = getattr(subscription, "replaces", None) if action == UPGRADE else None
+    return [old.pk] if old is not None else []
+
+
 def _last_quote(subscription: Any, offer: Offer, prices: Prices, reseller_id: Any,
-                day: date) -> Quote:
+                day: date, credits: LastQuotes | None = None) -> Quote:
     """A credit gives back what was charged: the unit prices of the subscription's latest
     charge, or today's when it has none."""
-    last = (Charge.objects.filter(subscription=subscription, quantity__gt=0, offer=offer)
-            .order_by("-posted_on", "-created_at").first())
-    if last is None:
-        return prices.quote(offer, reseller_id, day)
-    return Quote(last.cost_unit, last.reseller_unit, last.customer_unit, last.currency)
+    if credits is None:
+        credits = LastQuotes({subscription.pk})
+    quote = credits.get(subscription, offer)
+    return quote if quote is not None else prices.quote(offer, reseller_id, day)
 
 
-def plan_line(line: OrderLine, day: date, prices: Prices) -> list[Planned]:
-    """What one order line charges or credits (docs/billing.md, "Rules")."""
+def plan_line(line: OrderLine, day: date, prices: Prices,
+              credits: LastQuotes | None = None) -> list[Planned]:
+    """What one order line charges or credits (docs/billing.md, "Rules"). `credits`: the
+    last charges of the subscriptions it credits, when read for a batch already."""
     subscription = line.subscription
     if subscription is None:
         return []
@@ -78,14 +117,14 @@ def plan_line(line: OrderLine, day: date, prices: Prices) -> list[Planned]:
         if delta == 0:
             return []
         quote = (prices.quote(offer, reseller_id, day) if delta > 0
-                 else _last_quote(subscription, offer, prices, reseller_id, day))
+                 else _last_quote(subscription, offer, prices, reseller_id, day, credits))
         kind = Charge.Kind.ADD_LICENSES if delta > 0 else Charge.Kind.REMOVE_LICENSES
         return [Planned(kind, subscription, offer, delta,
                         _term_period(day, offer, subscription), quote)]
     if action == CANCEL:
         return [Planned(Charge.Kind.CANCEL, subscription, offer, -line.quantity,
                         _term_period(day, offer, subscription),
-                        _last_quote(subscription, offer, prices, reseller_id, day))]
+                        _last_quote(subscription, offer, prices, reseller_id, day, credits))]
     if action == UPGRADE:
         planned = [Planned(Charge.Kind.UPGRADE, subscription, offer, line.quantity,
                            purchase_period(day, monthly=is_monthly(offer),
@@ -96,7 +135,7 @@ def plan_line(line: OrderLine, day: date, prices: Prices) -> list[Planned]:
             planned.append(Planned(Charge.Kind.UPGRADE_CREDIT, old, old.offer,
                                    -(line.previous_quantity or line.quantity),
                                    _term_period(day, old.offer, old),
-                                   _last_quote(old, old.offer, prices, reseller_id, day)))
+                                   _last_quote(old, old.offer, prices, reseller_id, day, credits)))
         return planned
     if action == RENEWAL and not is_monthly(offer):
         # The new term, up front, at the day's prices.
@@ -109,7 +148,7 @@ def plan_line(line: OrderLine, day: date, prices: Prices) -> list[Planned]:
         first, last = month_bounds(day)
         period = Period(day, last, (last - first).days + 1)
         return [Planned(Charge.Kind.EXPIRE, subscription, offer, -line.quantity, period,
-                        _last_quote(subscription, offer, prices, reseller_id, day))]
+                        _last_quote(subscription, offer, prices, reseller_id, day, credits))]
     return []  # suspension, reactivation, auto-renew: no charge
 
 
@@ -129,26 +168,36 @@ def charge_row(planned: Planned, *, provider_id: Any, reseller_id: Any, customer
         customer_amount=prorate(quote.customer_price, quantity, period), posted_on=day)
 
 
-def charges_record_for_order(order_id: str) -> None:
-    """The hook orders calls when an order's lines take effect: charges_for_order."""
-    charges_for_order(order_id)
+def charges_record_for_orders(order_ids: list[str]) -> None:
+    """The hook orders calls when orders' lines take effect: charges_for_orders."""
+    charges_for_orders(order_ids)
 
 
 def charges_for_order(order_id: str) -> list[Charge]:
-    """The hook orders calls when an order's lines take effect (inside its transaction):
-    each line's charges, at the prices of the order's day. A line already charged is
-    skipped, so running it twice charges once."""
-    lines = list(order_lines_took_effect(order_id=order_id))
+    """charges_for_orders of one order."""
+    return charges_for_orders([order_id])
+
+
+def charges_for_orders(order_ids: Sequence[str]) -> list[Charge]:
+    """The hook orders calls when orders' lines take effect (inside their transaction):
+    each line's charges, at the prices of its order's day. A line already charged is
+    skipped, so running it twice charges once. A batch (the term engine's chunk of
+    renewals) costs a handful of queries: the lines, the charges already made, the last
+    charges of what is credited, each provider's price rules once, one INSERT."""
+    lines = list(order_lines_took_effect(order_ids=order_ids))
     if not lines:
         return []
-    order = lines[0].order
-    day = timezone.localdate(order.completed_at or order.submitted_at)
-    prices = Prices(order.provider_id)
-    charged = set(Charge.objects.filter(order_line__in=lines)
+    prices: dict[Any, Prices] = {}
+    charged = set(Charge.objects.filter(order_line_id__in=[line.pk for line in lines])
                   .values_list("order_line_id", "subscription_id"))
+    credits = LastQuotes({pk for line in lines for pk in _credited(line)})
     rows = []
     for line in lines:
-        for planned in plan_line(line, day, prices):
+        order = line.order
+        day = timezone.localdate(order.completed_at or order.submitted_at)
+        if order.provider_id not in prices:
+            prices[order.provider_id] = Prices(order.provider_id)
+        for planned in plan_line(line, day, prices[order.provider_id], credits):
             if (line.pk, planned.subscription.pk) in charged:
                 continue
             rows.append(charge_row(planned, provider_id=order.provider_id,

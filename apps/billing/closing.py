@@ -5,6 +5,7 @@ makes nothing twice."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -14,8 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Sum
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.audit.services import record
@@ -23,6 +22,7 @@ from apps.catalog.selectors import offer_get
 from apps.organizations.selectors import organization_list
 from apps.outbox.services import enqueue
 from apps.subscriptions.selectors import subscriptions_billed_monthly
+from apps.webhooks.services import emit_many
 
 from .charges import DELTA_KINDS, month_period
 from .mailing import mail_invoices
@@ -76,9 +76,14 @@ def provider_month_close(*, provider: Organization, month: date, today: date) ->
     # One close of a provider at a time: the counter row is the lock.
     counter = invoice_counter_lock(issuer_id=provider.pk)
     closed = Closed()
-    closed.monthly_charges = _monthly_charges(provider, first)
+    # The month's charges are priced first (a table of this transaction), the invoices
+    # and statements made from them and the charges already posted, and only then are
+    # they written, each with its invoice and statement: 100,000 rows written once, not
+    # inserted and then updated.
+    _monthly_charges(provider, first)
     new_invoices = _invoices(provider, first, last, today, counter, closed)
     _statements(provider, first, last, today, closed)
+    closed.monthly_charges = _monthly_insert(first, closed)
     if new_invoices or closed.statements:
         _link(provider, first, last, closed)
     if new_invoices or closed.monthly_charges or closed.statements:
@@ -94,12 +99,26 @@ def provider_month_close(*, provider: Organization, month: date, today: date) ->
     return closed
 
 
-def _monthly_charges(provider: Organization, first: date) -> int:
-    """The month's charge of every monthly-billed subscription, for the licences it had on
-    the month's first day: its licences now (none once closed), less those lines charged
-    since the 1st (they are charged to the month's end already).
+# The month's charges of one close, before they are written (a table of the transaction).
+MONTHLY = "billing_close_monthly"
+# Its columns, as billing_charge's.
+MONTHLY_COLUMNS = ("kind, provider_id, reseller_id, customer_id, customer_organization_id,"
+                   " subscription_id, offer_id, quantity, period_start, period_end, days,"
+                   " period_days, currency, cost_unit, reseller_unit, customer_unit,"
+                   " cost_amount, reseller_amount, customer_amount, posted_on")
 
-    One INSERT … SELECT: the subscriptions come from their selector's query, the prices
+
+def _qualified(alias: str) -> str:
+    return ", ".join(f"{alias}.{name.strip()}" for name in MONTHLY_COLUMNS.split(","))
+
+
+def _monthly_charges(provider: Organization, first: date) -> int:
+    """The month's charge of every monthly-billed subscription not charged for it yet, for
+    the licences it had on the month's first day: its licences now (none once closed),
+    less those lines charged since the 1st (they are charged to the month's end already).
+    Written to MONTHLY (not to the charges yet: _monthly_insert does, with their invoice).
+
+    One CREATE … AS SELECT: the subscriptions come from their selector's query, the prices
     from a table of quotes (one per offer and reseller, priced here), the licences charged
     since the 1st from this app's charges. A whole month is unit x licences: no rounding."""
     period = month_period(first)
@@ -113,40 +132,74 @@ def _monthly_charges(provider: Organization, first: date) -> int:
         quote = prices.quote(offer_get(pk=offer_id), reseller_id, first)
         quotes.append((offer_id, reseller_id or NOBODY, quote.cost, quote.reseller_price,
                        quote.customer_price, quote.currency))
-    if not quotes:
-        return 0
     sql, params = (subscriptions.values_list(
         "pk", "quantity", "status", "reseller_of_record_id", "term_start", "offer_id",
         "customer_id", "customer__organization_id").query.sql_with_params())
-    values = ", ".join(["(%s::uuid, %s::uuid, %s::numeric, %s::numeric, %s::numeric, %s)"]
-                       * len(quotes))
+    with connection.cursor() as cursor:
+        # A test (or a close of two providers in one transaction) may have left it.
+        cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{MONTHLY}")
+        if not quotes:
+            cursor.execute(f"CREATE TEMPORARY TABLE {MONTHLY} ON COMMIT DROP AS"  # noqa: S608
+                           f" SELECT {MONTHLY_COLUMNS} FROM billing_charge WHERE false")
+            return 0
+        values = ", ".join(["(%s::uuid, %s::uuid, %s::numeric, %s::numeric, %s::numeric, %s)"]
+                           * len(quotes))
+        with _hash_joins(cursor):
+            # Only the selector's compiled SQL and placeholders are spliced in; values are
+            # params.
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {MONTHLY} ON COMMIT DROP AS"  # noqa: S608
+                " SELECT 'monthly'::varchar AS kind, %s::uuid AS provider_id,"
+                " s.reseller_id, s.customer_id, s.organization_id AS customer_organization_id,"
+                " s.sid AS subscription_id, s.offer_id, n.licences AS quantity,"
+                " %s::date AS period_start, %s::date AS period_end, %s::integer AS days,"
+                " %s::integer AS period_days, q.currency::varchar AS currency,"
+                " q.cost AS cost_unit, q.reseller_price AS reseller_unit,"
+                " q.customer_price AS customer_unit, q.cost * n.licences AS cost_amount,"
+                " q.reseller_price * n.licences AS reseller_amount,"
+                " q.customer_price * n.licences AS customer_amount, %s::date AS posted_on"
+                f" FROM ({sql}) AS s(sid, quantity, status, reseller_id, term_start, offer_id,"
+                " customer_id, organization_id)"
+                f" JOIN (VALUES {values}) AS q(offer_id, reseller_id, cost, reseller_price,"
+                " customer_price, currency) ON q.offer_id = s.offer_id"
+                " AND q.reseller_id = COALESCE(s.reseller_id, %s::uuid)"
+                " LEFT JOIN (SELECT subscription_id, SUM(quantity) AS licences"
+                "  FROM billing_charge WHERE provider_id = %s AND posted_on >= %s"
+                "  AND kind <> 'monthly' GROUP BY subscription_id) AS d"
+                "  ON d.subscription_id = s.sid"
+                " CROSS JOIN LATERAL (SELECT (CASE WHEN s.status IN ('active', 'suspended')"
+                "  THEN s.quantity ELSE 0 END) - COALESCE(d.licences, 0) AS licences) AS n"
+                " WHERE n.licences > 0 AND s.term_start <= %s"
+                # Charged for this month already (a second close): not again.
+                " AND NOT EXISTS (SELECT 1 FROM billing_charge m WHERE m.kind = 'monthly'"
+                "  AND m.subscription_id = s.sid AND m.period_start = %s)",
+                [provider.pk, period.start, period.end, period.days, period.period_days,
+                 first, *params, *[v for quote in quotes for v in quote], NOBODY,
+                 provider.pk, first, period.end, period.start])
+            count = int(cursor.rowcount)
+        # Its statistics, for the joins of the invoices and statements.
+        cursor.execute(f"ANALYZE {MONTHLY}")
+    return count
+
+
+def _monthly_insert(first: date, closed: Closed) -> int:
+    """The month's charges (MONTHLY) written, each joined to this run's invoice and
+    statement of its buyer (none when its buyer was invoiced for the month by an earlier
+    close: it waits for the next month's)."""
     with connection.cursor() as cursor, _hash_joins(cursor):
-        # Only the selector's compiled SQL and placeholders are spliced in; values are params.
         cursor.execute(
-            "INSERT INTO billing_charge (id, kind, provider_id, reseller_id, customer_id,"  # noqa: S608
-            " customer_organization_id, subscription_id, offer_id, quantity, period_start,"
-            " period_end, days, period_days, currency, cost_unit, reseller_unit,"
-            " customer_unit, cost_amount, reseller_amount, customer_amount, posted_on,"
-            " created_at)"
-            " SELECT gen_random_uuid(), 'monthly', %s, s.reseller_id, s.customer_id,"
-            " s.organization_id, s.sid, s.offer_id, n.licences, %s, %s, %s, %s, q.currency,"
-            " q.cost, q.reseller_price, q.customer_price, q.cost * n.licences,"
-            " q.reseller_price * n.licences, q.customer_price * n.licences, %s, now()"
-            f" FROM ({sql}) AS s(sid, quantity, status, reseller_id, term_start, offer_id,"
-            " customer_id, organization_id)"
-            f" JOIN (VALUES {values}) AS q(offer_id, reseller_id, cost, reseller_price,"
-            " customer_price, currency) ON q.offer_id = s.offer_id"
-            " AND q.reseller_id = COALESCE(s.reseller_id, %s::uuid)"
-            " LEFT JOIN (SELECT subscription_id, SUM(quantity) AS licences FROM billing_charge"
-            "  WHERE provider_id = %s AND posted_on >= %s AND kind <> 'monthly'"
-            "  GROUP BY subscription_id) AS d ON d.subscription_id = s.sid"
-            " CROSS JOIN LATERAL (SELECT (CASE WHEN s.status IN ('active', 'suspended')"
-            "  THEN s.quantity ELSE 0 END) - COALESCE(d.licences, 0) AS licences) AS n"
-            " WHERE n.licences > 0 AND s.term_start <= %s"
+            f"INSERT INTO billing_charge (id, {MONTHLY_COLUMNS}, invoice_id, statement_id,"  # noqa: S608
+            f" created_at) SELECT gen_random_uuid(), {_qualified('c')}, i.id, st.id, now()"
+            f" FROM {MONTHLY} c"
+            " LEFT JOIN billing_invoice i ON i.kind = 'invoice' AND i.issuer_id = c.provider_id"
+            "  AND i.month = %s AND i.created_at = %s AND i.currency = c.currency"
+            "  AND i.recipient_id = COALESCE(c.reseller_id, c.customer_organization_id)"
+            " LEFT JOIN billing_invoice st ON c.reseller_id IS NOT NULL"
+            "  AND st.kind = 'statement' AND st.month = %s AND st.created_at = %s"
+            "  AND st.currency = c.currency AND st.issuer_id = c.reseller_id"
+            "  AND st.recipient_id = c.customer_organization_id"
             " ON CONFLICT DO NOTHING",
-            [provider.pk, period.start, period.end, period.days, period.period_days,
-             first, *params, *[v for quote in quotes for v in quote], NOBODY,
-             provider.pk, first, period.end])
+            [first, closed.stamp, first, closed.stamp])
         return int(cursor.rowcount)
 
 
@@ -179,14 +232,21 @@ def _tax(provider: Organization, subtotal: Decimal, buyer: Any, tax_ids: dict[An
 
 
 def _invoices(provider: Organization, first: date, last: date, today: date,
-              counter: InvoiceCounter, closed: Closed) -> list[Any]:
+              counter: InvoiceCounter, closed: Closed) -> list[Invoice]:
     """One invoice per buyer and currency of the provider's charges not yet invoiced:
     its resellers (their price), its direct customers (the provider's list price)."""
-    groups = list(Charge.objects.filter(provider=provider, invoice__isnull=True,
-                                        posted_on__lte=last)
-                  .annotate(buyer=Coalesce("reseller_id", "customer_organization_id"))
-                  .values("buyer", "currency").annotate(subtotal=Sum("reseller_amount"))
-                  .order_by())
+    with connection.cursor() as cursor:
+        # The charges posted and not invoiced yet, and the month's about to be (MONTHLY).
+        cursor.execute(
+            "SELECT buyer, currency, SUM(amount) FROM ("  # noqa: S608
+            " SELECT COALESCE(reseller_id, customer_organization_id) AS buyer, currency,"
+            "  reseller_amount AS amount FROM billing_charge WHERE provider_id = %s"
+            "  AND invoice_id IS NULL AND posted_on <= %s"
+            " UNION ALL SELECT COALESCE(reseller_id, customer_organization_id), currency,"
+            f"  reseller_amount FROM {MONTHLY}) AS u GROUP BY buyer, currency",
+            [provider.pk, last])
+        groups = [{"buyer": uuid.UUID(str(buyer)), "currency": currency, "subtotal": subtotal}
+                  for buyer, currency, subtotal in cursor.fetchall()]
     existing = set(Invoice.objects.filter(issuer=provider, month=first,
                                           kind=Invoice.Kind.INVOICE)
                    .values_list("recipient_id", "currency"))
@@ -223,10 +283,12 @@ def _invoices(provider: Organization, first: date, last: date, today: date,
     Invoice.objects.bulk_create(invoices, batch_size=BATCH)
     counter.last_number = number
     counter.save(update_fields=["last_number"])
-    ids = [invoice.pk for invoice in invoices]
     closed.invoices += len(invoices)
     closed.numbers += [invoice.number for invoice in invoices]
-    return ids
+    # To the endpoints of the issuer and of the recipient: one emit_many for the month.
+    emit_many("invoice.issued", [(invoice, [invoice.issuer_id, invoice.recipient_id],
+                                  invoice.pk) for invoice in invoices])
+    return invoices
 
 
 def _statements(provider: Organization, first: date, last: date, today: date,
@@ -252,8 +314,12 @@ def _statements(provider: Organization, first: date, last: date, today: date,
             " g.subtotal + ROUND(g.subtotal * COALESCE(r.rate, 0) / 100, 2), false,"
             " seller.name, seller.country, '', buyer.name, buyer.country, '', %s, %s, %s"
             " FROM (SELECT reseller_id, customer_organization_id AS buyer_id, currency,"
-            "  SUM(customer_amount) AS subtotal FROM billing_charge WHERE provider_id = %s"
-            "  AND reseller_id IS NOT NULL AND statement_id IS NULL AND posted_on <= %s"
+            "  SUM(customer_amount) AS subtotal FROM ("
+            "  SELECT reseller_id, customer_organization_id, currency, customer_amount"
+            "  FROM billing_charge WHERE provider_id = %s AND reseller_id IS NOT NULL"
+            "  AND statement_id IS NULL AND posted_on <= %s"
+            "  UNION ALL SELECT reseller_id, customer_organization_id, currency,"
+            f"  customer_amount FROM {MONTHLY} WHERE reseller_id IS NOT NULL) AS x"
             "  GROUP BY 1, 2, 3) AS g"
             f" JOIN ({parties}) AS seller(id, name, country) ON seller.id = g.reseller_id"
             f" JOIN ({parties}) AS buyer(id, name, country) ON buyer.id = g.buyer_id"

@@ -7,7 +7,7 @@ from django.urls import reverse
 from apps.links import portal_url
 from apps.mail import MailTask
 from apps.organizations.roles import Role
-from apps.organizations.selectors import member_emails
+from apps.organizations.selectors import member_emails_by_organization
 from apps.outbox.services import send_mail
 
 from .models import Invoice
@@ -20,9 +20,13 @@ def mail_invoices(provider_id, month):
     per invoice and address, however often this runs)."""
     invoices = Invoice.objects.filter(issuer_id=provider_id, month=month,
                                       kind=Invoice.Kind.INVOICE).select_related("recipient")
+    # The admins of every recipient in one query (a month has thousands of invoices, most
+    # recipients' admins are few).
+    admins = member_emails_by_organization(
+        organization_ids=invoices.values_list("recipient_id", flat=True), roles=[Role.ADMIN])
     sent = 0
     for invoice in invoices.iterator(chunk_size=500):
-        to = member_emails(organization=invoice.recipient, roles=[Role.ADMIN])
+        to = admins.get(invoice.recipient_id)
         if not to:
             continue
         link = portal_url() + reverse("billing:invoice", kwargs={

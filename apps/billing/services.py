@@ -21,7 +21,7 @@ from apps.errors import DomainError, FieldErrors
 from apps.i18n import format_money
 from apps.outbox.services import enqueue
 
-from .charges import charges_for_order, charges_record_for_order
+from .charges import charges_for_order, charges_for_orders, charges_record_for_orders
 from .closing import invoice_counter_lock, month_close, provider_month_close
 from .mailing import mail_statement
 from .models import (
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from apps.catalog.models import Offer
     from apps.organizations.models import Organization
 
-__all__ = ["charges_for_order", "charges_record_for_order", "month_close",
+__all__ = ["charges_for_order", "charges_for_orders", "charges_record_for_orders", "month_close",
            "provider_month_close"]
 
 

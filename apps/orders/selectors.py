@@ -125,24 +125,30 @@ def handover_for_key(*, organization: Organization, idempotency_key: UUID,
                                              for_user=for_user).first()
 
 
-def order_lines_took_effect(*, order_id: UUID | str) -> QuerySet[OrderLine]:
-    """The lines of an order whose lines took effect (completed), with what billing needs
-    to charge them: the order, its offers and subscription (an upgrade: and the one it
-    replaced)."""
-    return (OrderLine.objects.filter(order_id=order_id, order__status=Order.Status.COMPLETED)
-            .select_related("order", "offer", "previous_offer", "subscription__offer",
-                            "subscription__customer", "subscription__replaces__offer"))
+def order_lines_took_effect(*, order_ids: Iterable[UUID | str]) -> QuerySet[OrderLine]:
+    """The lines of the orders (among `order_ids`) whose lines took effect (completed),
+    with what billing needs to charge them: the order, its offer, its subscription and the
+    subscription's customer (an upgrade: and the one it replaced, with its offer). A chunk
+    of renewals reads 500 lines: nothing more is joined."""
+    return (OrderLine.objects.filter(order_id__in=list(order_ids),
+                                     order__status=Order.Status.COMPLETED)
+            .select_related("order", "offer", "subscription__customer",
+                            "subscription__replaces__offer"))
 
 
-def order_line_facts(*, order_id: UUID | str | None = None) -> QuerySet[OrderLine]:
-    """The lines that took effect (of completed orders), for figures kept elsewhere
-    (apps.analytics): one row per line with its order's provider, kind and completion time.
-    Values in this order: order id, provider id, reseller of record id, offer id, previous
-    offer id, action, licenses, licenses before, order kind, completed at."""
+def order_line_facts(*, order_id: UUID | str | None = None,
+                     order_ids: Iterable[UUID | str] | None = None) -> QuerySet[OrderLine]:
+    """The lines that took effect (of completed orders; of `order_id` or `order_ids` only,
+    when given), for figures kept elsewhere (apps.analytics): one row per line with its
+    order's provider, kind and completion time. Values in this order: order id, provider
+    id, reseller of record id, offer id, previous offer id, action, licenses, licenses
+    before, order kind, completed at."""
     lines = OrderLine.objects.filter(order__status=Order.Status.COMPLETED,
                                      order__completed_at__isnull=False)
     if order_id is not None:
         lines = lines.filter(order_id=order_id)
+    if order_ids is not None:
+        lines = lines.filter(order_id__in=list(order_ids))
     return lines.order_by().values_list(  # type: ignore[return-value]  # a values_list query
         "order_id", "order__provider_id", "reseller_of_record_id", "offer_id",
         "previous_offer_id", "action", "quantity", "previous_quantity", "order__kind",

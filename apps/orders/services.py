@@ -220,7 +220,7 @@ def change_orders_record(*, changes: Sequence[Change]) -> list[Order]:
     """`change_order_record` for many subscriptions at once, made by the system (no actor):
     the term engine's renewals and expiries. The same rows (one completed `change` order and
     its line per change, the price of the day), written in two statements; the apps above
-    hear of each order through order_took_effect, as with one change."""
+    hear of the orders through one orders_took_effect call for the whole list."""
     now = timezone.now()
     orders, lines = [], []
     for change in changes:
@@ -240,8 +240,7 @@ def change_orders_record(*, changes: Sequence[Change]) -> list[Order]:
             subscription=subscription))
     Order.objects.bulk_create(orders)
     OrderLine.objects.bulk_create(lines)
-    for order in orders:
-        hooks.order_took_effect(str(order.pk))
+    hooks.orders_took_effect(order.pk for order in orders)
     return orders
 
 

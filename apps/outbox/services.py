@@ -99,6 +99,30 @@ def enqueue(task: Task | str, *, key: str | None = None, **kwargs: Any) -> Outbo
     return message
 
 
+def enqueue_many(task: Task | str, items: Sequence[tuple[str, Mapping[str, Any]]]) -> int:
+    """`enqueue()` of many messages of one task, each with its key and arguments, in two
+    statements (the keys already written, one INSERT) instead of two or more per message:
+    what a batch (the term engine's chunk, a month close) enqueues. A key already written
+    (or twice in `items`) is one message. Returns how many were written now."""
+    name = task if isinstance(task, str) else task.name
+    base = current_base_url() if not settings.PORTAL_BASE_URL else ""
+    wanted: dict[str, dict[str, Any]] = {}
+    for key, kwargs in items:
+        wanted.setdefault(key, {**kwargs, HEADER: base} if base else dict(kwargs))
+    if not wanted:
+        return 0
+    existing = set(OutboxMessage.objects.filter(idempotency_key__in=list(wanted))
+                   .values_list("idempotency_key", flat=True))
+    new = [OutboxMessage(idempotency_key=key, task=name, kwargs=kwargs)
+           for key, kwargs in wanted.items() if key not in existing]
+    # A key a concurrent transaction wrote meanwhile stays its row; ours is not written,
+    # and its relay below finds nothing to claim.
+    OutboxMessage.objects.bulk_create(new, ignore_conflicts=True)
+    for message in new:
+        transaction.on_commit(partial(_relay_now, message.pk))
+    return len(new)
+
+
 def _eager() -> bool:
     return bool(current_app.conf.task_always_eager)
 

@@ -31,6 +31,7 @@ from apps.orders.services import Change, ChangeAction, change_orders_record
 from apps.organizations.roles import Role
 from apps.organizations.selectors import member_emails
 from apps.outbox.services import send_mail
+from apps.webhooks.services import data_of, emit_many
 
 from .models import Subscription
 from .services import add_months
@@ -116,6 +117,8 @@ def _end_terms(subscriptions: Sequence[Subscription]) -> list[tuple[Any, str]]:
     renewing = [s for s in subscriptions if s.renews]
     expiring = [s for s in subscriptions if not s.renews]
     changes, events = [], []
+    # The term end each one reached: the key of its webhook event (once per term).
+    ended_on = {s.pk: s.term_end for s in subscriptions}
     for subscription in renewing:
         ended = subscription.term_end
         subscription.renewal_day = renewal_day(subscription)
@@ -159,8 +162,30 @@ def _end_terms(subscriptions: Sequence[Subscription]) -> list[tuple[Any, str]]:
         events.append(_event(subscription, "renewed" if change.action == ChangeAction.RENEWAL
                              else "expired", data))
     record_many(events)
+    _announce(changes, orders, ended_on)
     return [(change.subscription.pk, "renewed" if change.action == ChangeAction.RENEWAL
              else "expired") for change in changes]
+
+
+def _announce(changes: Sequence[Change], orders: Sequence[Any],
+              ended_on: dict[Any, date]) -> None:
+    """subscription.renewed and subscription.expired to the endpoints of each one's provider
+    and delegated reseller: one emit_many per type for the chunk. Keyed by the term end it
+    reached, so a second run (or a chunk done again) sends nothing twice."""
+
+    def data(subscription: Subscription, order: Any) -> Callable[[], dict[str, Any]]:
+        # Built only when an endpoint listens.
+        return lambda: {**data_of(subscription), "order_id": str(order.pk),
+                        "previous_term_end": ended_on[subscription.pk].isoformat()}
+
+    for action, event_type in ((ChangeAction.RENEWAL, "subscription.renewed"),
+                               (ChangeAction.EXPIRY, "subscription.expired")):
+        emit_many(event_type, [
+            (data(change.subscription, order),
+             [change.subscription.customer.provider_id,
+              change.subscription.customer.reseller_id],
+             f"{change.subscription.pk}:{ended_on[change.subscription.pk].isoformat()}")
+            for change, order in zip(changes, orders, strict=True) if change.action == action])
 
 
 def _end_term(subscription: Subscription) -> str:

@@ -19,6 +19,10 @@ def _when(value: date | datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
+def _money(value: Any) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
 def _org(organization: Any) -> dict[str, Any] | None:
     if organization is None:
         return None
@@ -81,6 +85,19 @@ def relationship_request(obj: Any) -> dict[str, Any]:
             "created_at": _when(obj.created_at), "decided_at": _when(obj.decided_at)}
 
 
+def invoice(obj: Any) -> dict[str, Any]:
+    # Money as strings with two decimals (never floats); the parties as they were issued.
+    return {"id": str(obj.pk), "kind": obj.kind, "status": obj.status,
+            "number": obj.display_number if obj.number else None,
+            "issuer": {"id": _id(obj.issuer_id), "name": obj.issuer_name},
+            "recipient": {"id": _id(obj.recipient_id), "name": obj.recipient_name},
+            "month": f"{obj.month:%Y-%m}" if obj.month else None, "currency": obj.currency,
+            "subtotal": _money(obj.subtotal), "tax_rate": _money(obj.tax_rate),
+            "tax": _money(obj.tax), "total": _money(obj.total),
+            "reverse_charge": obj.reverse_charge, "issued_on": _when(obj.issued_on),
+            "due_on": _when(obj.due_on), "paid_on": _when(obj.paid_on)}
+
+
 # The builder of each model, by its label (app_label.modelname).
 BUILDERS = {
     "partnerships.partnership": partnership,
@@ -90,6 +107,7 @@ BUILDERS = {
     "subscriptions.subscription": subscription,
     "support.supportrequest": support_request,
     "relationships.resellerrelationshiprequest": relationship_request,
+    "billing.invoice": invoice,
 }
 
 

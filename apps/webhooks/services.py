@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from apps.audit.services import record
 from apps.errors import DomainError
-from apps.outbox.services import enqueue
+from apps.outbox.services import enqueue, enqueue_many
 
 from . import crypto, http, payloads, tasks
 from .delivery import backoff, deliver, endpoint_secret, headers_for, webhooks_retry
@@ -60,44 +60,92 @@ def emit(event_type: str, obj: Any, *, organizations: Iterable[Organization | No
     or the id of the change when the event can happen again to the same object (the event's
     key is `<event_type>:<key>`). Emitting it again writes nothing more for an endpoint that
     already has it."""
-    key = f"{event_type}:{key}"
-    ids = {organization.pk for organization in organizations if organization is not None}
+    return emit_many(event_type, [(obj, organizations, key)])
+
+
+# One occurrence for emit_many: (the object, its data as a dict, or a function returning
+# its data (called only when an endpoint listens); its organizations (instances or ids;
+# None is skipped); its key).
+Occurrence = tuple[Any, Iterable[Any], Any]
+
+
+def emit_many(event_type: str, occurrences: Iterable[Occurrence]) -> int:
+    """`emit()` of many occurrences of one event type (a chunk of renewals, a month's
+    invoices) in a few statements whatever their number: the endpoints of all their
+    organizations, the events, the deliveries already written, the new ones and their
+    outbox rows. The data is built only for the occurrences an endpoint listens to.
+    Returns how many deliveries were written."""
+    wanted: dict[str, tuple[Any, set[Any]]] = {}
+    for obj, organizations, key in occurrences:
+        ids = {getattr(organization, "pk", organization) for organization in organizations
+               if organization is not None}
+        wanted.setdefault(f"{event_type}:{key}"[:200], (obj, ids))
+    everyone = set().union(*(ids for _obj, ids in wanted.values()))
+    if not everyone:
+        return 0
     # An organization has a handful of endpoints: their event lists are read and matched
     # here, which works on every database (SQLite has no JSON containment lookup).
-    endpoints = [endpoint for endpoint in WebhookEndpoint.objects.filter(
-                     organization_id__in=ids, enabled=True)
-                 if event_type in (endpoint.events or [])]
-    if not endpoints:
+    listening: dict[Any, list[WebhookEndpoint]] = {}
+    for endpoint in WebhookEndpoint.objects.filter(organization_id__in=everyone, enabled=True):
+        if event_type in (endpoint.events or []):
+            listening.setdefault(endpoint.organization_id, []).append(endpoint)
+    if not listening:
         return 0
-    message = _message(event_type, payloads.data_of(obj), key=key)
-    return _deliveries(message, endpoints)
+    targets = {key: [endpoint for pk in ids for endpoint in listening.get(pk, [])]
+               for key, (_obj, ids) in wanted.items()}
+    targets = {key: endpoints for key, endpoints in targets.items() if endpoints}
+    if not targets:
+        return 0
+    messages = _messages(event_type, {key: _data(wanted[key][0]) for key in targets})
+    have = set(WebhookDelivery.objects.filter(message__in=list(messages.values()))
+               .values_list("message_id", "endpoint_id"))
+    new = [WebhookDelivery(message=messages[key], endpoint=endpoint)
+           for key, endpoints in targets.items() for endpoint in endpoints
+           if (messages[key].pk, endpoint.pk) not in have]
+    return _write_deliveries(new)
+
+
+def _data(obj: Any) -> dict[str, Any]:
+    return obj() if callable(obj) else payloads.data_of(obj)
+
+
+def _messages(event_type: str, data: dict[str, dict[str, Any]], *,
+              now: datetime | None = None) -> dict[str, WebhookMessage]:
+    """The events of these keys (key: data): written now, or those written before (by this
+    or a concurrent transaction: INSERT … ON CONFLICT DO NOTHING, then read, without a
+    savepoint)."""
+    timestamp = (now or timezone.now()).replace(microsecond=0)
+    WebhookMessage.objects.bulk_create(
+        [WebhookMessage(key=key, type=event_type, timestamp=timestamp,
+                        body=json.dumps({"type": event_type,
+                                         "timestamp": timestamp.isoformat(), "data": item},
+                                        cls=DjangoJSONEncoder, separators=(",", ":"),
+                                        ensure_ascii=False))
+         for key, item in data.items()], ignore_conflicts=True)
+    return {message.key: message
+            for message in WebhookMessage.objects.filter(key__in=list(data))}
+
+
+def _write_deliveries(new: list[WebhookDelivery]) -> int:
+    # A row a concurrent emit of the same event wrote first is skipped; its task, queued
+    # here under this row's id, finds nothing to claim.
+    WebhookDelivery.objects.bulk_create(new, ignore_conflicts=True)
+    enqueue_many(DELIVER_TASK, [(f"webhook-delivery:{delivery.pk}",
+                                 {"delivery_id": str(delivery.pk)}) for delivery in new])
+    return len(new)
 
 
 def _message(event_type: str, data: dict[str, Any], *, key: str,
              now: datetime | None = None) -> WebhookMessage:
-    """The event of `key`: written now, or the one written before (by this or a concurrent
-    transaction: INSERT … ON CONFLICT DO NOTHING, then read, without a savepoint)."""
-    timestamp = (now or timezone.now()).replace(microsecond=0)
-    body = json.dumps({"type": event_type, "timestamp": timestamp.isoformat(), "data": data},
-                      cls=DjangoJSONEncoder, separators=(",", ":"), ensure_ascii=False)
-    WebhookMessage.objects.bulk_create(
-        [WebhookMessage(key=key[:200], type=event_type, timestamp=timestamp, body=body)],
-        ignore_conflicts=True)
-    return WebhookMessage.objects.get(key=key[:200])
+    """The event of `key` (see _messages)."""
+    return _messages(event_type, {key[:200]: data}, now=now)[key[:200]]
 
 
 def _deliveries(message: WebhookMessage, endpoints: list[WebhookEndpoint]) -> int:
     have = set(WebhookDelivery.objects.filter(message=message, endpoint__in=endpoints)
                .values_list("endpoint_id", flat=True))
-    new = [WebhookDelivery(message=message, endpoint=endpoint) for endpoint in endpoints
-           if endpoint.pk not in have]
-    # A row a concurrent emit of the same event wrote first is skipped; its task, queued
-    # here under this row's id, finds nothing to claim.
-    WebhookDelivery.objects.bulk_create(new, ignore_conflicts=True)
-    for delivery in new:
-        enqueue(DELIVER_TASK, key=f"webhook-delivery:{delivery.pk}",
-                delivery_id=str(delivery.pk))
-    return len(new)
+    return _write_deliveries([WebhookDelivery(message=message, endpoint=endpoint)
+                              for endpoint in endpoints if endpoint.pk not in have])
 
 
 # ------------------------------------------------------------------------ endpoints

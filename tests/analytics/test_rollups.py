@@ -85,7 +85,7 @@ def test_figures_after_a_day_of_orders_agree_with_the_live_tables(contoso, tradi
     orders = set(Order.objects.filter(provider=contoso, status="completed")
                  .values_list("pk", flat=True))
     assert set(AppliedOrder.objects.values_list("order_id", flat=True)) == orders
-    assert OutboxMessage.objects.filter(task="apps.analytics.tasks.rollup_order").count() \
+    assert OutboxMessage.objects.filter(task="apps.analytics.tasks.rollup_orders").count() \
         == len(orders)
 
 

@@ -197,7 +197,7 @@ def test_double_submit_with_the_same_key_makes_one_order(wizard, reseller, offer
     # One provisioning task; the order provisioned, one count in the analytics.
     assert len(callbacks) == 2
     assert sorted(OutboxMessage.objects.values_list("task", flat=True)) == [
-        "apps.analytics.tasks.rollup_order", "apps.provisioning.tasks.provision_order"]
+        "apps.analytics.tasks.rollup_orders", "apps.provisioning.tasks.provision_order"]
     assert Order.objects.count() == 1
     assert Customer.objects.count() == 1
     assert first.url == second.url == third.url

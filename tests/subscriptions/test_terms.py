@@ -46,11 +46,11 @@ def due_sub(customer, reseller, provider):
 
 @pytest.fixture
 def took_effect():
-    """The order ids orders.hooks.order_took_effect announced (what billing charges)."""
+    """The order ids orders.hooks.orders_took_effect announced (what billing charges)."""
     seen = []
-    order_hooks.on_order_took_effect.append(seen.append)
+    order_hooks.on_orders_took_effect.append(seen.extend)
     yield seen
-    order_hooks.on_order_took_effect.remove(seen.append)
+    order_hooks.on_orders_took_effect.remove(seen.extend)
 
 
 def terms(sub):
@@ -191,14 +191,14 @@ def test_a_failing_subscription_is_left_for_the_next_run_and_the_others_renew(
     subs = [due_sub(yearly_billed_monthly, date(2026, 3, 9), date(2027, 3, 9)) for _ in range(5)]
     bad = subs[2]
 
-    def billing_breaks(order_id):
-        if OrderLine.objects.filter(order_id=order_id, subscription=bad).exists():
+    def billing_breaks(order_ids):
+        if OrderLine.objects.filter(order_id__in=order_ids, subscription=bad).exists():
             raise RuntimeError("billing is down for this one")
-    order_hooks.on_order_took_effect.append(billing_breaks)
+    order_hooks.on_orders_took_effect.append(billing_breaks)
     try:
         run = terms_run(today=date(2027, 3, 9), chunk=10)
     finally:
-        order_hooks.on_order_took_effect.remove(billing_breaks)
+        order_hooks.on_orders_took_effect.remove(billing_breaks)
     assert (run.renewed, run.failed) == (4, [str(bad.pk)])
     assert terms(bad) == (date(2026, 3, 9), date(2027, 3, 9))
     assert not OrderLine.objects.filter(subscription=bad).exists()
