@@ -7,7 +7,7 @@ from django.urls import reverse
 from apps.links import portal_url
 from apps.mail import MailTask
 from apps.organizations.roles import Role
-from apps.organizations.selectors import member_emails_by_organization
+from apps.organizations.selectors import member_emails, member_emails_by_organization
 from apps.outbox.services import send_mail
 
 from .models import Invoice
