@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import OuterRef
 
@@ -37,7 +37,9 @@ def offer_get(*, pk: UUID) -> Offer:
     return Offer.objects.get(pk=pk)
 
 
-def offer_column(name: str) -> QuerySet[Offer]:
+def offer_column(name: str) -> QuerySet[Offer, dict[str, Any]]:
     """One column of the offer the outer query's `offer` names, for a Subquery (a list
     grouped by offer reads each group's currency or price without joining every row)."""
-    return Offer.objects.filter(pk=OuterRef("offer")).order_by().values(name)
+    column: QuerySet[Offer, dict[str, Any]] = (Offer.objects.filter(pk=OuterRef("offer"))
+                                                .order_by().values(name))
+    return column
