@@ -2,6 +2,8 @@
 the pages' own forms, in the owning app's services (the same messages); these serializers
 describe the shapes in the OpenAPI document."""
 
+from typing import Any
+
 from rest_framework import serializers
 
 
@@ -49,7 +51,7 @@ class CustomerSerializer(serializers.Serializer):
                 "reseller": (None if reseller is None
                              else {"id": str(reseller.pk), "name": reseller.name})}
         for name in ("subscription_count", "license_count"):  # not required: left out
-            value = getattr(instance, name, _MISSING)
+            value: Any = getattr(instance, name, _MISSING)
             if value is not _MISSING:
                 data[name] = None if value is None else int(value)
         data["created_at"] = self.fields["created_at"].to_representation(instance.created_at)
