@@ -6,7 +6,8 @@ import datetime
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.dateformat import format as date_format
+from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -57,17 +58,18 @@ _ROW = ('<tr><td>{customer}</td><td>{provider}</td><td>{offer}</td>'
 def _rows(rows):
     cancelled = _("Cancelled on %(day)s")
     language = get_language()
+    day_format = get_format("SHORT_DATE_FORMAT")
     html = []
     for row in rows:
         if row.cancelled_on:
-            status = cancelled % {"day": date_format(row.cancelled_on, "SHORT_DATE_FORMAT")}
+            status = cancelled % {"day": date_format(row.cancelled_on, day_format)}
         else:
             status = row.status_label
         html.append(format_html(
             _ROW, customer=row.customer, provider=row.provider, offer=row.offer,
             licenses=format_number(row.quantity, language),
             value=format_money(row.monthly_value, row.currency, language), status=status,
-            term_end=date_format(row.term_end, "SHORT_DATE_FORMAT")))
+            term_end=date_format(row.term_end, day_format)))
     return html
 
 
