@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from apps.organizations.hooks import register_organization_renamed
+
 
 class SubscriptionsConfig(AppConfig):
     name = "apps.subscriptions"
@@ -8,7 +10,6 @@ class SubscriptionsConfig(AppConfig):
 
     def ready(self):
         # Imported here: services load models, which the app registry allows only once ready.
-        from apps.organizations.hooks import register_organization_renamed
         from apps.partnerships.hooks import register_partnership_ended
 
         from .services import subscription_customer_renamed, support_contacts_reassign
