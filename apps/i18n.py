@@ -9,7 +9,7 @@ from decimal import Decimal
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, parse_pattern
 from django import template
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -73,6 +73,10 @@ def native_language_name(code):
     return dict(settings.LANGUAGES)[known] if known else (code or "")
 
 
+# Parsed once: a list of amounts would otherwise parse the pattern again for each one.
+_MONEY_PATTERN = parse_pattern("#,##0.00 ¤¤")
+
+
 def format_money(amount, currency, language=None):
     """An amount with its currency, in the language's number style: '1,234.50 USD'.
 
@@ -83,7 +87,7 @@ def format_money(amount, currency, language=None):
         return ""
     locale = translation.to_locale(language or translation.get_language()
                                    or settings.LANGUAGE_CODE)
-    return format_currency(Decimal(amount), currency, format="#,##0.00 ¤¤", locale=locale,
+    return format_currency(Decimal(amount), currency, format=_MONEY_PATTERN, locale=locale,
                            currency_digits=True)
 
 

@@ -186,7 +186,8 @@ def generate(seed=2026):
                                      "term_start": when.date(),
                                      "term_end": when.date() + timedelta(days=365),
                                      "created_at": when,
-                                     **gen.model_fields(Subscription, provider_id=provider.pk)})
+                                     **gen.model_fields(Subscription, provider_id=provider.pk,
+                                                        customer_name=orgs[-1]["name"])})
                         remaining -= 1
                     when = when + (now - when) * rng.random()
                     kind = "new_subscription"

@@ -142,7 +142,8 @@ def _fill(log):
                     bought = k == 0  # a fifth were bought this month, on the 11th
                     term_start = date(2026, 10, 11) if bought else date(2026, 3, 1)
                     subscription = Subscription(
-                        id=uuid.uuid4(), customer=customer, provider=provider, offer=offer,
+                        id=uuid.uuid4(), customer=customer, provider=provider,
+                        customer_name=customer.name, offer=offer,
                         quantity=3 + k, reseller_of_record_id=customer.reseller_id,
                         term_start=term_start, term_end=date(2027, term_start.month, 1))
                     subscriptions.append(subscription)

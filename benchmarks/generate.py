@@ -550,7 +550,8 @@ def generate(*, resellers=SIZES["resellers"], customers=SIZES["customers"],
                         "term_start": start,
                         "term_end": start + timedelta(days=30 * offer.term_months),
                         "auto_renew": rng.random() < 0.8, "created_at": created_at,
-                        **model_fields(Subscription, provider_id=provider.pk)})
+                        **model_fields(Subscription, provider_id=provider.pk,
+                                       customer_name=name)})
                     lines.append({
                         "id": new_id(), "order_id": order_id, "offer_id": offer.pk,
                         "action": OrderLine.Action.PURCHASE, "quantity": quantity,

@@ -264,6 +264,10 @@ def incentives(request, org_slug):
                              "FROM subscriptions_subscription s "
                              "WHERE s.reseller_of_record_id = %s", [reseller])[0]
     number, num_pages = _page_number(request, count, PER_PAGE["incentives"])
+    # The customer's name: the subscription's own copy once the schema has it (the
+    # product's index then gives the order), else its organization's.
+    order = ("s.customer_name" if _has_column("subscriptions_subscription", "customer_name")
+             else "o.name")
     rows = _fetch("SELECT s.id, o.name, p.name, f.name, s.quantity, f.unit_price, f.currency, "
                   "s.quantity * f.unit_price, s.term_start, s.term_end "
                   "FROM subscriptions_subscription s "
@@ -271,7 +275,7 @@ def incentives(request, org_slug):
                   "JOIN organizations_organization o ON o.id = c.organization_id "
                   "JOIN organizations_organization p ON p.id = c.provider_id "
                   "JOIN catalog_offer f ON f.id = s.offer_id "
-                  "WHERE s.reseller_of_record_id = %s ORDER BY o.name, f.name "
+                  f"WHERE s.reseller_of_record_id = %s ORDER BY {order}, f.name, s.id "
                   "LIMIT %s OFFSET %s",
                   [reseller, PER_PAGE["incentives"], (number - 1) * PER_PAGE["incentives"]])
     return _render(f"Incentives ({licenses} licenses)",

@@ -124,6 +124,8 @@ class SubscriptionFactory(factory.django.DjangoModelFactory):
     customer = factory.SubFactory(CustomerFactory)
     # subscription_create copies the customer's provider.
     provider = factory.SelfAttribute("customer.provider")
+    # And its name (the Incentives page's order).
+    customer_name = factory.SelfAttribute("customer.name")
     offer = factory.SubFactory(OfferFactory)
     quantity = 5
     term_end = factory.LazyFunction(lambda: timezone.localdate() + timezone.timedelta(days=365))

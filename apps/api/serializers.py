@@ -2,6 +2,8 @@
 the pages' own forms, in the owning app's services (the same messages); these serializers
 describe the shapes in the OpenAPI document."""
 
+from typing import Any
+
 from rest_framework import serializers
 
 
@@ -23,6 +25,9 @@ class OfferSerializer(serializers.Serializer):
     max_licenses = serializers.IntegerField()
 
 
+_MISSING = object()
+
+
 class CustomerSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="pk")
     name = serializers.CharField()
@@ -33,6 +38,24 @@ class CustomerSerializer(serializers.Serializer):
     subscription_count = serializers.IntegerField(required=False)
     license_count = serializers.IntegerField(required=False)
     created_at = serializers.DateTimeField()
+
+    def to_representation(self, instance):
+        """A row of the customers list in one pass: the same JSON as the fields above
+        would give (their representation per row costs some 30 Python calls a field)."""
+        if type(self) is not CustomerSerializer:
+            return super().to_representation(instance)
+        reseller = instance.reseller
+        data = {"id": str(instance.pk), "name": instance.name,
+                "domain_prefix": instance.domain_prefix, "status": instance.status,
+                "provider": {"id": str(instance.provider_id), "name": instance.provider.name},
+                "reseller": (None if reseller is None
+                             else {"id": str(reseller.pk), "name": reseller.name})}
+        for name in ("subscription_count", "license_count"):  # not required: left out
+            value: Any = getattr(instance, name, _MISSING)
+            if value is not _MISSING:
+                data[name] = None if value is None else int(value)
+        data["created_at"] = self.fields["created_at"].to_representation(instance.created_at)
+        return data
 
 
 class CustomerDetailSerializer(CustomerSerializer):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import OuterRef
 
 from .models import Offer
 
@@ -33,3 +35,11 @@ def offer_list_orderable() -> QuerySet[Offer]:
 def offer_get(*, pk: UUID) -> Offer:
     """An offer, retired or not (a subscription of a retired offer is still billed)."""
     return Offer.objects.get(pk=pk)
+
+
+def offer_column(name: str) -> QuerySet[Offer, dict[str, Any]]:
+    """One column of the offer the outer query's `offer` names, for a Subquery (a list
+    grouped by offer reads each group's currency or price without joining every row)."""
+    column: QuerySet[Offer, dict[str, Any]] = (Offer.objects.filter(pk=OuterRef("offer"))
+                                                .order_by().values(name))
+    return column

@@ -2,18 +2,30 @@
 
 Subscriptions sit below incentives; they are read through the reseller organization's
 reverse relation (`credited_subscriptions`), not through the subscriptions models.
+
+The Incentives page reads three things, each from the index (reseller_of_record,
+customer_name) INCLUDE (offer, quantity, id) of subscriptions: the totals (one grouped
+query by offer over the index alone), the page's keys in order (the index gives the
+customer order; the few subscriptions of one customer are then sorted by offer name, an
+incremental sort), then the page's 50 rows as plain values.
 """
 
 from __future__ import annotations
 
 import calendar
+from collections import defaultdict
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, NamedTuple, TypedDict
+from typing import TYPE_CHECKING, Any, NamedTuple, TypedDict
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Subquery, Sum
+
+from apps.catalog.selectors import offer_column
 
 if TYPE_CHECKING:
+    from uuid import UUID
+
     from django.db.models import QuerySet
     from django_stubs_ext import WithAnnotations
 
@@ -25,23 +37,32 @@ class IncentiveValue(TypedDict):
     monthly_value: Decimal  # licenses x the offer's unit price
 
 
-def incentive_subscriptions(*, reseller: Organization,
-                            month: date | None = None
-                            ) -> QuerySet[WithAnnotations[Subscription, IncentiveValue]]:
-    """Subscriptions the reseller is reseller of record for (its incentive-eligible ones).
+def credited_subscriptions(*, reseller: Organization,
+                           month: date | None = None) -> QuerySet[Subscription]:
+    """The subscriptions the reseller is reseller of record for, bare (no join, no order).
 
     With `month` (a date on the month's first day), only those active during that month: a
     cancelled one counts until the day it was cancelled (`cancelled_on`), so in the month of
     its cancellation when that is after the month's first day, and never after.
     """
-    qs = (reseller.credited_subscriptions.all()
-          .select_related("offer", "customer__organization", "customer__provider")
-          .annotate(monthly_value=ExpressionWrapper(
-              F("quantity") * F("offer__unit_price"),
-              output_field=DecimalField(max_digits=14, decimal_places=2))))
+    qs = reseller.credited_subscriptions.all()
     if month is not None:
         qs = qs.filter(_eligible_in(month))
-    return qs.order_by("customer__organization__name", "offer__name")
+    return qs
+
+
+def incentive_subscriptions(*, reseller: Organization,
+                            month: date | None = None
+                            ) -> QuerySet[WithAnnotations[Subscription, IncentiveValue]]:
+    """Subscriptions the reseller is reseller of record for (its incentive-eligible ones),
+    with their offer, customer and provider, by customer then offer (`credited_subscriptions`
+    says which with `month`)."""
+    return (credited_subscriptions(reseller=reseller, month=month)
+            .select_related("offer", "customer__organization", "customer__provider")
+            .annotate(monthly_value=ExpressionWrapper(
+                F("quantity") * F("offer__unit_price"),
+                output_field=DecimalField(max_digits=14, decimal_places=2)))
+            .order_by("customer_name", "offer__name", "pk"))
 
 
 def _eligible_in(month: date) -> Q:
@@ -71,17 +92,65 @@ class IncentiveSummary(NamedTuple):
 
 
 def incentive_summary(subscriptions: QuerySet[Subscription]) -> IncentiveSummary:
-    """The count, licenses and monthly value per currency of `incentive_subscriptions()`,
-    in one grouped query (amounts in different currencies never add up)."""
-    rows = list(subscriptions.order_by("offer__currency").values("offer__currency")
-                .annotate(n=Count("pk"), licenses=Sum("quantity"), value=Sum("monthly_value")))
-    return IncentiveSummary(sum(r["n"] for r in rows), sum(r["licenses"] for r in rows),
-                            [(r["offer__currency"], r["value"]) for r in rows])
+    """The count, licenses and monthly value per currency of `credited_subscriptions()`
+    (amounts in different currencies never add up), in one query.
+
+    Grouped by offer over the index alone (whole numbers, no join: the offer's currency and
+    price are looked up once per group), then by currency here: the value of an offer's
+    licenses is their sum times its price.
+    """
+    # Annotated after the aggregates, the offer's columns are not grouped by: PostgreSQL
+    # reads them once per group.
+    rows = (subscriptions.order_by().values("offer")
+            .annotate(n=Count("*"), licenses=Sum("quantity"))
+            .annotate(currency=Subquery(offer_column("currency")),
+                      unit_price=Subquery(offer_column("unit_price"))))
+    count = licenses = 0
+    values: dict[str, Decimal] = defaultdict(Decimal)
+    for row in rows:
+        count += row["n"]
+        licenses += row["licenses"]
+        values[row["currency"]] += row["licenses"] * row["unit_price"]
+    return IncentiveSummary(count, licenses, sorted(values.items()))
 
 
-def incentive_page_keys(subscriptions: QuerySet[Subscription]) -> QuerySet[Subscription]:
-    """The page's order over bare keys: the customer's own (denormalized) name, which is
-    its organization's, then the offer's. Sorting 10,000 credited subscriptions of a big
-    reseller joined to their customers' organizations and offers, wide rows, took 150 ms
-    at 20,000 customers; the keys alone a third of it, then 50 rows are read in full."""
-    return subscriptions.order_by("customer__name", "offer__name", "pk")
+class IncentiveRow(NamedTuple):
+    """A row of the Incentives page."""
+
+    pk: UUID
+    customer: str
+    provider: str
+    offer: str
+    quantity: int
+    monthly_value: Decimal
+    currency: str
+    status: str
+    status_label: str  # translated when shown (a lazy string)
+    cancelled_on: date | None
+    term_end: date
+
+
+_ROW_FIELDS = ("pk", "customer_name", "provider__name", "offer__name", "quantity",
+               "offer__unit_price", "offer__currency", "status", "cancelled_on", "term_end")
+
+
+def incentive_page(subscriptions: QuerySet[Subscription], number: int, *, per_page: int,
+                   count: int) -> Page[IncentiveRow]:
+    """A page of `credited_subscriptions()` by customer name, then offer name (then id), in
+    two queries: the page's keys from the index in order, then those rows as values.
+    `number` past the end is the last page; `count` is the summary's."""
+    paginator: Paginator[Any] = Paginator(range(count), per_page)
+    number = min(max(number, 1), paginator.num_pages)
+    bottom = (number - 1) * per_page
+    keys = list(subscriptions.order_by("customer_name", "offer__name", "pk")
+                .values_list("pk", flat=True)[bottom:bottom + per_page])
+    found = {}
+    if keys:
+        labels = dict(subscriptions.model._meta.get_field("status").flatchoices)
+        for (pk, customer, provider, offer, quantity, unit_price, currency, status,
+             cancelled_on, term_end) in (subscriptions.order_by().filter(pk__in=keys)
+                                         .values_list(*_ROW_FIELDS)):
+            found[pk] = IncentiveRow(pk, customer, provider, offer, quantity,
+                                     quantity * unit_price, currency, status,
+                                     labels.get(status, status), cancelled_on, term_end)
+    return Page([found[key] for key in keys if key in found], number, paginator)

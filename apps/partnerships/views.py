@@ -4,13 +4,14 @@ the reseller's Providers page, and the personalized link a reseller answers thro
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Page, Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.errors import DomainError
-from apps.lists import list_page, paginate, search_term
+from apps.lists import list_page, page_number, paginate, search_term
 from apps.organizations.access import workspace_view
 from apps.organizations.roles import Kind, has_permission
 
@@ -195,7 +196,15 @@ def partnership_end(request, partnership_id):
 
 @workspace_view(kinds=(Kind.RESELLER,), permission="partners.view")
 def providers(request):
-    page = paginate(request, selectors.partnership_history(reseller=request.organization))
+    partnerships = selectors.partnership_history(reseller=request.organization)
+    # A reseller has a few providers: when the first page holds them all, they are counted
+    # from it rather than by a query of their own.
+    if page_number(request) == 1:
+        first = list(partnerships[:PER_PAGE + 1])
+        paginator = Paginator(first if len(first) <= PER_PAGE else partnerships, PER_PAGE)
+        page = Page(first[:PER_PAGE], 1, paginator)
+    else:
+        page = paginate(request, partnerships, per_page=PER_PAGE)
     pending = selectors.invitations_for_reseller(reseller=request.organization)
     return render(request, "partnerships/providers.html", {
         "page": page,

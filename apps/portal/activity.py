@@ -341,11 +341,13 @@ def _event_name(action: str) -> str:
 
 
 def describe(event: AuditEvent, *, organization: Organization, user_id: Any,
-             links: Mapping[tuple[str, str], str]) -> Activity:
+             links: Mapping[tuple[str, str], str], you: str | None = None,
+             portal: str | None = None) -> Activity:
+    """`you` and `portal`: "You" and "The portal" translated once for a list of events."""
     if event.actor_id is not None and event.actor_id == user_id:
-        actor = gettext("You")
+        actor = you or gettext("You")
     else:
-        actor = event.actor_email or gettext("The portal")
+        actor = event.actor_email or portal or gettext("The portal")
     data = event.data if isinstance(event.data, dict) else {}
     values: dict[str, Any] = {k: v for k, v in data.items()
                               if isinstance(v, str | int | float) and not isinstance(v, bool)}
@@ -364,11 +366,12 @@ def describe(event: AuditEvent, *, organization: Organization, user_id: Any,
     for template in (text, GENERIC if event.target_repr else GENERIC_NO_TARGET):
         if template is None:
             continue
+        template = str(template)  # translated once
         try:
-            rendered = conditional_escape(str(template)) % html
+            rendered = conditional_escape(template) % html
         except (KeyError, TypeError, ValueError):
             continue  # a detail the template names is missing from this (older) event
-        by = "" if "%(actor)s" in str(template) else event.actor_email
+        by = "" if "%(actor)s" in template else event.actor_email
         return Activity(event, mark_safe(rendered), by)  # noqa: S308 - every value escaped
     raise AssertionError("the generic sentence always renders")
 
@@ -378,5 +381,7 @@ def activities(events: Iterable[AuditEvent], *, organization: Organization,
     """The events as sentences for a member of `organization`."""
     events = list(events)
     links = _object_links(events, organization, membership)
-    return [describe(event, organization=organization, user_id=user_id, links=links)
+    you, portal = gettext("You"), gettext("The portal")
+    return [describe(event, organization=organization, user_id=user_id, links=links, you=you,
+                     portal=portal)
             for event in events]

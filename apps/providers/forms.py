@@ -9,7 +9,7 @@ from django.utils.translation import ngettext_lazy
 from django_countries import countries
 
 from apps.errors import DomainError
-from apps.forms import declared_field
+from apps.forms import BulkSelect, declared_field
 
 from .logos import logo_from_upload
 from .services import MAX_LOCATIONS
@@ -127,7 +127,9 @@ LocationFormSet = cast("type[BaseLocationFormSet]", forms.formset_factory(
 class DirectorySearchForm(forms.Form):
     """GET parameters of /directory/: anything a visitor can type is accepted or ignored."""
 
-    country = forms.ChoiceField(label=_("Country or region"), required=False, choices=())
+    # Drawn in one pass (BulkSelect), not a widget template per country.
+    country = forms.ChoiceField(label=_("Country or region"), required=False, choices=(),
+                                widget=BulkSelect)
     q = forms.CharField(label=_("Company name"), required=False, max_length=100)
 
     def __init__(self, data, *, available):

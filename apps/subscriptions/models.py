@@ -32,6 +32,11 @@ class Subscription(models.Model):
     provider = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT,
                                  related_name="provider_subscriptions",
                                  verbose_name=_("provider"))
+    # The customer's name (its organization's, as Customer.name), copied by the services that
+    # create a subscription and kept in step on a rename (subscription_customer_renamed): the
+    # Incentives page takes a reseller's credited subscriptions in customer order, and their
+    # totals, from one index (subscription_credited_name) without joining customers.
+    customer_name = models.CharField(_("customer name"), max_length=200)
     offer = models.ForeignKey("catalog.Offer", on_delete=models.PROTECT,
                               related_name="subscriptions", verbose_name=_("offer"))
     quantity = models.PositiveIntegerField(_("licenses"), validators=[MinValueValidator(1)])
@@ -86,6 +91,12 @@ class Subscription(models.Model):
             # for one provider: an index-only count, in reseller order.
             models.Index(fields=["reseller_of_record", "provider"],
                          name="subscription_credited_provider"),
+            # A reseller's Incentives page: its credited subscriptions in customer order (then
+            # by offer name, an incremental sort of each customer's few), and its totals by
+            # offer, from this index alone.
+            models.Index(fields=["reseller_of_record", "customer_name"],
+                         include=["offer", "quantity", "id"],
+                         name="subscription_credited_name"),
             # The term engine's daily scans (terms due, reminders due) read open ones only.
             models.Index(fields=["term_end"], name="subscription_open_term_end",
                          condition=models.Q(status__in=["active", "suspended"])),

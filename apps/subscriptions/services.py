@@ -74,9 +74,9 @@ def subscription_create(*, customer: Customer, offer: Offer, quantity: int,
     today. Audited in the provider's log as `subscription.purchased`."""
     today = today or timezone.localdate()
     subscription = Subscription.objects.create(
-        customer=customer, provider_id=customer.provider_id, offer=offer, quantity=quantity,
-        reseller_of_record=reseller_of_record, support_contact=support_contact,
-        term_start=today, term_end=term_end(offer, today))
+        customer=customer, provider_id=customer.provider_id, customer_name=customer.name,
+        offer=offer, quantity=quantity, reseller_of_record=reseller_of_record,
+        support_contact=support_contact, term_start=today, term_end=term_end(offer, today))
     data = {"customer": customer.organization.name, "offer": offer.name, "licenses": quantity,
             "reseller_of_record": _name(reseller_of_record)}
     if order is not None:
@@ -86,6 +86,13 @@ def subscription_create(*, customer: Customer, offer: Offer, quantity: int,
     emit("subscription.created", subscription, organizations=[customer.provider, customer.reseller],
          key=subscription.pk)
     return subscription
+
+
+def subscription_customer_renamed(*, organization: Organization, name: str) -> int:
+    """The customer organization was renamed: its subscriptions take the new name, as its
+    Customer row does (the caller, organization_rename, holds the transaction and audits).
+    Rows changed: 0 for an organization that is not a customer."""
+    return Subscription.objects.filter(customer_id=organization.pk).update(customer_name=name)
 
 
 # ------------------------------------------------------------------ plumbing
@@ -269,7 +276,8 @@ def subscription_upgrade(*, subscription: Subscription, offer: Offer | None, act
     today = today or timezone.localdate()
     old_offer = subscription.offer
     upgraded = Subscription.objects.create(
-        customer=subscription.customer, provider_id=subscription.provider_id, offer=target,
+        customer=subscription.customer, provider_id=subscription.provider_id,
+        customer_name=subscription.customer_name, offer=target,
         quantity=quantity, status=Status.ACTIVE,
         reseller_of_record=subscription.reseller_of_record,
         support_contact=subscription.support_contact, term_start=today,

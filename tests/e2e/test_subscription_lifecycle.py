@@ -24,7 +24,8 @@ def bought_on_9_march(demo):
     offer = Offer.objects.get(code="exchange-online-plan-1")
     end = datetime.date(2027, 3, 9)
     return [Subscription.objects.create(
-        customer=adatum, provider=adatum.provider, offer=offer, quantity=quantity,
+        customer=adatum, provider=adatum.provider, customer_name=adatum.name, offer=offer,
+        quantity=quantity,
         term_start=PURCHASED, term_end=end,
         reseller_of_record=adatum.reseller, support_contact=adatum.provider)
         for quantity in (4, 6)]

@@ -24,7 +24,8 @@ def ending_and_renewing(demo):
     adatum = Customer.objects.get(domain_prefix="adatum")
     offer = Offer.objects.get(code="exchange-online-plan-1")
     return [Subscription.objects.create(
-        customer=adatum, provider=adatum.provider, offer=offer, quantity=quantity,
+        customer=adatum, provider=adatum.provider, customer_name=adatum.name, offer=offer,
+        quantity=quantity,
         term_start=datetime.date(2026, 3, 9), term_end=TERM_END, auto_renew=auto_renew,
         reseller_of_record=adatum.reseller, support_contact=adatum.provider)
         for quantity, auto_renew in ((4, False), (6, True))]

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -85,3 +86,34 @@ def test_query_count_is_constant(client, reseller_admin, customer, reseller,
         client.get("/o/northwind/incentives/")
     with django_assert_max_num_queries(10):
         client.get("/o/northwind/incentives.csv")
+
+
+def test_rows_follow_the_customer_order_and_a_rename(client, reseller_admin, reseller,
+                                                     provider, provider_admin):
+    from apps.organizations.services import organization_rename
+
+    names = ["Fourth Coffee", "Alpine Ski House", "Contoso Pharmaceuticals"]
+    for name in names:
+        customer = factories.CustomerFactory(provider=provider, reseller=reseller,
+                                             organization__name=name)
+        for offer in ("Office 365 E5", "Exchange Online"):
+            factories.SubscriptionFactory(customer=customer, reseller_of_record=reseller,
+                                          offer=factories.OfferFactory(name=offer))
+    client.force_login(reseller_admin)
+
+    def shown():
+        html = client.get("/o/northwind/incentives/").content.decode()
+        return re.findall(r"<tr><td>([^<]*)</td><td>[^<]*</td><td>([^<]*)</td>", html)
+
+    assert shown() == [("Alpine Ski House", "Exchange Online"),
+                       ("Alpine Ski House", "Office 365 E5"),
+                       ("Contoso Pharmaceuticals", "Exchange Online"),
+                       ("Contoso Pharmaceuticals", "Office 365 E5"),
+                       ("Fourth Coffee", "Exchange Online"),
+                       ("Fourth Coffee", "Office 365 E5")]
+    alpine = factories.CustomerFactory._meta.model.objects.get(name="Alpine Ski House")
+    organization_rename(organization=alpine.organization, name="Wingtip Toys",
+                        actor=provider_admin)
+    assert [customer for customer, _offer in shown()] == [
+        "Contoso Pharmaceuticals", "Contoso Pharmaceuticals", "Fourth Coffee", "Fourth Coffee",
+        "Wingtip Toys", "Wingtip Toys"]
