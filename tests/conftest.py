@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from apps.organizations.roles import Role
 from tests import factories
@@ -38,8 +39,12 @@ def _fast_and_clean(settings):
     # request's host used instead.
     settings.PORTAL_BASE_URL = "http://127.0.0.1:8000"
     cache.clear()  # rate-limit counters must not leak between tests
+    # A request in Chinese leaves the thread's language active: every test starts in the
+    # default language, whatever ran before it.
+    translation.deactivate()
     yield
     cache.clear()
+    translation.deactivate()
 
 
 # -- Organizations -------------------------------------------------------------------------

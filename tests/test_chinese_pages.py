@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from apps.customers.models import Customer
 from apps.organizations.models import Organization
-from apps.partnerships.models import Partnership
+from apps.partnerships.models import Partnership, PartnershipInvitation
 from apps.partnerships.services import invitation_create
 from apps.partnerships.tokens import invitation_link
 from apps.subscriptions.models import Subscription
@@ -49,7 +49,9 @@ class _Text(HTMLParser):
 
 
 def data_names():
-    """Names the data holds (organizations, people, offers, addresses): never translated."""
+    """Names the data holds (organizations, people, offers, addresses) and what people wrote
+    (a partnership request's saved draft, written in the language of whoever made it):
+    never translated."""
     from django.contrib.auth import get_user_model
 
     from apps.catalog.models import Offer
@@ -65,6 +67,8 @@ def data_names():
                       customer.street, customer.city])
     for reseller in Reseller.objects.all():
         names.update([reseller.contact_name, reseller.address])
+    for invitation in PartnershipInvitation.objects.all():
+        names.update([invitation.subject, *invitation.message.splitlines()])
     return sorted((n for n in names if n), key=len, reverse=True)
 
 
