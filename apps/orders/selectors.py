@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -52,6 +52,27 @@ def order_list(*, provider: Organization) -> QuerySet[Order]:
             .select_related("customer__organization", "reseller", "submitted_by")
             .annotate(line_count=Coalesce(Subquery(lines, output_field=IntegerField()),
                                           Value(0)))
+            .order_by("-submitted_at", "pk"))
+
+
+# The Orders page's columns, as plain values (no model instances): what each row shows.
+ORDER_ROW_FIELDS = ("pk", "submitted_at", "kind", "status", "error", "customer_id",
+                    "customer_name", "reseller_id", "reseller_name", "submitted_by_email",
+                    "line_count")
+
+
+def order_rows(*, provider: Organization) -> QuerySet[Order, dict[str, Any]]:
+    """The provider's orders as the Orders page shows them, newest first: dicts of
+    `ORDER_ROW_FIELDS`, read with the page's columns only (the customer's own name, no join
+    to its organization) and each order's line count computed for the page's rows only."""
+    lines = (OrderLine.objects.filter(order=OuterRef("pk")).order_by().values("order")
+             .annotate(n=Count("pk")).values("n")[:1])
+    return (Order.objects.filter(provider=provider)
+            .annotate(customer_name=F("customer__name"), reseller_name=F("reseller__name"),
+                      submitted_by_email=F("submitted_by__email"),
+                      line_count=Coalesce(Subquery(lines, output_field=IntegerField()),
+                                          Value(0)))
+            .values(*ORDER_ROW_FIELDS)
             .order_by("-submitted_at", "pk"))
 
 
