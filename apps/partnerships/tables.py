@@ -91,6 +91,7 @@ class PartnerRows:
         self.can_end = end_url is not None
         self.add, self.add_for = str(_("Add new customer")), str(_("for %(name)s"))
         self.end, self.end_with = str(_("End partnership")), str(_("with %(name)s"))
+        self.countries = {}  # code: translated name (a lookup of some fifty calls each)
 
     def html(self, record):
         name = record.reseller.name
@@ -104,9 +105,12 @@ class PartnerRows:
             end = format_html(_END_PARTNERSHIP, head=self.end_head, pk=record.pk,
                               tail=self.end_tail, label=self.end, hidden=self.end_with % values)
         since = record.accepted_at
+        country = record.reseller.country
+        if (country_name := self.countries.get(country.code)) is None:
+            country_name = self.countries[country.code] = country.name or "—"
         return format_html(
             _PARTNER_ROW, name=name, partner_id=record.partner_id or "—",
-            country=record.reseller.country.name or "—",
+            country=country_name,
             since=date_format(localtime(since), "SHORT_DATE_FORMAT") if since else "",
             customers=localize(record.customer_count),
             subscriptions=localize(record.subscription_count), add=add, end=end)
