@@ -67,13 +67,14 @@ def order_rows(*, provider: Organization) -> QuerySet[Order, dict[str, Any]]:
     to its organization) and each order's line count computed for the page's rows only."""
     lines = (OrderLine.objects.filter(order=OuterRef("pk")).order_by().values("order")
              .annotate(n=Count("pk")).values("n")[:1])
-    return (Order.objects.filter(provider=provider)
-            .annotate(customer_name=F("customer__name"), reseller_name=F("reseller__name"),
-                      submitted_by_email=F("submitted_by__email"),
-                      line_count=Coalesce(Subquery(lines, output_field=IntegerField()),
-                                          Value(0)))
-            .values(*ORDER_ROW_FIELDS)
-            .order_by("-submitted_at", "pk"))
+    rows: QuerySet[Order, dict[str, Any]] = (
+        Order.objects.filter(provider=provider)
+        .annotate(customer_name=F("customer__name"), reseller_name=F("reseller__name"),
+                  submitted_by_email=F("submitted_by__email"),
+                  line_count=Coalesce(Subquery(lines, output_field=IntegerField()), Value(0)))
+        .values(*ORDER_ROW_FIELDS)
+        .order_by("-submitted_at", "pk"))
+    return rows
 
 
 def order_get(*, provider: Organization, pk: UUID) -> Order:

@@ -42,8 +42,8 @@ class OrderRows:
     """Draws the Orders page's rows: what every row shares (links, labels translated once,
     the CSRF token of the Retry forms when the viewer may retry) is worked out once."""
 
-    def __init__(self, *, orders_url, customers_url, kinds, statuses, retry_url=None,
-                 csrf_token=None):
+    def __init__(self, *, orders_url: str, customers_url: str, kinds, statuses,
+                 retry_url: str | None = None, csrf_token: str | None = None) -> None:
         """`retry_url` is Retry's URL with `{pk}` in place of the order's id; with it (and
         `csrf_token`) failed orders get a Retry button."""
         self.orders_url, self.customers_url = orders_url, customers_url

@@ -85,13 +85,15 @@ class PartnerRows:
     `new_customer_url` (Add new customer) and `end_url` (End partnership, with `{pk}` in
     place of the partnership's id) are None when the viewer may not use them."""
 
-    def __init__(self, *, new_customer_url=None, end_url=None):
+    def __init__(self, *, new_customer_url: str | None = None,
+                 end_url: str | None = None) -> None:
         self.new_customer_url = new_customer_url
         self.end_head, _pk, self.end_tail = (end_url or "{pk}").partition("{pk}")
         self.can_end = end_url is not None
         self.add, self.add_for = str(_("Add new customer")), str(_("for %(name)s"))
         self.end, self.end_with = str(_("End partnership")), str(_("with %(name)s"))
-        self.countries = {}  # code: translated name (a lookup of some fifty calls each)
+        # A country's translated name by code: a lookup costs some fifty calls.
+        self.countries: dict[str, str] = {}
 
     def html(self, record):
         name = record.reseller.name

@@ -47,11 +47,13 @@ def support_request_rows(*, organization: Organization, status: str = "",
                          search: str = "") -> QuerySet[SupportRequest, dict[str, Any]]:
     """`support_request_list` as the support list shows it: dicts of `SUPPORT_ROW_FIELDS`,
     last update first, read with the list's columns only."""
-    return (support_request_list(organization=organization, status=status, search=search)
-            .select_related(None)
-            .annotate(customer_name=F("customer__name"), handled_by_name=F("handled_by__name"),
-                      offer_name=F("subscription__offer__name"))
-            .values(*SUPPORT_ROW_FIELDS))
+    rows: QuerySet[SupportRequest, dict[str, Any]] = (
+        support_request_list(organization=organization, status=status, search=search)
+        .select_related(None)
+        .annotate(customer_name=F("customer__name"), handled_by_name=F("handled_by__name"),
+                  offer_name=F("subscription__offer__name"))
+        .values(*SUPPORT_ROW_FIELDS))
+    return rows
 
 
 def support_request_get(*, organization: Organization, pk: UUID) -> SupportRequest:

@@ -1,6 +1,7 @@
 """Support pages: the customer's requests, the support queue, and one request's thread."""
 
 import uuid
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -19,6 +20,9 @@ from .forms import OpenRequestForm, ReplyForm, StatusForm
 from .models import SupportRequest
 from .tables import SupportRows
 
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
 ALL = (Kind.PROVIDER, Kind.RESELLER, Kind.CUSTOMER)
 
 
@@ -30,7 +34,7 @@ def support_list(request):
     search = search_term(request)
     requests = selectors.support_request_rows(organization=request.organization, status=status,
                                               search=search)
-    page = paginate(request, requests)
+    page = paginate(request, cast("QuerySet[Any]", requests))
     is_customer = request.organization.kind == Kind.CUSTOMER
     # Each row drawn once in Python (apps.support.tables), not by template lookups per cell.
     drawer = SupportRows(list_url=reverse("support:list",
