@@ -636,12 +636,14 @@ def wait_setup_info(browser, confirmation, *, timeout=120):
 
 
 class Worker:
-    """A Celery worker of the project (prefork, `concurrency` processes) on REDIS_URL."""
+    """A Celery worker of the project (prefork, `concurrency` processes) on REDIS_URL, in a
+    session of its own (`name` tells two apart)."""
 
-    def __init__(self, env, concurrency):
+    def __init__(self, env, concurrency, name="bench"):
         self.process = subprocess.Popen(
             [str(Path(PYTHON).parent / "celery"), "-A", "partnercenter", "worker",
-             "--pool=prefork", f"--concurrency={concurrency}", "--without-gossip",
+             "--pool=prefork", f"--concurrency={concurrency}", "-n", f"{name}@%h",
+             "--without-gossip",
              "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
             env=env, cwd=gen.ROOT, start_new_session=True, stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE, text=True)
@@ -703,13 +705,16 @@ _SPIN = ("import hashlib, sys, time\n"
          "print(n)")
 
 
-def cpu_control(seconds=1.5):
+def cpu_control(seconds=1.5, *, sessions=True):
     """What the machine gives a second CPU-bound process right now: hashes done by two
     processes at once over those done by one, in the same time (2.0 on two free cores).
-    Judges the 2-worker speedup of a shared machine: the worker cannot scale past it."""
+    Judges the 2-worker speedup of a shared machine: the worker cannot scale past it.
+    `sessions`: each process in a session of its own, as the bench's workers are (with the
+    kernel's autogroup scheduling, the processes of one session share one CPU share)."""
     def run(processes):
         spinners = [subprocess.Popen([PYTHON, "-c", _SPIN, str(seconds)],
-                                     stdout=subprocess.PIPE, text=True)
+                                     stdout=subprocess.PIPE, text=True,
+                                     start_new_session=sessions)
                     for _ in range(processes)]
         return sum(int(spinner.communicate()[0] or 0) for spinner in spinners)
     one = run(1)
@@ -741,6 +746,26 @@ def _completion_times(database_url, order_ids, expected, timeout=300):
             time.sleep(0.5)
 
 
+def _drain_follow_ups(database_url, timeout=60):
+    """Wait until every outbox message of the run's database has run (the orders' follow-up
+    tasks: analytics, webhooks, mail): the next phase then starts with its own orders only
+    in the queue, not the last phase's follow-ups ahead of them. Seconds it took, or None
+    when they did not all run in time."""
+    import psycopg2
+
+    started = time.monotonic()
+    with psycopg2.connect(database_url) as conn:
+        conn.autocommit = True
+        while time.monotonic() - started < timeout:
+            with conn.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM outbox_outboxmessage "
+                               "WHERE status IN ('pending', 'sent')")
+                if cursor.fetchone()[0] == 0:
+                    return round(time.monotonic() - started, 1)
+            time.sleep(0.5)
+    return None
+
+
 def bench_provisioning(base_env, args):
     env = {**base_env, "DATABASE_URL": size_database_url(base_env["DATABASE_URL"], "1k")}
     log(f"== provisioning on {env['DATABASE_URL']} with {env['REDIS_URL']}")
@@ -766,6 +791,7 @@ def bench_provisioning(base_env, args):
                                "max": round(max(latencies), 3)}
         log(f"  Submit -> Setup info: p50 {result['latency_s']['p50']} s, "
             f"p95 {result['latency_s']['p95']} s")
+        _drain_follow_ups(env["DATABASE_URL"])
         worker.stop()
         worker = None
         # Throughput: the orders wait in the queue, then 1 or 2 worker processes take them;
@@ -802,22 +828,36 @@ def bench_provisioning(base_env, args):
                                    f"{problems[:1]}")
             # The machine's own scaling just before this phase (no worker running), then
             # the CPU the worker's processes and the whole machine used while draining.
-            control = cpu_control()
-            worker = Worker(env, concurrency)
+            # N worker processes: N workers of one process, each in its own session (as N
+            # services would run), or with --one-session one prefork worker of N processes.
+            control = cpu_control(sessions=not args.one_session)
+            workers = ([Worker(env, concurrency)] if args.one_session else
+                       [Worker(env, 1, name=f"bench{n}") for n in range(concurrency)])
+
+            def group_cpu(workers=workers):
+                used = [_group_cpu(w.process.pid) for w in workers]
+                return None if None in used else sum(used)
+
             machine_before = _machine_cpu()
-            worker_before = _group_cpu(worker.process.pid)
+            worker_before = group_cpu()
             started = time.time()
-            times = _completion_times(env["DATABASE_URL"], submitted, args.orders)
-            wall = time.time() - started
-            worker_after = _group_cpu(worker.process.pid)
-            machine_after = _machine_cpu()
-            worker.stop()
-            worker = None
+            try:
+                times = _completion_times(env["DATABASE_URL"], submitted, args.orders)
+                wall = time.time() - started
+                worker_after = group_cpu()
+                machine_after = _machine_cpu()
+                follow_ups = _drain_follow_ups(env["DATABASE_URL"])
+            finally:
+                for each in workers:
+                    each.stop()
             rate = (len(times) - 1) / (times[-1] - times[0]) if times[-1] > times[0] else None
             if rate:
                 rates[concurrency].append(round(rate, 2))
-            measured = {"processes": concurrency, "orders_per_s": round(rate, 2) if rate else None,
-                        "control_2_vs_1": control, "drain_s": round(wall, 2)}
+            measured = {"processes": concurrency,
+                        "workers": 1 if args.one_session else concurrency,
+                        "orders_per_s": round(rate, 2) if rate else None,
+                        "control_2_vs_1": control, "drain_s": round(wall, 2),
+                        "follow_ups_s": follow_ups}
             if worker_before is not None and worker_after is not None:
                 used = worker_after - worker_before
                 measured["worker_cpu_ms_per_order"] = round(used / args.orders * 1000, 1)
@@ -836,6 +876,7 @@ def bench_provisioning(base_env, args):
             result[f"orders_per_s_{concurrency}"] = (round(statistics.median(values), 2)
                                                      if values else None)
         result["rounds"] = rates
+        result["one_session"] = args.one_session
         result["phases"] = phases
         controls = [p["control_2_vs_1"] for p in phases if p["control_2_vs_1"]]
         result["control_2_vs_1"] = round(statistics.median(controls), 2) if controls else None
@@ -1030,6 +1071,9 @@ def main(argv=None):
     parser.add_argument("--no-pages", action="store_true", help="provisioning only")
     parser.add_argument("--no-provisioning", action="store_true")
     parser.add_argument("--orders", type=int, default=PROVISIONING_ORDERS)
+    parser.add_argument("--one-session", action="store_true",
+                        help="provisioning: 2 processes as one prefork worker "
+                             "(--concurrency=2, one session) instead of 2 workers")
     parser.add_argument("--rounds", type=int, default=PROVISIONING_ROUNDS,
                         help="throughput rounds, each 1 then 2 worker processes (medians)")
     parser.add_argument("--analytics", action="store_true",
