@@ -635,15 +635,20 @@ def wait_setup_info(browser, confirmation, *, timeout=120):
         status, _loc, text = browser.get(status_path, headers={"HX-Request": "true"})
 
 
+HOLD_QUEUE = "bench-hold"  # an empty queue: held workers consume it until released
+
+
 class Worker:
     """A Celery worker of the project (prefork, `concurrency` processes) on REDIS_URL, in a
-    session of its own (`name` tells two apart)."""
+    session of its own (`name` tells two apart). `hold`: it consumes an empty queue until
+    `release()` adds the task queue, so that workers start (and boot) before the timing."""
 
-    def __init__(self, env, concurrency, name="bench"):
+    def __init__(self, env, concurrency, name="bench", hold=False):
+        self.name = f"{name}@{socket.gethostname()}"
         self.process = subprocess.Popen(
             [str(Path(PYTHON).parent / "celery"), "-A", "partnercenter", "worker",
-             "--pool=prefork", f"--concurrency={concurrency}", "-n", f"{name}@%h",
-             "--without-gossip",
+             "--pool=prefork", f"--concurrency={concurrency}", "-n", self.name,
+             *(["-Q", HOLD_QUEUE] if hold else []), "--without-gossip",
              "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
             env=env, cwd=gen.ROOT, start_new_session=True, stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE, text=True)
@@ -664,6 +669,16 @@ class Worker:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+
+
+def release(env, workers):
+    """Held workers start consuming the task queue (Celery's remote control), all at once."""
+    done = subprocess.run(
+        [str(Path(PYTHON).parent / "celery"), "-A", "partnercenter", "control", "-t", "10",
+         "-d", ",".join(w.name for w in workers), "add_consumer", "celery"],
+        env=env, cwd=gen.ROOT, capture_output=True, text=True, timeout=120)
+    if done.returncode != 0 or done.stdout.count("add consumer") < len(workers):
+        raise RuntimeError(f"workers not released: {done.stdout} {done.stderr[-300:]}")
 
 
 def _machine_cpu():
@@ -694,7 +709,9 @@ def _group_cpu(session_id):
             continue
         fields = stat[stat.rindex(")") + 2:].split()
         if int(fields[3]) == session_id:  # field 6 of stat: the session
-            total += (int(fields[11]) + int(fields[12])) / hz  # utime + stime
+            # utime + stime, and cutime + cstime: a pool process that ended is counted
+            # in its parent's.
+            total += sum(int(value) for value in fields[11:15]) / hz
     return total
 
 
@@ -831,8 +848,11 @@ def bench_provisioning(base_env, args):
             # N worker processes: N workers of one process, each in its own session (as N
             # services would run), or with --one-session one prefork worker of N processes.
             control = cpu_control(sessions=not args.one_session)
-            workers = ([Worker(env, concurrency)] if args.one_session else
-                       [Worker(env, 1, name=f"bench{n}") for n in range(concurrency)])
+            # Held until every one has booted (importing Django is seconds of CPU here): a
+            # second worker booting while the first drains would time the boot.
+            workers = ([Worker(env, concurrency, hold=True)] if args.one_session else
+                       [Worker(env, 1, name=f"bench{n}", hold=True)
+                        for n in range(concurrency)])
 
             def group_cpu(workers=workers):
                 used = [_group_cpu(w.process.pid) for w in workers]
@@ -842,6 +862,7 @@ def bench_provisioning(base_env, args):
             worker_before = group_cpu()
             started = time.time()
             try:
+                release(env, workers)
                 times = _completion_times(env["DATABASE_URL"], submitted, args.orders)
                 wall = time.time() - started
                 worker_after = group_cpu()
