@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -53,6 +53,33 @@ def order_list(*, provider: Organization) -> QuerySet[Order]:
             .annotate(line_count=Coalesce(Subquery(lines, output_field=IntegerField()),
                                           Value(0)))
             .order_by("-submitted_at", "pk"))
+
+
+# The Orders page's columns, as plain values (no model instances): what each row shows.
+ORDER_ROW_FIELDS = ("pk", "submitted_at", "kind", "status", "error", "customer_id",
+                    "customer_name", "reseller_id", "reseller_name", "submitted_by_email",
+                    "line_count")
+
+
+def order_rows(*, provider: Organization) -> QuerySet[Order, dict[str, Any]]:
+    """The provider's orders as the Orders page shows them, newest first: dicts of
+    `ORDER_ROW_FIELDS`, read with the page's columns only (the customer's own name, no join
+    to its organization) and each order's line count computed for the page's rows only.
+    Its count reads the orders alone (the optional relations are outer joins PostgreSQL
+    leaves out)."""
+    lines = (OrderLine.objects.filter(order=OuterRef("pk")).order_by().values("order")
+             .annotate(n=Count("pk")).values("n")[:1])
+    # The customer's name by a per-row subquery, not a join: a join to a required relation
+    # stays in the page's count (44 ms at 20,000 orders instead of 2 ms for the bare count).
+    customer_name = Order.objects.filter(pk=OuterRef("pk")).values("customer__name")[:1]
+    rows: QuerySet[Order, dict[str, Any]] = (
+        Order.objects.filter(provider=provider)
+        .annotate(customer_name=Subquery(customer_name), reseller_name=F("reseller__name"),
+                  submitted_by_email=F("submitted_by__email"),
+                  line_count=Coalesce(Subquery(lines, output_field=IntegerField()), Value(0)))
+        .values(*ORDER_ROW_FIELDS)
+        .order_by("-submitted_at", "pk"))
+    return rows
 
 
 def order_get(*, provider: Organization, pk: UUID) -> Order:

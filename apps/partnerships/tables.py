@@ -1,6 +1,10 @@
 """The columns (apps.lists) of the Indirect resellers page's tables; their rows are drawn by
-partnerships/list.html and partnerships/invitations.html in one loop each."""
+partnerships/list.html and partnerships/invitations.html in one loop each (the partners'
+rows made here with format_html: no template lookups, filters or `{% url %}` per cell)."""
 
+from django.utils.formats import date_format, localize
+from django.utils.html import format_html
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from apps.i18n import name_order
@@ -10,8 +14,9 @@ _END = "text-end"
 
 
 def _by_name(queryset, descending):
-    """Reseller names by pinyin where the database can (apps.i18n.name_order)."""
-    return queryset.order_by(name_order("reseller__name", descending=descending), "pk")
+    """Reseller names by pinyin where the database can (apps.i18n.name_order), read by
+    selectors.partnership_rows' `reseller_name`."""
+    return queryset.order_by(name_order("reseller_name", descending=descending), "pk")
 
 
 PARTNERSHIP_COLUMNS = [
@@ -55,3 +60,59 @@ def answered_summary(record):
         summary = (_("accepted by %(reseller)s") if record.status == "accepted"
                    else _("declined by %(reseller)s"))
     return summary % values
+
+
+_PARTNER_ROW = (
+    '<tr>\n'
+    '  <td><span class="name-cell" title="{name}">{name}</span></td>\n'
+    '  <td>{partner_id}</td>\n'
+    '  <td>{country}</td>\n'
+    '  <td>{since}</td>\n'
+    '  <td class="text-end">{customers}</td>\n'
+    '  <td class="text-end">{subscriptions}</td>\n'
+    '  <td><div class="d-flex gap-2 justify-content-end">{add}{end}</div></td>\n'
+    '</tr>'
+)
+_ADD_CUSTOMER = ('<a class="btn btn-sm btn-primary" href="{url}?reseller={reseller}">{label}'
+                 '<span class="visually-hidden"> {hidden}</span></a>')
+_END_PARTNERSHIP = ('<a class="btn btn-sm btn-outline-danger" href="{head}{pk}{tail}">{label}'
+                    '<span class="visually-hidden"> {hidden}</span></a>')
+
+
+class PartnerRows:
+    """Draws the Indirect resellers page's rows (partnerships of `selectors.partnership_rows`
+    with their `subscription_count`): the buttons' links and labels are worked out once.
+    `new_customer_url` (Add new customer) and `end_url` (End partnership, with `{pk}` in
+    place of the partnership's id) are None when the viewer may not use them."""
+
+    def __init__(self, *, new_customer_url: str | None = None,
+                 end_url: str | None = None) -> None:
+        self.new_customer_url = new_customer_url
+        self.end_head, _pk, self.end_tail = (end_url or "{pk}").partition("{pk}")
+        self.can_end = end_url is not None
+        self.add, self.add_for = str(_("Add new customer")), str(_("for %(name)s"))
+        self.end, self.end_with = str(_("End partnership")), str(_("with %(name)s"))
+        # A country's translated name by code: a lookup costs some fifty calls.
+        self.countries: dict[str, str] = {}
+
+    def html(self, record):
+        name = record.reseller.name
+        values = {"name": name}
+        add = end = ""
+        if self.new_customer_url is not None:
+            add = format_html(_ADD_CUSTOMER, url=self.new_customer_url,
+                              reseller=record.reseller_id, label=self.add,
+                              hidden=self.add_for % values)
+        if self.can_end:
+            end = format_html(_END_PARTNERSHIP, head=self.end_head, pk=record.pk,
+                              tail=self.end_tail, label=self.end, hidden=self.end_with % values)
+        since = record.accepted_at
+        country = record.reseller.country
+        if (country_name := self.countries.get(country.code)) is None:
+            country_name = self.countries[country.code] = country.name or "—"
+        return format_html(
+            _PARTNER_ROW, name=name, partner_id=record.partner_id or "—",
+            country=country_name,
+            since=date_format(localtime(since), "SHORT_DATE_FORMAT") if since else "",
+            customers=localize(record.customer_count),
+            subscriptions=localize(record.subscription_count), add=add, end=end)

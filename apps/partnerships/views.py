@@ -1,6 +1,7 @@
 """Indirect resellers page, partnership requests and their draft e-mail, End partnership,
 the reseller's Providers page, and the personalized link a reseller answers through."""
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +19,13 @@ from apps.organizations.roles import Kind, has_permission
 from . import selectors, services
 from .forms import DraftForm, EndPartnershipForm, PartnershipRequestForm
 from .models import PartnershipInvitation
-from .tables import INVITATION_COLUMNS, PARTNERSHIP_COLUMNS, STATUS_COLOURS, answered_summary
+from .tables import (
+    INVITATION_COLUMNS,
+    PARTNERSHIP_COLUMNS,
+    STATUS_COLOURS,
+    PartnerRows,
+    answered_summary,
+)
 from .tokens import invitation_link, invitation_token
 
 PER_PAGE = 25
@@ -34,7 +41,7 @@ def indirect_resellers(request):
     # The credited-subscriptions count is computed per row only to sort by it; otherwise
     # one grouped query fills it for the rows of the page.
     by_credited = "subscription_count" in request.GET.get("sort", "")[:100]
-    rows = list_page(request, selectors.partnership_list(provider=provider, search=search,
+    rows = list_page(request, selectors.partnership_rows(provider=provider, search=search,
                                                          count_credited=by_credited),
                      PARTNERSHIP_COLUMNS, default="name", per_page=PER_PAGE, deferred=True)
     if not by_credited:
@@ -42,15 +49,25 @@ def indirect_resellers(request):
             provider=provider, reseller_ids=[record.reseller_id for record in rows.rows])
         for record in rows.rows:
             record.subscription_count = counts.get(record.reseller_id, 0)  # type: ignore[attr-defined]
-    # Labels that name the row's reseller: translated once, not by a template tag per row.
-    add, end = _("for %(name)s"), _("with %(name)s")
+    # Each row drawn once in Python (partnerships.tables.PartnerRows): the buttons' links and
+    # labels are worked out here, not by template tags per row.
+    slug = {"org_slug": provider.slug}
+    can_manage = has_permission(request.membership, "partners.manage")
+    can_add_customer = has_permission(request.membership, "customers.manage")
+    end_url = None
+    if can_manage:
+        placeholder = uuid.UUID(int=0)
+        end_url = reverse("partnerships:partnership_end",
+                          kwargs={**slug, "partnership_id": placeholder}
+                          ).replace(str(placeholder), "{pk}")
+    drawer = PartnerRows(
+        new_customer_url=reverse("customers:new", kwargs=slug) if can_add_customer else None,
+        end_url=end_url)
     for record in rows.rows:
-        name = {"name": record.reseller.name}
-        record.add_label, record.end_label = add % name, end % name  # type: ignore[attr-defined]
+        record.html = drawer.html(record)  # type: ignore[attr-defined]
     return render(request, "partnerships/list.html", {
         "list": rows, "search": search, "tab": "partners",
-        "can_manage": has_permission(request.membership, "partners.manage"),
-        "can_add_customer": has_permission(request.membership, "customers.manage"),
+        "can_manage": can_manage, "can_add_customer": can_add_customer,
     })
 
 

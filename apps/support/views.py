@@ -1,9 +1,11 @@
 """Support pages: the customer's requests, the support queue, and one request's thread."""
 
 import uuid
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -16,6 +18,10 @@ from apps.subscriptions.selectors import subscription_list
 from . import selectors, services
 from .forms import OpenRequestForm, ReplyForm, StatusForm
 from .models import SupportRequest
+from .tables import SupportRows
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 ALL = (Kind.PROVIDER, Kind.RESELLER, Kind.CUSTOMER)
 
@@ -26,12 +32,19 @@ def support_list(request):
     if status not in SupportRequest.Status.values:
         status = ""
     search = search_term(request)
-    requests = selectors.support_request_list(organization=request.organization, status=status,
+    requests = selectors.support_request_rows(organization=request.organization, status=status,
                                               search=search)
+    page = paginate(request, cast("QuerySet[Any]", requests))
+    is_customer = request.organization.kind == Kind.CUSTOMER
+    # Each row drawn once in Python (apps.support.tables), not by template lookups per cell.
+    drawer = SupportRows(list_url=reverse("support:list",
+                                          kwargs={"org_slug": request.organization.slug}),
+                         is_customer=is_customer)
+    for row in page.object_list:
+        row["html"] = drawer.html(row)
     return render(request, "support/list.html", {
-        "page": paginate(request, requests), "status": status, "search": search,
-        "statuses": SupportRequest.Status.choices,
-        "is_customer": request.organization.kind == Kind.CUSTOMER,
+        "page": page, "status": status, "search": search,
+        "statuses": SupportRequest.Status.choices, "is_customer": is_customer,
     })
 
 
