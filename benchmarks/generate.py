@@ -204,7 +204,9 @@ def reset(prefix=SLUG_PREFIX):
     of such providers (those placed by the provisioning benchmark have ordinary slugs) and
     everything that depends on them."""
     from django.db import connection, transaction
+    from django.db.models import Q
 
+    from apps.billing.models import Charge, CreditNoteLine, Invoice
     from apps.customers.models import Customer
     from apps.orders.models import Order
     from apps.organizations.models import Organization
@@ -222,6 +224,13 @@ def reset(prefix=SLUG_PREFIX):
         org_ids |= set(Customer.objects.filter(provider__slug__startswith=prefix)
                        .values_list("pk", flat=True))
         _delete_audit_events(connection, org_ids)
+        # Billing keeps its charges and invoices from being deleted under it (PROTECT):
+        # credit lines, charges, then credit notes before the invoices they correct.
+        invoices = Invoice.objects.filter(Q(issuer__in=org_ids) | Q(recipient__in=org_ids))
+        CreditNoteLine.objects.filter(credit_note__in=invoices).delete()
+        Charge.objects.filter(Q(provider__in=org_ids) | Q(customer__in=org_ids)).delete()
+        invoices.filter(corrects__isnull=False).delete()
+        invoices.delete()
         SupportRequest.objects.filter(handled_by__in=org_ids).delete()
         SupportRequest.objects.filter(customer__in=org_ids).delete()
         Order.objects.filter(provider__in=org_ids).delete()
