@@ -135,6 +135,8 @@ TEMPLATES = [
             ],
             # |html_lang, |language_name (and the money and date filters) in every template.
             "builtins": ["apps.i18n"],
+            # {% list_head %} and {% pagination %} of the list pages (apps/lists.py).
+            "libraries": {"lists": "apps.lists"},
         },
     },
 ]
