@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from urllib.parse import quote_plus
 
 from django import template
 from django.core.exceptions import EmptyResultSet
@@ -265,21 +266,42 @@ register = template.Library()
 def querystring(query: QueryDict, **changes: Any) -> str:
     """Django's {% querystring %} in Python (before escaping): `query` with `changes`, a
     None removing its key."""
-    params = query.copy()
-    for key, value in changes.items():
-        if value is None:
-            if key in params:
-                del params[key]
-        else:
-            params[key] = value
-    if not params and not query:
-        return ""
-    return f"?{params.urlencode()}"
+    return _Links(query)(**changes)
 
 
-def _query(context: template.Context) -> QueryDict | dict[str, Any]:
+class _Links:
+    """The query strings of a list's links: the URL's parameters encoded once (as
+    QueryDict.urlencode does), then each link's changes. A changed key keeps its place, a
+    new one comes last, as with {% querystring %}, which copies the whole QueryDict (a deep
+    copy) for every link."""
+
+    def __init__(self, query: QueryDict | dict[str, Any]) -> None:
+        lists = query.lists() if hasattr(query, "lists") else ((k, [v]) for k, v in query.items())
+        self.encoded = [(key, [_pair(key, value) for value in values]) for key, values in lists]
+
+    def __call__(self, **changes: Any) -> str:
+        parts: list[str] = []
+        for key, pairs in self.encoded:
+            if key in changes:
+                if changes[key] is not None:
+                    parts.append(_pair(key, changes[key]))
+            else:
+                parts.extend(pairs)
+        present = {key for key, _ in self.encoded}
+        parts.extend(_pair(key, value) for key, value in changes.items()
+                     if value is not None and key not in present)
+        if not parts and not self.encoded:
+            return ""
+        return "?" + "&".join(parts)
+
+
+def _pair(key: str, value: Any) -> str:
+    return f"{quote_plus(key)}={quote_plus(str(value))}"
+
+
+def _links(context: template.Context) -> _Links:
     request = context.get("request")
-    return request.GET if request is not None else {}
+    return _Links(request.GET if request is not None else {})
 
 
 @register.simple_tag(takes_context=True)
@@ -288,7 +310,7 @@ def list_head(context: template.Context, headers: Sequence[Header]) -> SafeStrin
     URL's filters (back to the first page), followed by htmx inside the list's region
     (hx-boost; the region says where the answer goes). The links have ids so that htmx
     gives the focus back to the same link once the region is replaced."""
-    query = _query(context)
+    links = _links(context)
     cells = []
     for column in headers:
         css = f' class="{escape(column.css)}"' if column.css else ""
@@ -301,7 +323,7 @@ def list_head(context: template.Context, headers: Sequence[Header]) -> SafeStrin
                 mark = f'<span aria-hidden="true">{arrow}</span>'
             hint = (gettext("(sort descending)") if column.sorted and not column.descending
                     else gettext("(sort ascending)"))
-            href = escape(querystring(query, sort=column.next, page=None))  # type: ignore[arg-type]
+            href = escape(links(sort=column.next, page=None))
             label = (f'<a id="sort-{escape(column.key)}" href="{href}">{label}{mark}'
                      f'<span class="visually-hidden"> {escape(hint)}</span></a>')
         cells.append(f'    <th{css} scope="col"{sort}>\n      {label}\n    </th>\n')
@@ -317,10 +339,10 @@ def pagination(context: template.Context, page: Any, boost: Any = False) -> Safe
     paginator = getattr(page, "paginator", None)
     if paginator is None or paginator.num_pages <= 1:
         return mark_safe("")
-    query = _query(context)
+    links = _links(context)
 
     def link(number: int, id_: str, text: str, rel: str = "") -> str:
-        href = escape(querystring(query, page=number))  # type: ignore[arg-type]
+        href = escape(links(page=number))
         return (f'<li class="page-item"><a class="page-link" id="page-{id_}"{rel} '
                 f'href="{href}">{escape(text)}</a></li>')
 

@@ -1,10 +1,9 @@
 """The Customers page's filters: search by company or domain, filter by indirect reseller."""
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.forms import BulkSelect
+from apps.forms import BulkSelect, PythonInput
 from apps.organizations.roles import Kind
 from apps.partnerships.selectors import partnership_history
 
@@ -17,7 +16,7 @@ NO_RESELLER = "none"
 class CustomerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search by company or domain"), method="search", max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}))
+        widget=PythonInput(attrs={"type": "search", "autocomplete": "off"}))
     reseller = django_filters.ChoiceFilter(
         label=_("Indirect reseller"), method="by_reseller", empty_label=_("Any reseller"),
         widget=BulkSelect,

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -78,11 +79,14 @@ def customers(request):
     # per cell: labels that name the customer (translated once), its link, its date.
     row = CustomerRows(customers_url=customers_url, direct=_("none (direct)"),
                        expand=_("Expand %(name)s"), open_=_("Open %(name)s"))
-    rows.rows = [row(customer) for customer in rows.rows]
+    rows_html = mark_safe("\n  ".join(row(customer) for customer in rows.rows))  # noqa: S308 (escaped)
     return render_region(request, "customers/list.html", "customers/partials/region.html", {
         "filter": filterset, "list": rows, "sort": rows.sort, "is_provider": is_provider,
-        "customers_url": customers_url,
-        "can_add": is_provider and has_permission(request.membership, "customers.manage"),
+        "customers_url": customers_url, "rows_html": rows_html,
+        "new_customer_url": (reverse("customers:new", kwargs={"org_slug": organization.slug})
+                             if is_provider
+                             and has_permission(request.membership, "customers.manage")
+                             else ""),
         "filtered": filtered, "count_about": not exact,
     })
 
