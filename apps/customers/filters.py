@@ -26,12 +26,13 @@ class CustomerFilter(django_filters.FilterSet):
         widget=BulkSelect,
         error_messages={"invalid_choice": _("Choose a provider from the list.")})
 
-    def __init__(self, data=None, queryset=None, *, organization, **kwargs):
+    def __init__(self, data=None, queryset=None, *, organization, options=None, **kwargs):
         super().__init__(data, queryset, **kwargs)
         if organization.kind == Kind.PROVIDER:
             # The options are kept as ready HTML in the cache (options.py); the field's own
-            # choices are only those the request may pick, which is all it validates.
-            options = reseller_options(provider=organization)
+            # choices are only those the request may pick, which is all it validates. A
+            # page that read them already (with its total) passes them as `options`.
+            options = options or reseller_options(provider=organization)
             chosen = data.get("reseller", "") if data is not None else ""
             self.filters["reseller"].extra["choices"] = [
                 (NO_RESELLER, _("No reseller (direct customers)")),

@@ -137,7 +137,8 @@ def customer_search(queryset: QuerySet[Customer], term: str) -> QuerySet[Custome
     return queryset.filter(Q(name__icontains=term) | Q(domain_prefix__icontains=term))
 
 
-def _total_key(organization: Organization) -> str:
+def customer_total_key(organization: Organization) -> str:
+    """The cache key of the organization's kept total (customer_total)."""
     return f"customers:total:{organization.pk}"
 
 
@@ -161,7 +162,7 @@ def customer_total(*, organization: Organization) -> tuple[int, bool]:
 
 def customer_total_kept(*, organization: Organization) -> int | None:
     """The cached total of customer_total, or None (not kept, or the cache is down)."""
-    cached = cache.get(_total_key(organization))
+    cached = cache.get(customer_total_key(organization))
     return cached if isinstance(cached, int) else None
 
 
@@ -169,12 +170,12 @@ def customer_total_keep(*, organization: Organization, total: int) -> None:
     """An exact total of the organization's customers, just counted (a page counts it with
     its keys): kept when it is long enough to be shown as "about" (customer_total)."""
     if total >= settings.PORTAL_CACHED_TOTAL_FROM:
-        cache.set(_total_key(organization), total, settings.PORTAL_CACHED_TOTAL_SECONDS)
+        cache.set(customer_total_key(organization), total, settings.PORTAL_CACHED_TOTAL_SECONDS)
 
 
 def customer_total_forget(*, organization: Organization) -> None:
     """The organization's customers changed: its next total is counted again."""
-    cache.delete(_total_key(organization))
+    cache.delete(customer_total_key(organization))
 
 
 def customer_reseller_choices(*, provider: Organization) -> QuerySet[Organization]:

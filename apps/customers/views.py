@@ -40,6 +40,7 @@ from .forms import (
     domain_prefix_problem,
     normalize_prefix,
 )
+from .options import reseller_options_and_total
 from .selectors import (
     admin_username,
     customer_get,
@@ -60,20 +61,23 @@ from .tables import CustomerRows, customer_columns
 @require_GET
 def customers(request):
     organization = request.organization
+    is_provider = organization.kind == Kind.PROVIDER
+    # The reseller filter's options and the kept total: one round trip to the cache.
+    options, kept_total = (reseller_options_and_total(provider=organization) if is_provider
+                           else (None, customer_total_kept(organization=organization)))
     filterset = CustomerFilter(request.GET or None,
                                queryset=customer_keys(organization=organization),
-                               organization=organization)
+                               organization=organization, options=options)
     filtered = bool(filterset.is_bound and filterset.form.has_changed())
     # The unfiltered total of a long list comes from the cache ("about N"); otherwise the
     # page counts with its keys, in one statement, and keeps a long total.
-    total = None if filtered else customer_total_kept(organization=organization)
+    total = None if filtered else kept_total
     rows = list_page(request, filterset.qs, customer_columns(organization), default="company",
                      deferred=True, count=total,
                      rows=lambda keys: customer_page_rows(organization=organization, keys=keys))
     exact = total is None
     if exact and not filtered:
         customer_total_keep(organization=organization, total=rows.count)
-    is_provider = organization.kind == Kind.PROVIDER
     customers_url = reverse("customers:list", kwargs={"org_slug": organization.slug})
     # What a row shows, worked out once here rather than by template lookups and filters
     # per cell: labels that name the customer (translated once), its link, its date.
