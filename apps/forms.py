@@ -118,24 +118,24 @@ register = template.Library()
 @register.simple_tag
 def form_field(field: BoundField) -> SafeString:
     if field.is_hidden:
-        return conditional_escape(field)
+        return conditional_escape(str(field))
     checkbox = field.widget_type == "checkbox"
     label_for = conditional_escape(field.id_for_label)
     label = conditional_escape(field.label)
     if checkbox:
-        control = (f'{conditional_escape(field)} <label class="form-check-label" '
+        control = (f'{conditional_escape(str(field))} <label class="form-check-label" '
                    f'for="{label_for}">{label}</label>')
     else:
         required = ' <span aria-hidden="true">*</span>' if field.field.required else ""
         control = (f'<label class="form-label" for="{label_for}">{label}{required}</label>\n'
-                   f"  {conditional_escape(field)}")
+                   f"  {conditional_escape(str(field))}")
     parts = [f'\n<div class="mb-3{" form-check" if checkbox else ""}">\n  {control}\n']
     auto_id = conditional_escape(field.auto_id)
     if field.help_text:
         parts.append(f'  <div class="form-text" id="{auto_id}_helptext">{field.help_text}</div>\n')
     errors = field.errors
     if errors:
-        shown = "<br>".join(str(conditional_escape(error)) for error in errors)
+        shown = "<br>".join(str(conditional_escape(str(error))) for error in errors)
         parts.append(f'  <div class="invalid-feedback d-block" id="{auto_id}_error">{shown}'
                      "</div>\n")
     parts.append("</div>\n")

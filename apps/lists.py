@@ -204,7 +204,7 @@ class ListPage(Generic[_M]):
 def list_page(request: HttpRequest, queryset: QuerySet[_M], columns: Sequence[Column], *,
               default: str = "", per_page: int = PER_PAGE, deferred: bool = False,
               count: int | None = None,
-              rows: Callable[[list[Any]], dict[Any, Any]] | None = None) -> ListPage[Any]:
+              rows: Callable[[list[Any]], dict[Any, Any]] | None = None) -> ListPage[_M]:
     """Sort `queryset` by the URL's `sort` (a column key, "-" for descending; unknown keys
     fall back to `default`, which the links show as sorted) and cut out its `page`.
 
@@ -264,7 +264,8 @@ def render_freeing(template_name: str, context: dict[str, Any], request: HttpReq
     engine_template = getattr(template, "template", None)
     if engine_template is None:  # not a Django template
         return str(template.render(context, request))
-    bound = make_context(context, request, autoescape=template.backend.engine.autoescape)
+    bound = make_context(context, request,
+                         autoescape=template.backend.engine.autoescape)  # type: ignore[attr-defined]
     try:
         return str(engine_template.render(bound))
     finally:
@@ -378,7 +379,7 @@ def pagination(context: template.Context, page: Any, boost: Any = False) -> Safe
         if page.number + 1 < paginator.num_pages:
             items.append(link(paginator.num_pages, "last", gettext("Last")))
     boosted = ' hx-boost="true"' if boost else ""
-    links = "\n    ".join(items)
+    joined = "\n    ".join(items)
     return mark_safe(  # noqa: S308 (every value escaped above)
         f'<nav aria-label="{escape(gettext("Pages"))}"{boosted}>\n'
-        f'  <ul class="pagination flex-wrap">\n    {links}\n  </ul>\n</nav>')
+        f'  <ul class="pagination flex-wrap">\n    {joined}\n  </ul>\n</nav>')

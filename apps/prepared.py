@@ -40,7 +40,8 @@ class _Compiled:
         self.start, self.end = fields[0], fields[-1] + 1
         self.init_list = [f[0].target.attname for f in select[self.start:self.end]]
         self.annotations = list((compiler.annotation_col_map or {}).items())
-        self.populators = get_related_populators(klass_info, select, compiler.using)
+        self.populators = get_related_populators(  # type: ignore[call-arg]
+            klass_info, select, compiler.using)
 
 
 class Prepared(Generic[_M]):
@@ -53,7 +54,8 @@ class Prepared(Generic[_M]):
         self._kept: dict[int, _Compiled | None] = {}
 
     def _compile(self, queryset: QuerySet[_M], args: tuple[Any, ...]) -> _Compiled | None:
-        if queryset._known_related_objects or queryset._prefetch_related_lookups:
+        if (queryset._known_related_objects  # type: ignore[attr-defined]
+                or queryset._prefetch_related_lookups):  # type: ignore[attr-defined]
             return None
         compiler = queryset.query.get_compiler(using=queryset.db)
         try:

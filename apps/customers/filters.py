@@ -12,7 +12,7 @@ from django import forms
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from apps.forms import BulkSelect, PythonInput
+from apps.forms import BulkSelect, PythonInput, declared_field
 from apps.organizations.roles import Kind
 from apps.partnerships.selectors import partnership_history
 
@@ -44,6 +44,8 @@ class CustomerFilter:
     """`form` (bound to the URL's parameters, or unbound without any), and `qs`: the
     `queryset` with the valid filters applied."""
 
+    form: forms.Form
+
     def __init__(self, data=None, queryset=None, *, organization, options=None):
         self.is_bound = data is not None
         self.queryset = queryset
@@ -54,7 +56,7 @@ class CustomerFilter:
             # page that read them already (with its total) passes them as `options`.
             options = options or reseller_options(provider=organization)
             chosen = data.get("reseller", "") if data is not None else ""
-            field = self.form.fields["reseller"]
+            field = declared_field(self.form, "reseller", forms.ChoiceField)
             field.choices = [
                 ("", _("Any reseller")), (NO_RESELLER, _("No reseller (direct customers)")),
                 *([(chosen, options.names[chosen])] if chosen in options.names else [])]
@@ -64,8 +66,10 @@ class CustomerFilter:
             self.form = ResellerFilterForm(data) if self.is_bound else ResellerFilterForm()
             providers = {p.provider_id: p.provider.name
                          for p in partnership_history(reseller=organization)}
-            self.form.fields["provider"].choices = [("", _("Any provider")), *sorted(
-                ((str(pk), name) for pk, name in providers.items()), key=lambda c: c[1])]
+            declared_field(self.form, "provider", forms.ChoiceField).choices = [
+                ("", _("Any provider")),
+                *sorted(((str(pk), name) for pk, name in providers.items()),
+                        key=lambda c: c[1])]
 
     @cached_property
     def qs(self):
