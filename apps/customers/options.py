@@ -20,7 +20,7 @@ from django.core.cache import cache
 from apps.forms import options_html
 from apps.organizations.roles import Kind
 
-from .selectors import customer_reseller_choices
+from .selectors import customer_reseller_choices, customer_total_key
 
 if TYPE_CHECKING:
     from apps.organizations.models import Organization
@@ -40,17 +40,25 @@ class ResellerOptions(NamedTuple):
 
 
 def reseller_options(*, provider: Organization) -> ResellerOptions:
-    key = _KEY.format(provider.pk)
-    found = cache.get_many([key, _GENERATION])
+    return reseller_options_and_total(provider=provider)[0]
+
+
+def reseller_options_and_total(*, provider: Organization) -> tuple[ResellerOptions, int | None]:
+    """The options, and the provider's kept customer total (customers.selectors.customer_total
+    _kept) read in the same round trip to the cache: the Customers page needs both."""
+    key, total_key = _KEY.format(provider.pk), customer_total_key(provider)
+    found = cache.get_many([key, _GENERATION, total_key])
     generation = found.get(_GENERATION, 0)
     kept = found.get(key)
+    total = found.get(total_key)
+    total = total if isinstance(total, int) else None
     if kept is not None and kept[0] == generation:
-        return ResellerOptions(*kept[1])
+        return ResellerOptions(*kept[1]), total
     choices = [(str(pk), name) for pk, name in
                customer_reseller_choices(provider=provider).values_list("pk", "name")]
     options = ResellerOptions(dict(choices), options_html(choices))
     cache.set(key, (generation, tuple(options)), TIMEOUT)
-    return options
+    return options, total
 
 
 def forget_reseller_options(provider_id: UUID | None) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -15,11 +16,12 @@ from apps.i18n import name_order
 from apps.organizations.roles import Kind
 from apps.organizations.selectors import organization_list
 from apps.partnerships.selectors import active_partnerships
-from apps.subscriptions.selectors import subscription_totals
+from apps.subscriptions.selectors import subscription_totals, subscription_totals_sql
 
 from .models import Customer
 
 if TYPE_CHECKING:
+    from datetime import datetime
     from uuid import UUID
 
     from django.db.models import QuerySet
@@ -57,6 +59,65 @@ LIST_FIELDS = ("organization", "name", "provider", "reseller", "status", "domain
                "created_at")
 
 
+def customer_keys(*, organization: Organization) -> QuerySet[Customer]:
+    """The Customers page's list before its page is cut: the customers the organization
+    sees, in customer_list's order, with nothing worked out per row. The page's filters and
+    sorts apply to it (a sort by the totals adds them: customers.tables), and its page of
+    keys comes from an index; customer_page_rows then reads the page's rows."""
+    return _customers_of(organization).order_by(name_order("name"), "pk")
+
+
+class CustomerRow(NamedTuple):
+    """A row of the Customers page: `other` is the reseller's name for a provider (None:
+    a direct customer), the provider's for a reseller."""
+
+    pk: UUID
+    name: str
+    status: str
+    domain_prefix: str
+    other: str | None
+    subscription_count: int
+    license_count: int
+    created_at: datetime
+
+    def get_status_display(self) -> str:
+        return str(Customer.Status(self.status).label)
+
+
+def customer_page_rows(*, organization: Organization, keys: list[UUID]) -> dict[UUID, CustomerRow]:
+    """The rows of a page of customer_keys, by key: the customer_list columns of these
+    customers only, still among those the organization sees.
+
+    On PostgreSQL one statement through a cursor, as plain tuples: the same SQL as the
+    ORM's (the totals are the subscriptions' correlated subqueries), without building the
+    annotated queryset and a model instance per row, which cost the page about 3 ms of CPU.
+    """
+    if connection.vendor != "postgresql":
+        others = "reseller" if organization.kind == Kind.PROVIDER else "provider"
+        rows = (_customers_of(organization).filter(pk__in=keys)
+                .annotate(**subscription_totals(customer=OuterRef("pk")))
+                .values_list("pk", "name", "status", "domain_prefix", f"{others}__name",
+                             "subscription_count", "license_count", "created_at"))
+        return {row[0]: CustomerRow(*row) for row in rows}
+    customers = Customer._meta.db_table
+    organizations = Customer._meta.get_field("provider").related_model._meta.db_table
+    if organization.kind == Kind.PROVIDER:
+        where, other = 'c."provider_id" = %s', 'c."reseller_id"'
+    elif organization.kind == Kind.RESELLER:
+        where = f'c."reseller_id" = %s AND c."status" = \'{Customer.Status.ACTIVE.value}\''
+        other = 'c."provider_id"'
+    else:
+        return {}
+    subscriptions, licenses = subscription_totals_sql('c."organization_id"')
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT c."organization_id", c."name", c."status", c."domain_prefix", o."name", '  # noqa: S608 (names of ours; values are parameters)
+            f'{subscriptions}, {licenses}, c."created_at" FROM "{customers}" c '
+            f'LEFT JOIN "{organizations}" o ON o."id" = {other} '
+            f'WHERE {where} AND c."organization_id" = ANY(%s)', [organization.pk, list(keys)])
+        return {row[0]: CustomerRow(*row) for row in cursor.fetchall()}
+
+
 def _customers_of(organization: Organization) -> QuerySet[Customer]:
     """The customers an organization sees, bare (no columns worked out): for counting."""
     if organization.kind == Kind.PROVIDER:
@@ -76,7 +137,8 @@ def customer_search(queryset: QuerySet[Customer], term: str) -> QuerySet[Custome
     return queryset.filter(Q(name__icontains=term) | Q(domain_prefix__icontains=term))
 
 
-def _total_key(organization: Organization) -> str:
+def customer_total_key(organization: Organization) -> str:
+    """The cache key of the organization's kept total (customer_total)."""
     return f"customers:total:{organization.pk}"
 
 
@@ -88,20 +150,32 @@ def customer_total(*, organization: Organization) -> tuple[int, bool]:
     PORTAL_CACHED_TOTAL_FROM is kept there PORTAL_CACHED_TOTAL_SECONDS, and read back as not
     exact (the page says "about"). A new customer forgets its provider's total.
     """
-    cached = cache.get(_total_key(organization))  # the cache down: a miss, counted
-    if isinstance(cached, int):
+    cached = customer_total_kept(organization=organization)
+    if cached is not None:
         return cached, False
     # The bare rows: building the list's column subqueries only to count cost more than
     # the count itself.
     total = _customers_of(organization).count()
-    if total >= settings.PORTAL_CACHED_TOTAL_FROM:
-        cache.set(_total_key(organization), total, settings.PORTAL_CACHED_TOTAL_SECONDS)
+    customer_total_keep(organization=organization, total=total)
     return total, True
+
+
+def customer_total_kept(*, organization: Organization) -> int | None:
+    """The cached total of customer_total, or None (not kept, or the cache is down)."""
+    cached = cache.get(customer_total_key(organization))
+    return cached if isinstance(cached, int) else None
+
+
+def customer_total_keep(*, organization: Organization, total: int) -> None:
+    """An exact total of the organization's customers, just counted (a page counts it with
+    its keys): kept when it is long enough to be shown as "about" (customer_total)."""
+    if total >= settings.PORTAL_CACHED_TOTAL_FROM:
+        cache.set(customer_total_key(organization), total, settings.PORTAL_CACHED_TOTAL_SECONDS)
 
 
 def customer_total_forget(*, organization: Organization) -> None:
     """The organization's customers changed: its next total is counted again."""
-    cache.delete(_total_key(organization))
+    cache.delete(customer_total_key(organization))
 
 
 def customer_reseller_choices(*, provider: Organization) -> QuerySet[Organization]:

@@ -1,20 +1,26 @@
 """The Customers page's columns (apps.lists) and its rows' HTML: customers/partials/region.html
-draws the page's rows in one loop, each row made here with format_html.
+draws the page's rows in one loop, each row made here (CustomerRows).
 
 Why not the template: a row has sixteen values, and the template engine costs each one
 some fifty Python calls (lookups, localisation, escaping): 20,800 calls for the 25 rows,
-the half of a whole page's. format_html escapes the same values in one pass per row.
+the half of a whole page's. Here the same values are escaped in one pass per row.
 """
 
-from django.db.models import F
-from django.utils.formats import date_format, localize
+from datetime import date
+from html import escape
+
+from django.db.models import F, OuterRef
+from django.utils.formats import date_format, get_format, localize
 from django.utils.html import format_html
-from django.utils.timezone import localtime
+from django.utils.safestring import mark_safe
+from django.utils.timezone import get_current_timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from apps.i18n import name_order
 from apps.lists import Column
 from apps.organizations.roles import Kind
+from apps.subscriptions.selectors import subscription_totals
 
 _END = "text-end"
 
@@ -26,6 +32,20 @@ def _then_by_company(field):
         column = F(field)
         key = column.desc(nulls_last=True) if descending else column.asc(nulls_last=True)
         return queryset.order_by(key, name_order("name"), "pk")
+    return order
+
+
+def _then_by_total(total):
+    """A sort by a customer's open subscriptions or active licenses: the list's rows are
+    bare keys (customers.selectors.customer_keys), so the total is worked out here, for
+    the sort only."""
+    by_total = _then_by_company(total)
+
+    def order(queryset, descending):
+        if total not in queryset.query.annotations:
+            queryset = queryset.annotate(**{
+                total: subscription_totals(customer=OuterRef("pk"))[total]})
+        return by_total(queryset, descending)
     return order
 
 
@@ -47,8 +67,8 @@ def customer_columns(organization):
         Column("domain_prefix", _("Domain"), ("domain_prefix",)),
         other,
         Column("subscription_count", _("Subscriptions"),
-               _then_by_company("subscription_count"), css=_END),
-        Column("license_count", _("Licenses"), _then_by_company("license_count"), css=_END),
+               _then_by_total("subscription_count"), css=_END),
+        Column("license_count", _("Licenses"), _then_by_total("license_count"), css=_END),
         Column("created_at", _("Created"), ("created_at", "pk")),
     ]
 
@@ -75,18 +95,68 @@ _ROW = (
 _BADGE = ' <span class="badge {css}">{label}</span>'
 
 
-def customer_row(customer, *, url, other, expand, open_):
-    """A customer's rows of the Customers page, escaped; `expand` and `open_` are the
-    translated "Expand %(name)s" and "Open %(name)s"."""
-    name = customer.name
-    badge = ""
-    if customer.status != "active":
-        badge = format_html(_BADGE, label=customer.get_status_display(),
-                            css="text-bg-danger" if customer.status == "failed"
-                            else "text-bg-secondary")
-    return format_html(
-        _ROW, id=customer.pk, url=url, name=name, badge=badge, domain=customer.domain_prefix,
-        other=other, subscriptions=localize(customer.subscription_count),
-        licenses=localize(customer.license_count),
-        created=date_format(localtime(customer.created_at), "SHORT_DATE_FORMAT"),
-        expand=expand % {"name": name}, open=open_ % {"name": name})
+# A day's text in a language and date format, kept by each process: SHORT_DATE_FORMAT shows
+# the day only, and drawing it (month names, the format's letters) costs some 200 Python
+# calls. Days, not times: the time zone is applied first.
+_DAYS: dict[tuple[str, str], dict[date, str]] = {}
+MAX_DAYS = 5000
+
+
+class CustomerRows:
+    """Draws the Customers page's rows (customers.selectors.CustomerRow), escaped: made once
+    per request with what every row shares (the list's URL, the translated labels), then
+    called per customer.
+
+    Each value is escaped by html.escape (what django.utils.html.escape does), and a number
+    or a date is localized once per distinct value (a date once per process: _DAYS):
+    format_html with localize() and date_format() per row cost 360 Python calls a row, a
+    quarter of the page's.
+    """
+
+    def __init__(self, *, customers_url, direct, expand, open_):
+        self.url = escape(customers_url)
+        self.direct = escape(direct)
+        self.expand, self.open = expand, open_  # "Expand %(name)s", "Open %(name)s"
+        self.zone = get_current_timezone()
+        self.days = _DAYS.setdefault((get_language(), get_format("SHORT_DATE_FORMAT")), {})
+        if len(self.days) > MAX_DAYS:
+            self.days.clear()
+        self.numbers = {}
+        self.badges = {}
+
+    def _number(self, value):
+        text = self.numbers.get(value)
+        if text is None:
+            text = self.numbers[value] = escape(localize(value))
+        return text
+
+    def _date(self, value):
+        local = value.astimezone(self.zone)
+        day = local.date()
+        text = self.days.get(day)
+        if text is None:
+            text = self.days[day] = escape(date_format(local, "SHORT_DATE_FORMAT"))
+        return text
+
+    def _badge(self, customer):
+        if customer.status == "active":
+            return ""
+        badge = self.badges.get(customer.status)
+        if badge is None:
+            badge = self.badges[customer.status] = format_html(
+                _BADGE, label=customer.get_status_display(),
+                css="text-bg-danger" if customer.status == "failed" else "text-bg-secondary")
+        return badge
+
+    def __call__(self, customer):
+        name = customer.name
+        url = f"{self.url}{customer.pk}/"
+        return mark_safe(_ROW.format(  # noqa: S308 (every value escaped above or here)
+            id=customer.pk, url=url, name=escape(name), badge=self._badge(customer),
+            domain=escape(customer.domain_prefix),
+            other=self.direct if customer.other is None else escape(customer.other),
+            subscriptions=self._number(customer.subscription_count),
+            licenses=self._number(customer.license_count),
+            created=self._date(customer.created_at),
+            expand=escape(self.expand % {"name": name}),
+            open=escape(self.open % {"name": name})))

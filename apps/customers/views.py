@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -39,43 +40,57 @@ from .forms import (
     domain_prefix_problem,
     normalize_prefix,
 )
-from .selectors import admin_username, customer_get, customer_list, customer_total
+from .options import reseller_options_and_total
+from .selectors import (
+    admin_username,
+    customer_get,
+    customer_keys,
+    customer_page_rows,
+    customer_total_keep,
+    customer_total_kept,
+)
 from .services import (
     customer_add_licenses_or_order,
     customer_order_subscriptions,
     customer_submit,
 )
-from .tables import customer_columns, customer_row
+from .tables import CustomerRows, customer_columns
 
 
 @workspace_view(kinds=(Kind.PROVIDER, Kind.RESELLER), permission="customers.view")
 @require_GET
 def customers(request):
     organization = request.organization
-    filterset = CustomerFilter(request.GET or None,
-                               queryset=customer_list(organization=organization),
-                               organization=organization)
-    filtered = bool(filterset.is_bound and filterset.form.has_changed())
-    # The unfiltered total of a long list comes from the cache ("about N").
-    total, exact = (None, True) if filtered else customer_total(organization=organization)
-    rows = list_page(request, filterset.qs, customer_columns(organization), default="company",
-                     deferred=True, count=total)
     is_provider = organization.kind == Kind.PROVIDER
+    # The reseller filter's options and the kept total: one round trip to the cache.
+    options, kept_total = (reseller_options_and_total(provider=organization) if is_provider
+                           else (None, customer_total_kept(organization=organization)))
+    filterset = CustomerFilter(request.GET or None,
+                               queryset=customer_keys(organization=organization),
+                               organization=organization, options=options)
+    filtered = bool(filterset.is_bound and filterset.form.has_changed())
+    # The unfiltered total of a long list comes from the cache ("about N"); otherwise the
+    # page counts with its keys, in one statement, and keeps a long total.
+    total = None if filtered else kept_total
+    rows = list_page(request, filterset.qs, customer_columns(organization), default="company",
+                     deferred=True, count=total,
+                     rows=lambda keys: customer_page_rows(organization=organization, keys=keys))
+    exact = total is None
+    if exact and not filtered:
+        customer_total_keep(organization=organization, total=rows.count)
     customers_url = reverse("customers:list", kwargs={"org_slug": organization.slug})
     # What a row shows, worked out once here rather than by template lookups and filters
     # per cell: labels that name the customer (translated once), its link, its date.
-    expand, open_ = _("Expand %(name)s"), _("Open %(name)s")
-    direct = _("none (direct)")
-    for customer in rows.rows:
-        customer.html = customer_row(
-            customer, url=f"{customers_url}{customer.pk}/",
-            other=((customer.reseller.name if customer.reseller_id else direct)
-                   if is_provider else customer.provider.name),
-            expand=expand, open_=open_)
+    row = CustomerRows(customers_url=customers_url, direct=_("none (direct)"),
+                       expand=_("Expand %(name)s"), open_=_("Open %(name)s"))
+    rows_html = mark_safe("\n  ".join(row(customer) for customer in rows.rows))  # noqa: S308 (escaped)
     return render_region(request, "customers/list.html", "customers/partials/region.html", {
         "filter": filterset, "list": rows, "sort": rows.sort, "is_provider": is_provider,
-        "customers_url": customers_url,
-        "can_add": is_provider and has_permission(request.membership, "customers.manage"),
+        "customers_url": customers_url, "rows_html": rows_html,
+        "new_customer_url": (reverse("customers:new", kwargs={"org_slug": organization.slug})
+                             if is_provider
+                             and has_permission(request.membership, "customers.manage")
+                             else ""),
         "filtered": filtered, "count_about": not exact,
     })
 

@@ -92,6 +92,20 @@ def subscription_totals(*, customer: OuterRef) -> dict[str, Coalesce]:
     }
 
 
+def subscription_totals_sql(customer_id: str) -> tuple[str, str]:
+    """subscription_totals as SQL, for a page read through a cursor: the open subscriptions
+    and the active licenses of the customer whose id is the column `customer_id` (quoted
+    by the caller, e.g. `c."organization_id"`), as two correlated subqueries."""
+    table = Subscription._meta.db_table
+    status = Subscription.Status
+    return (
+        f'(SELECT count(*) FROM "{table}" s WHERE s."customer_id" = {customer_id} '  # noqa: S608
+        f"AND s.\"status\" IN ('{status.ACTIVE.value}', '{status.SUSPENDED.value}'))",
+        f'(SELECT coalesce(sum(s."quantity"), 0) FROM "{table}" s '  # noqa: S608
+        f"WHERE s.\"customer_id\" = {customer_id} AND s.\"status\" = '{status.ACTIVE.value}')",
+    )
+
+
 def subscription_get(*, customer: Customer, pk: UUID) -> Subscription:
     """One subscription of a customer already scoped by customers.selectors.customer_get:
     a subscription of another customer (or another provider's) is a 404."""
