@@ -14,13 +14,10 @@ from apps.billing.models import Invoice
 from apps.billing.services import (
     invoice_credit_note,
     month_close,
-    own_price_list,
-    price_list_create,
-    price_rule_set,
 )
 from tests import factories
 from tests.api.conftest import make_key
-from tests.billing.helpers import subscribe
+from tests.billing.helpers import margins_set, subscribe
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -32,12 +29,7 @@ def october_invoiced(contoso, northwind, adatum, offers):
     """Contoso bills Northwind at cost + 10 % (Standard x3 from 16 October: 21.29; cost
     19.35) and a direct customer (Basic x2 for October: 13.20); Northwind's statement to
     Adatum at + 20 % (25.55). October closed on 1 November."""
-    default = price_list_create(owner=contoso, name="Resellers", is_default=True, actor=None)
-    price_rule_set(price_list=default, offer=None, margin_percent=D("10"), fixed_price=None,
-                   effective_from=day(2020, 1, 1), actor=None)
-    price_rule_set(price_list=own_price_list(reseller=northwind), offer=None,
-                   margin_percent=D("20"), fixed_price=None, effective_from=day(2020, 1, 1),
-                   actor=None)
+    margins_set(contoso, northwind)
     direct = factories.CustomerFactory(provider=contoso, reseller=None,
                                        organization__name="Blue Yonder")
     resold = subscribe(adatum, offers["standard"], 3, day(2026, 10, 16), reseller=northwind)

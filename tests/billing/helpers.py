@@ -12,6 +12,22 @@ from apps.orders.models import Order, OrderLine
 from tests import factories
 
 
+def margins_set(provider, reseller, provider_margin="10", reseller_margin="20"):
+    """The provider's default price list at cost + `provider_margin` %, and the reseller's
+    own list for its customers at + `reseller_margin` %, both since 2020; returns the
+    provider's list."""
+    from apps.billing.services import own_price_list, price_list_create, price_rule_set
+
+    since = datetime.date(2020, 1, 1)
+    default = price_list_create(owner=provider, name="Resellers", is_default=True, actor=None)
+    price_rule_set(price_list=default, offer=None, margin_percent=Decimal(provider_margin),
+                   fixed_price=None, effective_from=since, actor=None)
+    price_rule_set(price_list=own_price_list(reseller=reseller), offer=None,
+                   margin_percent=Decimal(reseller_margin), fixed_price=None,
+                   effective_from=since, actor=None)
+    return default
+
+
 def at(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
 

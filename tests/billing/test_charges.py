@@ -9,14 +9,13 @@ from django.utils import timezone
 from apps.billing.models import Charge
 from apps.billing.services import (
     charges_for_order,
-    own_price_list,
     price_list_create,
     price_rule_set,
     reseller_account_set,
 )
 from tests import factories
 
-from .helpers import record_line, subscribe
+from .helpers import margins_set, record_line, subscribe
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -26,12 +25,7 @@ day = datetime.date
 @pytest.fixture
 def margins(contoso, northwind, offers):
     """Contoso sells to Northwind at cost + 10 %; Northwind to its customers at + 20 %."""
-    default = price_list_create(owner=contoso, name="Resellers", is_default=True, actor=None)
-    price_rule_set(price_list=default, offer=None, margin_percent=D("10"), fixed_price=None,
-                   effective_from=day(2020, 1, 1), actor=None)
-    price_rule_set(price_list=own_price_list(reseller=northwind), offer=None,
-                   margin_percent=D("20"), fixed_price=None, effective_from=day(2020, 1, 1),
-                   actor=None)
+    default = margins_set(contoso, northwind)
     return default
 
 

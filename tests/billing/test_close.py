@@ -13,16 +13,13 @@ from django.urls import reverse
 from apps.billing.models import Charge, Invoice
 from apps.billing.services import (
     month_close,
-    own_price_list,
-    price_list_create,
-    price_rule_set,
     tax_id_set,
     tax_rate_set,
 )
 from apps.outbox.models import OutboxMessage
 from tests import factories
 
-from .helpers import record_line, subscribe
+from .helpers import margins_set, record_line, subscribe
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -35,12 +32,7 @@ def closed_world(contoso, northwind, adatum, offers):
     (+20 %). Northwind bought Standard x3 on 16 October; a direct customer Basic x2."""
     contoso.country = "US"
     contoso.save()
-    default = price_list_create(owner=contoso, name="Resellers", is_default=True, actor=None)
-    price_rule_set(price_list=default, offer=None, margin_percent=D("10"), fixed_price=None,
-                   effective_from=day(2020, 1, 1), actor=None)
-    price_rule_set(price_list=own_price_list(reseller=northwind), offer=None,
-                   margin_percent=D("20"), fixed_price=None, effective_from=day(2020, 1, 1),
-                   actor=None)
+    margins_set(contoso, northwind)
     direct = factories.CustomerFactory(provider=contoso, reseller=None,
                                        organization__name="Blue Yonder",
                                        organization__country="US")

@@ -16,9 +16,6 @@ from apps.billing.models import CreditNoteLine, Invoice
 from apps.billing.services import (
     invoice_credit_note,
     month_close,
-    own_price_list,
-    price_list_create,
-    price_rule_set,
     statement_send,
     tax_rate_set,
 )
@@ -26,7 +23,7 @@ from apps.errors import DomainError, FieldErrors
 from apps.outbox.models import OutboundMail
 from tests import factories
 
-from .helpers import record_line, subscribe
+from .helpers import margins_set, record_line, subscribe
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -44,12 +41,7 @@ def billed_october(contoso, northwind, adatum, offers):
     northwind.country = "US"
     northwind.save()
     tax_rate_set(provider=contoso, country="US", rate=D("10"), actor=None)
-    default = price_list_create(owner=contoso, name="Resellers", is_default=True, actor=None)
-    price_rule_set(price_list=default, offer=None, margin_percent=D("10"), fixed_price=None,
-                   effective_from=day(2020, 1, 1), actor=None)
-    price_rule_set(price_list=own_price_list(reseller=northwind), offer=None,
-                   margin_percent=D("20"), fixed_price=None, effective_from=day(2020, 1, 1),
-                   actor=None)
+    margins_set(contoso, northwind)
     resold = subscribe(adatum, offers["standard"], 3, day(2026, 10, 16), reseller=northwind)
     record_line(resold, "add_licenses", 5, day(2026, 10, 31), previous_quantity=3)
     month_close(month=day(2026, 10, 1), today=day(2026, 11, 1))
