@@ -392,7 +392,7 @@ def generate(*, resellers=SIZES["resellers"], customers=SIZES["customers"],
              reset_first=False, password=None, seed=DEFAULT_SEED, batch_size=BATCH_SIZE,
              log=print):
     """Create the bench dataset unless it exists; return {"created": bool, "counts": {...}}."""
-    from django.db import connection, reset_queries, transaction
+    from django.db import reset_queries, transaction
     from django.utils import timezone
 
     from apps.audit.models import AuditEvent
@@ -615,24 +615,43 @@ def generate(*, resellers=SIZES["resellers"], customers=SIZES["customers"],
             reset_queries()
         log(f"  {audit_events} audit events")
 
+    settle(full=reset_first)
+    log(f"generated in {time.perf_counter() - started:.1f}s into {database_label()}")
+    return {"created": True, "counts": dataset_counts()}
+
+
+def settle(*, full=False):
+    """The state autovacuum keeps a live database in: planner statistics and a visibility
+    map (index-only scans). Run after generating, and by run.py before measuring data
+    generated earlier (a migration that filled a column leaves every row dead until
+    autovacuum comes by, and the covering indexes then read the heap). With `full`
+    (after --reset) VACUUM FULL also drops the deleted rows' space, so a rebuilt dataset
+    measures like a fresh one (half-empty pages and bloated indexes made the deep audit
+    page 2-3x slower). VACUUM runs outside a transaction."""
+    from django.db import connection
+
+    from apps.audit.models import AuditEvent
+    from apps.customers.models import Customer
+    from apps.orders.models import Order, OrderLine
+    from apps.organizations.models import Membership, Organization
+    from apps.partnerships.models import Partnership
+    from apps.providers.models import Provider, ProviderListing
+    from apps.resellers.models import Reseller
+    from apps.subscriptions.models import Subscription
+    from apps.support.models import SupportRequest
+
     if connection.vendor == "postgresql":
-        # The state autovacuum keeps a live database in: planner statistics and a visibility
-        # map (index-only scans). After --reset, FULL also drops the deleted rows' space, so
-        # a rebuilt dataset measures like a fresh one (half-empty pages and bloated indexes
-        # made the deep audit page 2-3x slower). VACUUM runs outside a transaction, as here.
         tables = [m._meta.db_table for m in (
             Organization, Membership, Provider, ProviderListing, Reseller, Partnership,
             Customer, Subscription, Order, OrderLine, SupportRequest, AuditEvent)]
         names = ", ".join(connection.ops.quote_name(t) for t in tables)
         with connection.cursor() as cursor:
-            if reset_first:
+            if full:
                 cursor.execute(f"VACUUM (FULL) {names}")  # FULL leaves no visibility map
             cursor.execute(f"VACUUM (ANALYZE) {names}")
     elif connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    log(f"generated in {time.perf_counter() - started:.1f}s into {database_label()}")
-    return {"created": True, "counts": dataset_counts()}
 
 
 def main(argv=None):

@@ -170,6 +170,10 @@ def prepare(size, *, reset, reps=3):
         counts = gen.generate(**wanted, reset_first=True, log=log)["counts"]
     elif counts is None:
         counts = gen.generate(**wanted, log=log)["counts"]
+    else:
+        started = time.perf_counter()
+        gen.settle()
+        log(f"  vacuum (analyze) {time.perf_counter() - started:.1f}s")
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
     started = time.perf_counter()
     call_command("collectstatic", interactive=False, verbosity=0)
