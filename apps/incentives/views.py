@@ -3,6 +3,7 @@
 import csv
 import datetime
 from html import escape
+from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -55,30 +56,30 @@ _ROW = ('<tr><td>{customer}</td><td>{provider}</td><td>{offer}</td>'
         '<td class="text-end">{licenses}</td><td class="text-end">{value}</td>'
         '<td>{status}</td><td>{term_end}</td></tr>')
 
-# A day's text per language and date format, kept by each process (drawing it costs some
-# 200 Python calls; a page shows few distinct days).
-_DAYS: dict[tuple[str, str], dict[datetime.date, str]] = {}
-MAX_DAYS = 5000
+# The text of a day, a licence count and an amount, per language and date format, kept by
+# each process: drawing one costs 60 to 200 Python calls (Babel, the date format), and a
+# reseller's pages show the same few offers, prices, counts and days again and again.
+# Plain functions of their inputs, so a kept text is the one drawn afresh.
+_TEXTS: dict[tuple[str, str], dict[str, dict[Any, str]]] = {}
+MAX_TEXTS = 5000
+
+
+def _texts(language, day_format):
+    texts = _TEXTS.get((language, day_format))
+    if texts is None or any(len(kept) > MAX_TEXTS for kept in texts.values()):
+        texts = _TEXTS[(language, day_format)] = {"day": {}, "number": {}, "money": {}}
+    return texts
 
 
 def _rows(rows):
     """The rows' HTML: each value escaped (html.escape, as django.utils.html.escape), and a
-    number, an amount, a day or a status drawn once per distinct value on the page (Babel
-    and the date format cost 40 to 200 Python calls a value)."""
+    number, an amount or a day drawn once per process (_TEXTS), a status once per page."""
     cancelled = _("Cancelled on %(day)s")
     language = get_language()
     day_format = get_format("SHORT_DATE_FORMAT")
-    days = _DAYS.setdefault((language, day_format), {})
-    if len(days) > MAX_DAYS:
-        days.clear()
-
-    def day(value):
-        text = days.get(value)
-        if text is None:
-            text = days[value] = escape(date_format(value, day_format))
-        return text
-
-    numbers, amounts, statuses = {}, {}, {}
+    texts = _texts(language, day_format)
+    days, numbers, amounts = texts["day"], texts["number"], texts["money"]
+    statuses = {}
     html = []
     for row in rows:
         licenses = numbers.get(row.quantity)
@@ -89,6 +90,9 @@ def _rows(rows):
         if value is None:
             value = amounts[money] = escape(format_money(row.monthly_value, row.currency,
                                                          language))
+        term_end = days.get(row.term_end)
+        if term_end is None:
+            term_end = days[row.term_end] = escape(date_format(row.term_end, day_format))
         state = row.cancelled_on or row.status
         status = statuses.get(state)
         if status is None:
@@ -98,7 +102,7 @@ def _rows(rows):
         html.append(mark_safe(_ROW.format(  # noqa: S308 (every value escaped here or above)
             customer=escape(row.customer), provider=escape(row.provider),
             offer=escape(row.offer), licenses=licenses, value=value, status=status,
-            term_end=day(row.term_end))))
+            term_end=term_end)))
     return html
 
 
