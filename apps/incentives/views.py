@@ -79,7 +79,7 @@ def _rows(rows):
     day_format = get_format("SHORT_DATE_FORMAT")
     texts = _texts(language, day_format)
     days, numbers, amounts = texts["day"], texts["number"], texts["money"]
-    statuses = {}
+    statuses: dict[Any, str] = {}
     html = []
     for row in rows:
         licenses = numbers.get(row.quantity)
