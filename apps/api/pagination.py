@@ -72,28 +72,51 @@ def _decode(cursor, count):
     return values
 
 
-def keyset_page(request, queryset, sorts, *, default):
-    """(rows of this page, cursor of the next page or None) and the sort used."""
+def _terms(sorts, sort):
+    terms = sorts[sort]() if callable(sorts[sort]) else [*sorts[sort]]
+    terms.append((F("pk"), terms[0][1]))
+    return terms
+
+
+def keyset_ordered(queryset, sorts, sort):
+    """`queryset` in the order of `sorts[sort]` (its terms as aliases _k0, _k1, …), before
+    any cursor: the first page is its first rows."""
+    return _ordered(queryset, _terms(sorts, sort))
+
+
+def _ordered(queryset, terms):
+    names = [f"_k{i}" for i in range(len(terms))]
+    queryset = queryset.alias(**{n: t for n, (t, _d) in zip(names, terms, strict=True)})
+    return queryset.order_by(*[F(n).desc() if d else F(n).asc()
+                               for n, (_t, d) in zip(names, terms, strict=True)])
+
+
+def keyset_page(request, queryset, sorts, *, default, first_page=None):
+    """(rows of this page, cursor of the next page or None) and the sort used.
+
+    `first_page(sort, size)`, when given, reads the first page (no cursor) instead: the
+    first `size + 1` rows of `keyset_ordered(queryset, sorts, sort)`, by other means (a
+    statement compiled once, apps.prepared)."""
     sort = request.query_params.get("sort", default)
     if sort not in sorts:
         sort = default
-    terms = sorts[sort]() if callable(sorts[sort]) else [*sorts[sort]]
-    terms.append((F("pk"), terms[0][1]))
-    names = [f"_k{i}" for i in range(len(terms))]
-    queryset = queryset.alias(**{n: t for n, (t, _d) in zip(names, terms, strict=True)})
-    cursor = request.query_params.get("cursor")
-    if cursor:
-        values = _decode(cursor[:1000], len(terms))
-        after = Q()
-        equal = Q()
-        for name, (_term, descending), value in zip(names, terms, values, strict=True):
-            after |= equal & Q(**{f"{name}__{'lt' if descending else 'gt'}": value})
-            equal &= Q(**{name: value})
-        queryset = queryset.filter(after)
-    queryset = queryset.order_by(*[F(n).desc() if d else F(n).asc()
-                                   for n, (_t, d) in zip(names, terms, strict=True)])
+    terms = _terms(sorts, sort)
     size = page_size(request)
-    rows = list(queryset[:size + 1])
+    cursor = request.query_params.get("cursor")
+    if not cursor and first_page is not None:
+        rows = first_page(sort, size)
+    else:
+        names = [f"_k{i}" for i in range(len(terms))]
+        queryset = _ordered(queryset, terms)
+        if cursor:
+            values = _decode(cursor[:1000], len(terms))
+            after = Q()
+            equal = Q()
+            for name, (_term, descending), value in zip(names, terms, values, strict=True):
+                after |= equal & Q(**{f"{name}__{'lt' if descending else 'gt'}": value})
+                equal &= Q(**{name: value})
+            queryset = queryset.filter(after)
+        rows = list(queryset[:size + 1])
     next_cursor = None
     if len(rows) > size:
         rows = rows[:size]

@@ -31,10 +31,11 @@ from apps.i18n import name_order
 from apps.orders.selectors import order_get, order_list, orderable_offers
 from apps.organizations.roles import Kind
 from apps.partnerships.selectors import partnership_history
+from apps.prepared import Prepared
 
 from . import serializers as s
 from .idempotency import idempotent
-from .pagination import keyset_page
+from .pagination import keyset_ordered, keyset_page
 
 STAFF = (Kind.PROVIDER, Kind.RESELLER)
 SEARCH = forms.CharField(max_length=100, required=False)
@@ -53,8 +54,9 @@ IDEMPOTENCY = OpenApiParameter(
                 "another body, 409.")
 
 
-def _list_response(request, queryset, serializer, sorts, default):
-    rows, cursor, _sort = keyset_page(request, queryset, sorts, default=default)
+def _list_response(request, queryset, serializer, sorts, default, first_page=None):
+    rows, cursor, _sort = keyset_page(request, queryset, sorts, default=default,
+                                      first_page=first_page)
     return Response({"results": serializer(rows, many=True).data, "next": cursor})
 
 
@@ -94,6 +96,28 @@ CUSTOMER_SORTS = {
 }
 
 
+# The unfiltered customers list's first page, per organization kind, sort and page size:
+# its statement compiled once per process and connection (apps.prepared), about 2,500
+# Python calls a request less. Built from the organization's id and kind alone.
+_CUSTOMER_FIRST_PAGES: dict[tuple[object, str, str, int], Prepared] = {}
+
+
+def _customer_first_page(organization):
+    model, kind = type(organization), organization.kind
+
+    def first_page(sort, size):
+        key = (model, kind, sort, size)
+        prepared = _CUSTOMER_FIRST_PAGES.get(key)
+        if prepared is None:
+            def build(pk):
+                queryset = customer_list(organization=model(pk=pk, kind=kind),
+                                         both_parties=True)
+                return keyset_ordered(queryset, CUSTOMER_SORTS, sort)[:size + 1]
+            prepared = _CUSTOMER_FIRST_PAGES[key] = Prepared(build)
+        return prepared(organization.pk)
+    return first_page
+
+
 class CustomerList(APIView):
     kinds = STAFF
     # Creating a customer is the New customer wizard's Submit: manage, and submit orders.
@@ -114,8 +138,13 @@ class CustomerList(APIView):
         responses={200: s.page_of(s.CustomerSerializer), **ERRORS})
     def get(self, request):
         organization = request._request.organization
-        queryset = customer_list(organization=organization, both_parties=True)
         params = request.query_params
+        if not any(params.get(name) for name in ("q", "reseller", "provider", "status",
+                                                 "cursor")):
+            # The unfiltered first page: its statement is kept (_customer_first_page).
+            return _list_response(request, None, s.CustomerSerializer, CUSTOMER_SORTS,
+                                  "company", _customer_first_page(organization))
+        queryset = customer_list(organization=organization, both_parties=True)
         errors = {}
         try:  # the Customers page's search field: its rules and messages
             term = SEARCH.clean(params.get("q", ""))

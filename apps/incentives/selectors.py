@@ -3,11 +3,11 @@
 Subscriptions sit below incentives; they are read through the reseller organization's
 reverse relation (`credited_subscriptions`), not through the subscriptions models.
 
-The Incentives page reads three things, each from the index (reseller_of_record,
+The Incentives page reads two things, each from the index (reseller_of_record,
 customer_name) INCLUDE (offer, quantity, id) of subscriptions: the totals (one grouped
-query by offer over the index alone), the page's keys in order (the index gives the
-customer order; the few subscriptions of one customer are then sorted by offer name, an
-incremental sort), then the page's 50 rows as plain values.
+query by offer over the index alone), then the page's 50 rows in order as plain values
+(the index gives the customer order; the few subscriptions of one customer are then
+sorted by offer name, an incremental sort).
 """
 
 from __future__ import annotations
@@ -137,20 +137,21 @@ _ROW_FIELDS = ("pk", "customer_name", "provider__name", "offer__name", "quantity
 def incentive_page(subscriptions: QuerySet[Subscription], number: int, *, per_page: int,
                    count: int) -> Page[IncentiveRow]:
     """A page of `credited_subscriptions()` by customer name, then offer name (then id), in
-    two queries: the page's keys from the index in order, then those rows as values.
+    one query: the index gives the customer order, the few subscriptions of one customer are
+    sorted by offer name (an incremental sort), and the page's 50 rows are joined to their
+    offer and provider (0.5 ms for the first page at 20k, EXPLAIN ANALYZE).
     `number` past the end is the last page; `count` is the summary's."""
     paginator: Paginator[Any] = Paginator(range(count), per_page)
     number = min(max(number, 1), paginator.num_pages)
     bottom = (number - 1) * per_page
-    keys = list(subscriptions.order_by("customer_name", "offer__name", "pk")
-                .values_list("pk", flat=True)[bottom:bottom + per_page])
-    found = {}
-    if keys:
+    rows = []
+    if count:
         labels = dict(subscriptions.model._meta.get_field("status").flatchoices)
         for (pk, customer, provider, offer, quantity, unit_price, currency, status,
-             cancelled_on, term_end) in (subscriptions.order_by().filter(pk__in=keys)
-                                         .values_list(*_ROW_FIELDS)):
-            found[pk] = IncentiveRow(pk, customer, provider, offer, quantity,
+             cancelled_on, term_end) in (subscriptions
+                                         .order_by("customer_name", "offer__name", "pk")
+                                         .values_list(*_ROW_FIELDS)[bottom:bottom + per_page]):
+            rows.append(IncentiveRow(pk, customer, provider, offer, quantity,
                                      quantity * unit_price, currency, status,
-                                     labels.get(status, status), cancelled_on, term_end)
-    return Page([found[key] for key in keys if key in found], number, paginator)
+                                     labels.get(status, status), cancelled_on, term_end))
+    return Page(rows, number, paginator)
