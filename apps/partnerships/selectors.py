@@ -137,20 +137,21 @@ def partnership_page_rows(*, provider: Organization,
     keys with its reseller's name, partner id and country, its customers at this provider
     and the subscriptions of this provider's customers it is reseller of record for.
 
-    On PostgreSQL one statement through a cursor, as plain tuples (the counts are
-    correlated COUNT subqueries over the page's 25 resellers, each an index-only scan: the
-    same work as `credited_subscription_counts`' grouped query, in the same round trip),
-    without building an annotated queryset and model instances per row."""
+    On PostgreSQL one statement through a cursor, as plain tuples: the customers counted
+    per row (an index-only count each, 25 rows), the credited subscriptions by one grouped
+    count over the page's resellers (`credited_subscription_counts`' query, joined here:
+    one round trip less; per-row counts read about three times the heap blocks), without
+    building an annotated queryset and model instances per row."""
     if not keys:
         return {}
     if connection.vendor != "postgresql":
-        rows = (partnership_list(provider=provider).filter(pk__in=keys)
-                .values_list("pk", "reseller_id", "reseller__name",
-                             "reseller__reseller__partner_id", "reseller__country",
-                             "accepted_at", "customer_count", "subscription_count"))
+        page: Any = partnership_list(provider=provider).filter(pk__in=keys)  # annotated
+        rows = page.values_list("pk", "reseller_id", "reseller__name",
+                                "reseller__reseller__partner_id", "reseller__country",
+                                "accepted_at", "customer_count", "subscription_count")
         return {row[0]: PartnerRow(*row) for row in rows}
-    organization = Partnership._meta.get_field("reseller").related_model
-    profile = organization._meta.get_field("reseller").related_model  # resellers.Reseller
+    organization: Any = Partnership._meta.get_field("reseller").related_model
+    profile: Any = organization._meta.get_field("reseller").related_model  # resellers.Reseller
     customer = provider.provider_customers.model._meta
     subscription = provider.provider_subscriptions.model._meta
 

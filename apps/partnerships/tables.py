@@ -4,6 +4,7 @@ rows made here with format_html: no template lookups, filters or `{% url %}` per
 
 from datetime import date, datetime
 from html import escape
+from typing import Any
 
 from django.utils.formats import date_format, get_format, localize
 from django.utils.safestring import SafeString, mark_safe
@@ -116,8 +117,9 @@ class PartnerRows:
         self.numbers: dict[int, str] = {}
         # A country's translated name by code: a lookup costs some fifty calls.
         self.countries: dict[str, str] = {}
-        self.country_names = Partnership._meta.get_field(
-            "reseller").related_model._meta.get_field("country").countries
+        country: Any = Partnership._meta.get_field(
+            "reseller").related_model._meta.get_field("country")
+        self.country_names = country.countries
 
     def _number(self, value: int) -> str:
         text = self.numbers.get(value)

@@ -65,7 +65,8 @@ def indirect_resellers(request):
         new_customer_url=reverse("customers:new", kwargs=slug) if can_add_customer else None,
         end_url=end_url)
     # The rows' HTML as the template's loop drew it: each row between two line breaks.
-    rows_html = mark_safe("".join(f"\n{drawer(record)}\n" for record in rows.rows))  # noqa: S308 (escaped by PartnerRows)
+    records: list[Any] = rows.rows  # selectors.PartnerRow
+    rows_html = mark_safe("".join(f"\n{drawer(record)}\n" for record in records))  # noqa: S308 (escaped by PartnerRows)
     return render(request, "partnerships/list.html", {
         "list": rows, "rows_html": rows_html, "search": search, "tab": "partners",
         "can_manage": can_manage, "can_add_customer": can_add_customer,
