@@ -2,20 +2,28 @@
 partnerships/list.html and partnerships/invitations.html in one loop each (the partners'
 rows made here with format_html: no template lookups, filters or `{% url %}` per cell)."""
 
-from django.utils.formats import date_format, localize
-from django.utils.html import format_html
-from django.utils.timezone import localtime
+from datetime import date, datetime
+from html import escape
+from typing import Any
+
+from django.utils.formats import date_format, get_format, localize
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import get_current_timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from apps.i18n import name_order
 from apps.lists import Column
+
+from .models import Partnership
+from .selectors import PartnerRow
 
 _END = "text-end"
 
 
 def _by_name(queryset, descending):
     """Reseller names by pinyin where the database can (apps.i18n.name_order), read by
-    selectors.partnership_rows' `reseller_name`."""
+    selectors.partnership_keys' `reseller_name`."""
     return queryset.order_by(name_order("reseller_name", descending=descending), "pk")
 
 
@@ -79,40 +87,77 @@ _END_PARTNERSHIP = ('<a class="btn btn-sm btn-outline-danger" href="{head}{pk}{t
                     '<span class="visually-hidden"> {hidden}</span></a>')
 
 
+# A day's text in a language and date format, kept by each process (as the Customers
+# page's customers.tables._DAYS): drawing one costs some 200 Python calls.
+_DAYS: dict[tuple[str, str], dict[date, str]] = {}
+MAX_DAYS = 5000
+
+
 class PartnerRows:
-    """Draws the Indirect resellers page's rows (partnerships of `selectors.partnership_rows`
-    with their `subscription_count`): the buttons' links and labels are worked out once.
+    """Draws the Indirect resellers page's rows (`selectors.PartnerRow`, plain values),
+    escaped: made once per request with what every row shares (the buttons' links and
+    labels, translated once), then called per partnership. Each value is escaped by
+    html.escape (what format_html does), a number localized once per distinct value, a
+    day once per process and a country's name once per page.
     `new_customer_url` (Add new customer) and `end_url` (End partnership, with `{pk}` in
     place of the partnership's id) are None when the viewer may not use them."""
 
     def __init__(self, *, new_customer_url: str | None = None,
                  end_url: str | None = None) -> None:
-        self.new_customer_url = new_customer_url
-        self.end_head, _pk, self.end_tail = (end_url or "{pk}").partition("{pk}")
+        self.new_customer_url = None if new_customer_url is None else escape(new_customer_url)
+        head, _pk, tail = (end_url or "{pk}").partition("{pk}")
+        self.end_head, self.end_tail = escape(head), escape(tail)
         self.can_end = end_url is not None
-        self.add, self.add_for = str(_("Add new customer")), str(_("for %(name)s"))
-        self.end, self.end_with = str(_("End partnership")), str(_("with %(name)s"))
+        self.add, self.add_for = escape(str(_("Add new customer"))), str(_("for %(name)s"))
+        self.end, self.end_with = escape(str(_("End partnership"))), str(_("with %(name)s"))
+        self.zone = get_current_timezone()
+        self.days = _DAYS.setdefault((get_language(), get_format("SHORT_DATE_FORMAT")), {})
+        if len(self.days) > MAX_DAYS:
+            self.days.clear()
+        self.numbers: dict[int, str] = {}
         # A country's translated name by code: a lookup costs some fifty calls.
         self.countries: dict[str, str] = {}
+        country: Any = Partnership._meta.get_field(
+            "reseller").related_model._meta.get_field("country")
+        self.country_names = country.countries
 
-    def html(self, record):
-        name = record.reseller.name
+    def _number(self, value: int) -> str:
+        text = self.numbers.get(value)
+        if text is None:
+            text = self.numbers[value] = escape(localize(value))
+        return text
+
+    def _date(self, value: datetime | None) -> str:
+        if value is None:
+            return ""
+        local = value.astimezone(self.zone)
+        day = local.date()
+        text = self.days.get(day)
+        if text is None:
+            text = self.days[day] = escape(date_format(local, "SHORT_DATE_FORMAT"))
+        return text
+
+    def _country(self, code: str) -> str:
+        text = self.countries.get(code)
+        if text is None:
+            text = self.countries[code] = escape(
+                (self.country_names.name(code) if code else "") or "—")
+        return text
+
+    def __call__(self, record: PartnerRow) -> SafeString:
+        name = record.name
         values = {"name": name}
         add = end = ""
         if self.new_customer_url is not None:
-            add = format_html(_ADD_CUSTOMER, url=self.new_customer_url,
-                              reseller=record.reseller_id, label=self.add,
-                              hidden=self.add_for % values)
+            add = _ADD_CUSTOMER.format(url=self.new_customer_url,
+                                       reseller=record.reseller_id, label=self.add,
+                                       hidden=escape(self.add_for % values))
         if self.can_end:
-            end = format_html(_END_PARTNERSHIP, head=self.end_head, pk=record.pk,
-                              tail=self.end_tail, label=self.end, hidden=self.end_with % values)
-        since = record.accepted_at
-        country = record.reseller.country
-        if (country_name := self.countries.get(country.code)) is None:
-            country_name = self.countries[country.code] = country.name or "—"
-        return format_html(
-            _PARTNER_ROW, name=name, partner_id=record.partner_id or "—",
-            country=country_name,
-            since=date_format(localtime(since), "SHORT_DATE_FORMAT") if since else "",
-            customers=localize(record.customer_count),
-            subscriptions=localize(record.subscription_count), add=add, end=end)
+            end = _END_PARTNERSHIP.format(head=self.end_head, pk=record.pk,
+                                          tail=self.end_tail, label=self.end,
+                                          hidden=escape(self.end_with % values))
+        return mark_safe(_PARTNER_ROW.format(  # noqa: S308 (every value escaped above or here)
+            name=escape(name), partner_id=escape(record.partner_id or "—"),
+            country=self._country(record.country), since=self._date(record.accepted_at),
+            customers=self._number(record.customer_count),
+            subscriptions=self._number(record.subscription_count), add=add, end=end))

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -38,17 +39,17 @@ PER_PAGE = 25
 def indirect_resellers(request):
     provider = request.organization
     search = search_term(request)
-    # The credited-subscriptions count is computed per row only to sort by it; otherwise
-    # one grouped query fills it for the rows of the page.
-    by_credited = "subscription_count" in request.GET.get("sort", "")[:100]
-    rows = list_page(request, selectors.partnership_rows(provider=provider, search=search,
-                                                         count_credited=by_credited),
-                     PARTNERSHIP_COLUMNS, default="name", per_page=PER_PAGE, deferred=True)
-    if not by_credited:
-        counts = selectors.credited_subscription_counts(
-            provider=provider, reseller_ids=[record.reseller_id for record in rows.rows])
-        for record in rows.rows:
-            record.subscription_count = counts.get(record.reseller_id, 0)  # type: ignore[attr-defined]
+    # The keys are sorted, counted and paged alone (the count and the page's keys in one
+    # statement): a count per row is worked out there only to sort by it. The page's rows,
+    # with both counts, come in one more statement as plain values.
+    sort = request.GET.get("sort", "")[:100]
+    keys = selectors.partnership_keys(provider=provider, search=search,
+                                      count_customers="customer_count" in sort,
+                                      count_credited="subscription_count" in sort)
+    rows = list_page(request, keys, PARTNERSHIP_COLUMNS, default="name", per_page=PER_PAGE,
+                     deferred=True,
+                     rows=lambda page_keys: selectors.partnership_page_rows(provider=provider,
+                                                                            keys=page_keys))
     # Each row drawn once in Python (partnerships.tables.PartnerRows): the buttons' links and
     # labels are worked out here, not by template tags per row.
     slug = {"org_slug": provider.slug}
@@ -63,10 +64,11 @@ def indirect_resellers(request):
     drawer = PartnerRows(
         new_customer_url=reverse("customers:new", kwargs=slug) if can_add_customer else None,
         end_url=end_url)
-    for record in rows.rows:
-        record.html = drawer.html(record)  # type: ignore[attr-defined]
+    # The rows' HTML as the template's loop drew it: each row between two line breaks.
+    records: list[Any] = rows.rows  # selectors.PartnerRow
+    rows_html = mark_safe("".join(f"\n{drawer(record)}\n" for record in records))  # noqa: S308 (escaped by PartnerRows)
     return render(request, "partnerships/list.html", {
-        "list": rows, "search": search, "tab": "partners",
+        "list": rows, "rows_html": rows_html, "search": search, "tab": "partners",
         "can_manage": can_manage, "can_add_customer": can_add_customer,
     })
 
