@@ -75,32 +75,17 @@ def partnership_list(*, provider: Organization | None = None,
     return qs.order_by(name_order("reseller__name"))
 
 
-def partnership_rows(*, provider: Organization, search: str = "",
-                     count_credited: bool = True) -> QuerySet[Partnership]:
-    """`partnership_list` of a provider as its Indirect resellers page shows it, by reseller
-    name: each partnership with its reseller's name and country only, and `reseller_name`
-    and `partner_id` from per-row subqueries.
-
-    The order is by `reseller_name` (a subquery, not a join): a join sorted by the name of
-    another table made PostgreSQL hash every organization of the database (20,000 and more)
-    to sort the provider's 200 partnerships; the subquery reads 200 names by primary key.
-    The count and the page's keys read no other table."""
-    reseller = organization_list().filter(pk=OuterRef("reseller_id"))
-    return (partnership_list(provider=provider, search=search, count_credited=count_credited)
-            .select_related(None).select_related("reseller")
-            .only("reseller", "accepted_at", "reseller__name", "reseller__country")
-            .annotate(reseller_name=Subquery(reseller.values("name")[:1]),
-                      partner_id=Subquery(reseller.values("reseller__partner_id")[:1]))
-            .order_by(name_order("reseller_name"), "pk"))
-
-
 def partnership_keys(*, provider: Organization, search: str = "",
                      count_customers: bool = False,
                      count_credited: bool = False) -> QuerySet[Partnership]:
-    """The Indirect resellers page's partnerships as bare keys to sort, count and page
-    (`partnership_rows` without the columns only shown): by `reseller_name` (a per-row
-    subquery, see `partnership_rows`), with `customer_count` or `subscription_count` only
-    when the page sorts by it. The page's rows are read by `partnership_page_rows`."""
+    """The Indirect resellers page's partnerships as bare keys to sort, count and page, by
+    `reseller_name`, with `customer_count` or `subscription_count` only when the page sorts
+    by it. The page's rows are read by `partnership_page_rows`.
+
+    The name is a per-row subquery, not a join: a join sorted by the name of another table
+    made PostgreSQL hash every organization of the database (20,000 and more) to sort the
+    provider's 200 partnerships; the subquery reads 200 names by primary key. The count
+    and the page's keys read no other table."""
     reseller = organization_list().filter(pk=OuterRef("reseller_id"))
     qs = Partnership.objects.filter(provider=provider, status=Partnership.Status.ACTIVE)
     if search:
