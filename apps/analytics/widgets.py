@@ -85,6 +85,16 @@ def csv_value(value: Any, kind: str) -> str:
     return str(value)
 
 
+def _bar_widget(id: str, title: str, columns: list[str], kinds: list[str],
+                rows: list[tuple[Any, ...]], *, bar: int, empty: str) -> Widget:
+    """A bar list: its chart draws column `bar` of the table's own rows against their
+    first column (no chart when there are no rows, only the empty message)."""
+    chart = charts.bar_chart(chart_id=f"chart-{id}", title=title, x_label=columns[bar],
+                             y_label=columns[0],
+                             items=[(row[0], row[bar]) for row in rows]) if rows else None
+    return Widget(id, title, columns, kinds, rows, chart=chart, empty=empty)
+
+
 def provider_widgets(f: ProviderFigures) -> list[Widget]:
     grain = f.period.grain
     date_label = {"day": _("Date"), "week": _("Week starting"), "month": _("Month")}[grain]
@@ -116,46 +126,25 @@ def provider_widgets(f: ProviderFigures) -> list[Widget]:
         chart=charts.line_chart(chart_id="chart-churn", title=_("Subscription churn"),
                                 x_label=date_label, y_label=_("Subscriptions"),
                                 steps=f.buckets, grain=grain, series=churn)))
-    top = f.top_resellers
-    widgets.append(Widget(
+    widgets.append(_bar_widget(
         "top-resellers", _("Top resellers by subscriptions sold"),
         [_("Indirect reseller"), _("New subscriptions")], [TEXT, NUMBER],
-        [(r.name, r.new_subscriptions) for r in top],
-        empty=_("No reseller sold a subscription in this period."),
-        chart=charts.bar_chart(chart_id="chart-top-resellers",
-                               title=_("Top resellers by subscriptions sold"),
-                               x_label=_("New subscriptions"), y_label=_("Indirect reseller"),
-                               items=[(r.name, r.new_subscriptions) for r in top])
-        if top else None))
-    sold = f.licences_by_reseller
-    widgets.append(Widget(
+        [(r.name, r.new_subscriptions) for r in f.top_resellers], bar=1,
+        empty=_("No reseller sold a subscription in this period.")))
+    widgets.append(_bar_widget(
         "licenses-by-reseller", _("Licenses sold by reseller"),
         [_("Indirect reseller"), _("Licenses sold")], [TEXT, NUMBER],
-        [(r.name, r.licences_sold) for r in sold],
-        empty=_("No reseller sold licenses in this period."),
-        chart=charts.bar_chart(chart_id="chart-licenses-by-reseller",
-                               title=_("Licenses sold by reseller"),
-                               x_label=_("Licenses sold"), y_label=_("Indirect reseller"),
-                               items=[(r.name, r.licences_sold) for r in sold])
-        if sold else None))
-    widgets.append(Widget(
+        [(r.name, r.licences_sold) for r in f.licences_by_reseller], bar=1,
+        empty=_("No reseller sold licenses in this period.")))
+    widgets.append(_bar_widget(
         "top-products", _("Top products by subscription count"),
         [_("Offer"), _("Live subscriptions"), _("Licenses")], [TEXT, NUMBER, NUMBER],
-        list(f.products), empty=_("No subscriptions yet."),
-        chart=charts.bar_chart(chart_id="chart-top-products",
-                               title=_("Top products by subscription count"),
-                               x_label=_("Live subscriptions"), y_label=_("Offer"),
-                               items=[(p[0], p[1]) for p in f.products])
-        if f.products else None))
-    widgets.append(Widget(
+        list(f.products), bar=1, empty=_("No subscriptions yet.")))
+    widgets.append(_bar_widget(
         "markets", _("Resellers by market"),
         [_("Market"), _("Resellers"), _("Live subscriptions")], [TEXT, NUMBER, NUMBER],
-        [(m[1] or _("Not given"), m[2], m[3]) for m in f.markets],
-        empty=_("No indirect resellers yet."),
-        chart=charts.bar_chart(chart_id="chart-markets", title=_("Resellers by market"),
-                               x_label=_("Resellers"), y_label=_("Market"),
-                               items=[(m[1] or _("Not given"), m[2]) for m in f.markets])
-        if f.markets else None))
+        [(m[1] or _("Not given"), m[2], m[3]) for m in f.markets], bar=1,
+        empty=_("No indirect resellers yet.")))
     widgets.append(Widget(
         "new-resellers", _("New resellers"),
         [_("Indirect reseller"), _("Location"), _("Partnership since"), _("Subscriptions"),
@@ -200,18 +189,10 @@ def reseller_widgets(f: ResellerFigures) -> list[Widget]:
                                 x_label=_("Month"), y_label=_("Licenses"),
                                 steps=[m for m, _n in f.incentive_months], grain="month",
                                 series=[(_("Licenses"), [n for _m, n in f.incentive_months])])))
-    widgets.append(Widget(
+    widgets.append(_bar_widget(
         "top-customers", _("Top customers"), [_("Customer"), _("Subscriptions"), _("Licenses")],
-        [TEXT, NUMBER, NUMBER], list(f.top_customers), empty=_("No customers yet."),
-        chart=charts.bar_chart(chart_id="chart-top-customers", title=_("Top customers"),
-                               x_label=_("Licenses"), y_label=_("Customer"),
-                               items=[(c[0], c[2]) for c in f.top_customers])
-        if f.top_customers else None))
-    widgets.append(Widget(
+        [TEXT, NUMBER, NUMBER], list(f.top_customers), bar=2, empty=_("No customers yet.")))
+    widgets.append(_bar_widget(
         "top-products", _("Top products"), [_("Offer"), _("Subscriptions"), _("Licenses")],
-        [TEXT, NUMBER, NUMBER], list(f.top_products), empty=_("No subscriptions yet."),
-        chart=charts.bar_chart(chart_id="chart-top-products", title=_("Top products"),
-                               x_label=_("Subscriptions"), y_label=_("Offer"),
-                               items=[(p[0], p[1]) for p in f.top_products])
-        if f.top_products else None))
+        [TEXT, NUMBER, NUMBER], list(f.top_products), bar=1, empty=_("No subscriptions yet.")))
     return widgets
