@@ -9,6 +9,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from apps.analytics.periods import Period
+from apps.analytics.selectors import provider_figures
 from apps.incentives.selectors import incentive_subscriptions
 from apps.orders.models import OrderLine
 from apps.subscriptions import services as subscriptions
@@ -132,9 +134,6 @@ def test_long_periods_add_months_and_edge_days_like_the_days(contoso, trading_da
     """A long period reads whole months from the monthly rows and the days at either end
     from the daily ones: the same sums as the days alone."""
     from datetime import date
-
-    from apps.analytics.periods import Period
-    from apps.analytics.selectors import provider_figures
 
     today = timezone.localdate()
     for start, end in ((today - timedelta(days=200), today),

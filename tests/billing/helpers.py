@@ -7,8 +7,14 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from apps.billing.services import charges_for_order
+from apps.billing.services import (
+    charges_for_order,
+    own_price_list,
+    price_list_create,
+    price_rule_set,
+)
 from apps.orders.models import Order, OrderLine
+from apps.subscriptions.services import add_months
 from tests import factories
 
 
@@ -16,8 +22,6 @@ def margins_set(provider, reseller, provider_margin="10", reseller_margin="20"):
     """The provider's default price list at cost + `provider_margin` %, and the reseller's
     own list for its customers at + `reseller_margin` %, both since 2020; returns the
     provider's list."""
-    from apps.billing.services import own_price_list, price_list_create, price_rule_set
-
     since = datetime.date(2020, 1, 1)
     default = price_list_create(owner=provider, name="Resellers", is_default=True, actor=None)
     price_rule_set(price_list=default, offer=None, margin_percent=Decimal(provider_margin),
@@ -52,7 +56,6 @@ def record_line(subscription, action, quantity, day, previous_quantity=None,
 
 def subscribe(customer, offer, quantity, day, reseller=None, term_months=None):
     """A subscription bought on `day` (its purchase line charged)."""
-    from apps.subscriptions.services import add_months
 
     subscription = factories.SubscriptionFactory(
         customer=customer, offer=offer, quantity=quantity, reseller_of_record=reseller,

@@ -13,6 +13,7 @@ from apps.billing.services import (
     price_rule_set,
     reseller_account_set,
 )
+from apps.subscriptions.services import subscription_change_quantity
 from tests import factories
 
 from .helpers import margins_set, record_line, subscribe
@@ -152,7 +153,6 @@ def test_a_rule_applies_from_its_effective_date(contoso, adatum, offers, margins
 
 def test_a_real_licence_change_is_charged_through_the_orders_hook(
         adatum, northwind, offers, margins, contoso_admin, contoso):
-    from apps.subscriptions.services import subscription_change_quantity
 
     subscription = factories.SubscriptionFactory(customer=adatum,
                                                  offer=offers["basic"], quantity=2,

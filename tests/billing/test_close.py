@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from apps.billing.mailing import mail_invoices
 from apps.billing.models import Charge, Invoice
 from apps.billing.services import (
     month_close,
@@ -179,7 +180,6 @@ def test_chinese_names_render_in_the_pdf(closed_world, northwind_admin, client, 
 def test_the_recipients_admins_are_mailed_once_in_their_language(closed_world, northwind_admin,
                                                                   contoso, mailoutbox,
                                                                   on_commit):
-    from apps.billing.mailing import mail_invoices
 
     northwind_admin.language = "zh-hans"
     northwind_admin.save()
