@@ -9,10 +9,11 @@ benchmarks/generate.py when missing), one gunicorn (benchmarks/wsgi.py: 2 sync w
 DEBUG off, production settings, loopback) serves the product and the bare reference
 views of benchmarks/reference.py. For each page, the run checks that the reference
 shows the same rows as the product (same ids or names, same order), then drives the
-product, then the reference, with the same load generator (CONNECTIONS threads of
-http.client, each one request after the other, for DURATION seconds), and prints p50,
-p99, requests per second and the ratios product/reference. The SQL statements of each
-product page are counted in-process (CaptureQueriesContext).
+product and the reference with the same load generator (CONNECTIONS threads of
+http.client, each one request after the other, for DURATION seconds a side, in SLICES
+alternating turns, so that a slower moment of the machine weighs on both sides alike),
+and prints p50, p99, requests per second and the ratios product/reference. The SQL
+statements of each product page are counted in-process (CaptureQueriesContext).
 
 The REST API's customers list (page size 50, with an API key made in the bench database)
 is measured against the HTML Customers page, product against product, in the same run:
@@ -65,6 +66,7 @@ LATEST = HERE / "results" / "latest.json"
 PYTHON = sys.executable
 SIZES_ORDER = ["1k", "20k", "100k"]
 DEFAULT_DURATION = 5.0
+SLICES = 10  # turns per page: product and reference take turns (drive_pair)
 QUICK_DURATION = 1.0
 CONNECTIONS = 4
 WORKERS = 2
@@ -355,12 +357,9 @@ def percentile(values, fraction):
     return statistics.quantiles(values, n=100, method="inclusive")[round(fraction * 100) - 1]
 
 
-def drive(port, path, cookie, *, duration, connections=CONNECTIONS, warmup=2, min_samples=30,
-          headers=None):
-    """`connections` threads request `path` one after the other for `duration` seconds
-    (longer, up to 3x, until min_samples): latencies in ms, req/s, errors. `headers`
-    instead of the cookie: an API key."""
-    headers = headers or ({"Cookie": cookie} if cookie else {})
+def _load(port, path, headers, seconds, *, connections, warmup, min_samples=0):
+    """`connections` threads request `path` one after the other for `seconds` (longer, up
+    to 3x, until min_samples): (latencies in ms, errors, seconds spent)."""
     latencies, errors = [], []
     lock = threading.Lock()
     start_line = threading.Barrier(connections + 1)
@@ -389,22 +388,67 @@ def drive(port, path, cookie, *, duration, connections=CONNECTIONS, warmup=2, mi
     start_line.wait()
     began = time.perf_counter()
     while True:
-        time.sleep(0.05)
+        time.sleep(0.02)
         spent = time.perf_counter() - began
         with lock:
             enough = len(latencies) >= min_samples
-        if spent >= duration and (enough or spent >= 3 * duration):
+        if spent >= seconds and (enough or spent >= 3 * seconds):
             break
     stop.set()
     for thread in threads:
         thread.join()
-    elapsed = time.perf_counter() - began
+    return latencies, errors, time.perf_counter() - began
+
+
+def _stats(latencies, errors, spent):
     if not latencies:
         return {"errors": len(errors), "error": str(errors[:1])}
     return {"p50_ms": round(statistics.median(latencies), 1),
             "p99_ms": round(percentile(latencies, 0.99), 1),
-            "rps": round(len(latencies) / elapsed, 1), "samples": len(latencies),
+            "rps": round(len(latencies) / spent, 1), "samples": len(latencies),
             "errors": len(errors)}
+
+
+def drive(port, path, cookie, *, duration, connections=CONNECTIONS, warmup=2, min_samples=30,
+          headers=None):
+    """`connections` threads request `path` one after the other for `duration` seconds
+    (longer, up to 3x, until min_samples): p50, p99, req/s, errors. `headers` instead of
+    the cookie: an API key."""
+    headers = headers or ({"Cookie": cookie} if cookie else {})
+    return _stats(*_load(port, path, headers, duration, connections=connections,
+                         warmup=warmup, min_samples=min_samples))
+
+
+def drive_pair(port, product, reference, *, duration, slices=SLICES,
+               connections=CONNECTIONS, warmup=2, min_samples=30):
+    """The product and its reference, each for `duration` seconds in all, taken in turns
+    of duration/slices seconds (product first, then reference first, and so on): a moment
+    when the machine is slower (another process, a checkpoint) falls on both sides alike,
+    instead of on whichever side was measuring then. `product` and `reference` are (path,
+    headers). Each side's p50 and p99 are of all its requests; req/s is its requests over
+    its own seconds."""
+    sides = {"product": product, "reference": reference}
+    taken = {name: ([], [], 0.0) for name in sides}
+    for path, headers in sides.values():  # first use of each: caches, connections
+        _load(port, path, headers, 0, connections=connections, warmup=warmup)
+    turn = max(duration / max(slices, 1), 0.05)
+    for number in range(max(slices, 1)):
+        order = ("product", "reference") if number % 2 == 0 else ("reference", "product")
+        for name in order:
+            path, headers = sides[name]
+            latencies, errors, spent = _load(port, path, headers, turn,
+                                             connections=connections, warmup=0)
+            kept = taken[name]
+            taken[name] = (kept[0] + latencies, kept[1] + errors, kept[2] + spent)
+    for name, (path, headers) in sides.items():  # a short side: more turns until min_samples
+        extra = 0
+        while len(taken[name][0]) < min_samples and extra < slices:
+            latencies, errors, spent = _load(port, path, headers, turn,
+                                             connections=connections, warmup=0)
+            kept = taken[name]
+            taken[name] = (kept[0] + latencies, kept[1] + errors, kept[2] + spent)
+            extra += 1
+    return _stats(*taken["product"]), _stats(*taken["reference"])
 
 
 _REF_ROW = re.compile(r'<tr data-id="([^"]*)" data-name="([^"]*)">')
@@ -497,13 +541,14 @@ def bench_size(size, base_env, args):
             if page["status"] != 200 or not page["check"]["ok"] or not args.duration:
                 page["product_load"] = page["reference_load"] = {}
                 continue
-            load = {"duration": args.duration}
+            load = {"duration": args.duration, "slices": args.slices}
             if args.quick:  # a smoke run: a few requests suffice
-                load.update(warmup=1, min_samples=4)
-            page["product_load"] = drive(
-                server.port, page["product"], cookie, **load,
-                headers={"Authorization": f"Bearer {key}"} if key else None)
-            page["reference_load"] = drive(server.port, page["reference"], cookie, **load)
+                load.update(warmup=1, min_samples=4, slices=1)
+            cookie_headers = {"Cookie": cookie} if cookie else {}
+            page["product_load"], page["reference_load"] = drive_pair(
+                server.port,
+                (page["product"], {"Authorization": f"Bearer {key}"} if key else cookie_headers),
+                (page["reference"], cookie_headers), **load)
             product, reference = page["product_load"], page["reference_load"]
             page["ratio"] = {"p50": ratio(product.get("p50_ms"), reference.get("p50_ms")),
                              "p99": ratio(product.get("p99_ms"), reference.get("p99_ms")),
@@ -1090,6 +1135,9 @@ def main(argv=None):
     parser.add_argument("--duration", type=float,
                         help=f"seconds of load per page and side (default {DEFAULT_DURATION:g}, "
                              f"{QUICK_DURATION:g} with --quick; 0: only check the rows)")
+    parser.add_argument("--slices", type=int, default=SLICES,
+                        help=f"turns per page and side, product and reference alternating "
+                             f"(default {SLICES}; 1: all of one side, then the other)")
     parser.add_argument("--page", action="append", metavar="NAME",
                         help="measure only this page (repeatable)")
     parser.add_argument("--reset", action="store_true", help="regenerate the data first")

@@ -4,13 +4,17 @@ page through gunicorn, next to its bare reference view, with the same rows.
 Timings and goals are never judged here (benchmarks/goals.json is for `make bench`).
 """
 
+import itertools
 import json
 import os
 import subprocess
 import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from benchmarks.run import in_order, size_database_url
+from benchmarks.run import drive_pair, in_order, size_database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,3 +53,41 @@ def test_each_size_has_its_database():
     assert size_database_url("postgres://u@h:5432/bench", "20k") == "postgres://u@h:5432/bench_20k"
     assert (size_database_url("postgres://u@h:5432/bench_1k", "100k")
             == "postgres://u@h:5432/bench_100k")
+
+
+class _TwoPages(BaseHTTPRequestHandler):
+    """/slow answers in about 20 ms, /fast at once; each request's path is recorded in turn."""
+
+    seen: list[str] = []
+
+    def do_GET(self):
+        self.seen.append(self.path)
+        if self.path == "/slow":
+            time.sleep(0.02)
+        body = b"ok"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_product_and_reference_take_turns_and_each_is_measured_alone():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _TwoPages)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    _TwoPages.seen = []
+    try:
+        slow, fast = drive_pair(server.server_address[1], ("/slow", {}), ("/fast", {}),
+                                duration=0.6, slices=4, connections=2, warmup=1)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert slow["errors"] == fast["errors"] == 0
+    assert slow["p50_ms"] >= 20 > fast["p50_ms"]
+    assert fast["rps"] > slow["rps"]
+    # Warm-ups (slow, fast), then four turns a side in the order SF FS SF FS: the page
+    # asked for changes six times, where one side after the other would change twice.
+    switches = sum(1 for a, b in itertools.pairwise(_TwoPages.seen) if a != b)
+    assert switches >= 6
