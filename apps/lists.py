@@ -33,6 +33,8 @@ from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from apps.prepared import execute_prepared
+
 if TYPE_CHECKING:
     from django.db.models.expressions import OrderBy
     from django.http import HttpRequest, QueryDict
@@ -146,15 +148,18 @@ def _page_keys(queryset: QuerySet[Any], number: int, per_page: int,
         return keys, paginator.count, number
     bottom = (number - 1) * per_page
     try:
-        keys_sql, keys_params = (queryset.values_list("pk", flat=True)[bottom:bottom + per_page]
+        # The page's bounds are parameters (the ORM would write them into the SQL): one
+        # statement, prepared on the server once (apps.prepared), serves every page.
+        keys_sql, keys_params = (queryset.values_list("pk", flat=True)
                                  .query.get_compiler(queryset.db).as_sql())
         count_sql, count_params = (queryset.order_by().values("pk").query
                                    .get_compiler(queryset.db).as_sql())
     except EmptyResultSet:  # e.g. a filter on an empty list of values: nothing to ask
         return [], 0, 1
     with connections[queryset.db].cursor() as cursor:
-        cursor.execute(f"SELECT (SELECT COUNT(*) FROM ({count_sql}) AS counted), "  # noqa: S608 (the ORM's SQL)
-                       f"ARRAY({keys_sql})", (*count_params, *keys_params))
+        execute_prepared(cursor, f"SELECT (SELECT COUNT(*) FROM ({count_sql}) AS counted), "  # noqa: S608 (the ORM's SQL)
+                                 f"ARRAY({keys_sql} LIMIT %s OFFSET %s)",
+                         (*count_params, *keys_params, per_page, bottom))
         total, keys = cursor.fetchone()
     last = max(1, -(-total // per_page))
     if number > last:

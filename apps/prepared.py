@@ -10,13 +10,21 @@ into model instances as Django's own ModelIterable does (select_related included
 Only for querysets whose arguments each land in exactly one parameter, unchanged (filters
 on exact values): anything else, or an argument equal to another parameter, is not kept
 and simply runs as the queryset it is.
+
+`execute_prepared` goes one step further on PostgreSQL: the statement is also prepared on
+the server, once per connection (PREPARE, then EXECUTE with each call's values), so the
+server neither parses nor plans it again. For a list page's rows (two correlated
+subqueries and a join) that is 0.8 of 1.5 ms; for the memberships 0.35 of 0.55 ms.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+import re
+from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Model, QuerySet
@@ -89,7 +97,7 @@ class Prepared(Generic[_M]):
         for position, arg in zip(compiled.positions, args, strict=True):
             params[position] = arg
         with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
+            execute_prepared(cursor, compiled.sql, params)
             rows = cursor.fetchall()
         objects = []
         model, init_list, start, end = (compiled.model, compiled.init_list, compiled.start,
@@ -102,3 +110,62 @@ class Prepared(Generic[_M]):
                 setattr(obj, name, row[position])
             objects.append(obj)
         return objects
+
+
+# ------------------------------------------------------------ prepared on the server
+
+MAX_SERVER_PREPARED = 200  # statements per connection; past it, plain statements
+_PLACEHOLDER = re.compile(r"%%|%s")
+
+
+class _ServerPrepared:
+    """The statements prepared on one server connection: their names by SQL."""
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw  # the driver's connection: a new one has none prepared
+        self.names: dict[str, str] = {}
+        self.made = 0
+
+
+def _numbered(sql: str) -> str:
+    """The statement with PostgreSQL's $1, $2… for the driver's %s (a %% stays %%: the
+    driver turns it into % when it fills the EXECUTE's values in)."""
+    count = 0
+
+    def number(match: re.Match[str]) -> str:
+        nonlocal count
+        if match.group() == "%%":
+            return "%%"
+        count += 1
+        return f"${count}"
+
+    return _PLACEHOLDER.sub(number, sql)
+
+
+def execute_prepared(cursor: Any, sql: str, params: Sequence[Any]) -> None:
+    """`cursor.execute(sql, params)`, as a statement prepared on the server on PostgreSQL
+    (PORTAL_DB_SERVER_PREPARE): the first time on a connection PREPARE and EXECUTE go in
+    one round trip, after that only EXECUTE. The types of the parameters are the server's
+    inference from the statement. A statement that failed is prepared afresh under
+    another name next time (whether its PREPARE took is not known)."""
+    db = cursor.db
+    if db.vendor != "postgresql" or not settings.PORTAL_DB_SERVER_PREPARE:
+        cursor.execute(sql, params)
+        return
+    kept = getattr(db, "_server_prepared", None)
+    if kept is None or kept.raw is not db.connection:
+        kept = db._server_prepared = _ServerPrepared(db.connection)
+    values = ", ".join(["%s"] * len(params))
+    name = kept.names.get(sql)
+    if name is not None:
+        cursor.execute(f"EXECUTE {name}({values})" if params else f"EXECUTE {name}", params)
+        return
+    if kept.made >= MAX_SERVER_PREPARED:
+        cursor.execute(sql, params)
+        return
+    kept.made += 1
+    digest = hashlib.blake2b(sql.encode(), digest_size=6).hexdigest()
+    name = f"pc_{digest}_{kept.made}"
+    execute = f"EXECUTE {name}({values})" if params else f"EXECUTE {name}"
+    cursor.execute(f"PREPARE {name} AS {_numbered(sql)}; {execute}", params)
+    kept.names[sql] = name  # not when it failed: the next call prepares it under a new name

@@ -98,13 +98,20 @@ def _django(migrate_default_sqlite=True):
 
 
 def _session_cookie(email):
+    """The Cookie header of a signed-in browser that has been on the portal before: its
+    session, and the CSRF cookie the first page it saw set (a browser keeps it, so a page
+    neither makes a new secret nor sets the cookie again)."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
-    from django.test import Client
+    from django.middleware.csrf import get_token
+    from django.test import Client, RequestFactory
 
     client = Client()
     client.force_login(get_user_model().objects.get(email=email))
-    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    first_visit = RequestFactory().get("/")
+    get_token(first_visit)
+    return (f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+            f"; {settings.CSRF_COOKIE_NAME}={first_visit.META['CSRF_COOKIE']}")
 
 
 def _pages(big_reseller_id):
@@ -607,7 +614,7 @@ class Browser:
 
     def __init__(self, port, cookie):
         self.port = port
-        self.cookies = dict([cookie.split("=", 1)])
+        self.cookies = dict(pair.split("=", 1) for pair in cookie.split("; "))
 
     def _send(self, method, path, data=None, headers=None):
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),

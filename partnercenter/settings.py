@@ -156,6 +156,12 @@ DATABASES["default"].setdefault("CONN_MAX_AGE",
                                 env.int("CONN_MAX_AGE", default=0 if DEBUG else 60))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS",
                                 env.bool("CONN_HEALTH_CHECKS", default=not DEBUG))
+# The hottest statements (a workspace's memberships, a list page's keys and rows) are
+# prepared on the PostgreSQL server once per connection (apps.prepared.execute_prepared):
+# parsing and planning them cost the server about as much as running them. Off behind a
+# pooler that hands each transaction another server connection (PgBouncer's transaction
+# mode before 1.21).
+PORTAL_DB_SERVER_PREPARE = env.bool("PORTAL_DB_SERVER_PREPARE", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The embedded SQLite of `make run` lacks covering indexes and NULLS NOT DISTINCT; the
 # rollup and price tables are built for PostgreSQL, and on SQLite only the speed and the

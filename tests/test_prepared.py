@@ -8,12 +8,13 @@ import threading
 
 import pytest
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import connection, connections
+from django.db import DataError, connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 
 from apps.organizations.middleware import active_memberships
 from apps.organizations.models import Membership, Organization
 from apps.organizations.roles import Role
-from apps.prepared import Prepared
+from apps.prepared import Prepared, execute_prepared
 from tests import factories
 
 
@@ -129,3 +130,65 @@ def test_a_closed_and_reopened_connection_and_a_new_one_are_served(contoso, tail
     assert found == {"second": expected_second, "first": expected_first}
     # And this thread's connection still answers with its own kept statement.
     assert _shown(prepared(second.pk)) == expected_second
+
+
+# ------------------------------------------------------------ prepared on the server
+
+def _server_statements():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, statement FROM pg_prepared_statements")
+        return dict(cursor.fetchall())
+
+
+def test_a_statement_is_prepared_on_the_server_once_per_connection(prep_two_workspaces):
+    both, other = prep_two_workspaces
+    prepared = Prepared(_memberships)
+    prepared(both.pk)
+    expected, expected_other = _shown(_memberships(both.pk)), _shown(_memberships(other.pk))
+    with CaptureQueriesContext(connection) as first:
+        assert _shown(prepared(both.pk)) == expected
+    # Compiled and prepared by the call before: the server only executes it now, with
+    # this call's value, and another user's call gets that user's rows.
+    assert len(first) == 1
+    assert first[0]["sql"].startswith("EXECUTE pc_")
+    with CaptureQueriesContext(connection) as second:
+        assert _shown(prepared(other.pk)) == expected_other
+    assert second[0]["sql"] == first[0]["sql"].replace(str(both.pk), str(other.pk))
+    statements = _server_statements()
+    name = first[0]["sql"].split()[1].split("(")[0]
+    assert "organizations_membership" in statements[name]
+    assert "$1" in statements[name]
+
+
+def test_values_that_need_quoting_and_a_percent_sign_are_bound_not_spliced(db):
+    sql = "SELECT %s::text || '%%', %s::int + 1"
+    with connection.cursor() as cursor:
+        for value in ["it's", "100%", "'); DROP TABLE x; --", "二"]:
+            execute_prepared(cursor, sql, [value, 41])
+            assert cursor.fetchone() == (f"{value}%", 42)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_connection_prepares_again_and_a_failed_statement_is_retried(contoso):
+    sql = "SELECT count(*) FROM organizations_organization WHERE id = %s"
+    with connection.cursor() as cursor:
+        execute_prepared(cursor, sql, [contoso.pk])
+        assert cursor.fetchone() == (1,)
+    connection.close()  # the server forgets what the old connection prepared
+    with connection.cursor() as cursor:
+        execute_prepared(cursor, sql, [contoso.pk])
+        assert cursor.fetchone() == (1,)
+        # A value the statement cannot take: an error, and the next call works.
+        with pytest.raises(DataError), transaction.atomic():
+            execute_prepared(cursor, "SELECT %s::int", ["not a number"])
+        execute_prepared(cursor, "SELECT %s::int", ["7"])
+        assert cursor.fetchone() == (7,)
+
+
+def test_off_the_statement_runs_as_it_is(db, settings, contoso):
+    settings.PORTAL_DB_SERVER_PREPARE = False
+    with CaptureQueriesContext(connection) as captured, connection.cursor() as cursor:
+        execute_prepared(cursor, "SELECT name FROM organizations_organization WHERE id = %s",
+                         [contoso.pk])
+        assert cursor.fetchone() == (contoso.name,)
+    assert captured[0]["sql"].startswith("SELECT name")

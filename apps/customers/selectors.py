@@ -16,6 +16,7 @@ from apps.i18n import name_order
 from apps.organizations.roles import Kind
 from apps.organizations.selectors import organization_list
 from apps.partnerships.selectors import active_partnerships
+from apps.prepared import execute_prepared
 from apps.subscriptions.selectors import subscription_totals, subscription_totals_sql
 
 from .models import Customer
@@ -110,7 +111,8 @@ def customer_page_rows(*, organization: Organization, keys: list[UUID]) -> dict[
         return {}
     subscriptions, licenses = subscription_totals_sql('c."organization_id"')
     with connection.cursor() as cursor:
-        cursor.execute(
+        execute_prepared(
+            cursor,
             f'SELECT c."organization_id", c."name", c."status", c."domain_prefix", o."name", '  # noqa: S608 (names of ours; values are parameters)
             f'{subscriptions}, {licenses}, c."created_at" FROM "{customers}" c '
             f'LEFT JOIN "{organizations}" o ON o."id" = {other} '

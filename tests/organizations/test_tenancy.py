@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from apps.organizations.roles import Role
 from tests import factories
+from tests.statements import statement_sql
 
 
 def test_another_providers_workspace_is_not_found(client, outsider, provider):
@@ -132,8 +133,9 @@ def test_the_membership_and_the_switcher_come_from_one_query(client, provider_ad
     client.get("/o/contoso/")  # the first visit remembers the workspace
     with CaptureQueriesContext(connection) as queries:
         html = client.get("/o/contoso/customers/").content.decode()
-    membership_queries = [q for q in queries if '"organizations_membership"' in q["sql"]
-                          and "INNER JOIN" in q["sql"] and '"user_id" =' in q["sql"]]
+    sent = [statement_sql(q["sql"]) for q in queries]
+    membership_queries = [sql for sql in sent if '"organizations_membership"' in sql
+                          and "INNER JOIN" in sql and '"user_id" =' in sql]
     assert len(membership_queries) == 1
     for name in ("Contoso Distribution", "Northwind Traders", "Tailspin Cloud"):
         assert name in html.split('aria-labelledby="org-switcher"')[1]
