@@ -1,9 +1,10 @@
-"""The HTTP edge: who is asking (the client's address behind trusted proxies), and the page
-for a request refused by CSRF protection."""
+"""The HTTP edge: who is asking (the client's address behind trusted proxies), the page
+for a request refused by CSRF protection, and a file to download."""
 
 import ipaddress
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.shortcuts import render
 
 
@@ -42,3 +43,10 @@ def csrf_failure(request, reason=""):
     """A form sent with a missing or stale CSRF token (an old tab, a session that ended)."""
     return render(request, "403_csrf.html", {"reason": reason if settings.DEBUG else ""},
                   status=403)
+
+
+def attachment(content, content_type, filename):
+    """A response that the browser saves as `filename` (an invoice's PDF, a CSV export)."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -10,7 +10,6 @@ import uuid
 
 from django import forms
 from django.db.models import F
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -21,6 +20,7 @@ from rest_framework.views import APIView
 
 from apps.billing import selectors
 from apps.billing.services import invoice_mark_paid
+from apps.http import attachment
 from apps.organizations.roles import Kind
 
 from . import serializers_billing as s
@@ -130,11 +130,8 @@ class InvoicePdf(_Download):
                    responses={(200, "application/pdf"): OpenApiTypes.BINARY, **ERRORS})
     def get(self, request, invoice_id):
         invoice = _invoice(request, invoice_id)
-        response = HttpResponse(selectors.invoice_pdf(invoice=invoice),
-                                content_type="application/pdf")
-        response["Content-Disposition"] = (
-            f'attachment; filename="{selectors.invoice_filename(invoice, "pdf")}"')
-        return response
+        return attachment(selectors.invoice_pdf(invoice=invoice), "application/pdf",
+                          selectors.invoice_filename(invoice, "pdf"))
 
 
 class InvoiceCsv(_Download):
@@ -144,11 +141,8 @@ class InvoiceCsv(_Download):
                    responses={(200, "text/csv"): OpenApiTypes.STR, **ERRORS})
     def get(self, request, invoice_id):
         invoice = _invoice(request, invoice_id)
-        response = HttpResponse(selectors.invoice_csv(invoice=invoice),
-                                content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="{selectors.invoice_filename(invoice, "csv")}"')
-        return response
+        return attachment(selectors.invoice_csv(invoice=invoice), "text/csv; charset=utf-8",
+                          selectors.invoice_filename(invoice, "csv"))
 
 
 PAID_ON = forms.DateField(required=False)

@@ -7,7 +7,7 @@ import io
 import uuid
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.catalog.selectors import offer_list_orderable
 from apps.errors import DomainError, FieldErrors
+from apps.http import attachment
 from apps.i18n import format_money
 from apps.lists import paginate
 from apps.organizations.access import workspace_view
@@ -95,17 +96,11 @@ def invoice_detail(request, invoice_id):
     })
 
 
-def _download(content, content_type, filename):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @workspace_view(kinds=EVERYONE, permission="billing.view")
 @require_GET
 def invoice_pdf(request, invoice_id):
     invoice = selectors.invoice_get(organization=request.organization, pk=invoice_id)
-    return _download(selectors.invoice_pdf(invoice=invoice), "application/pdf",
+    return attachment(selectors.invoice_pdf(invoice=invoice), "application/pdf",
                      selectors.invoice_filename(invoice, "pdf"))
 
 
@@ -113,7 +108,7 @@ def invoice_pdf(request, invoice_id):
 @require_GET
 def invoice_csv(request, invoice_id):
     invoice = selectors.invoice_get(organization=request.organization, pk=invoice_id)
-    return _download(selectors.invoice_csv(invoice=invoice), "text/csv; charset=utf-8",
+    return attachment(selectors.invoice_csv(invoice=invoice), "text/csv; charset=utf-8",
                      selectors.invoice_filename(invoice, "csv"))
 
 
@@ -219,10 +214,8 @@ def reconciliation(request):
     writer.writerows(documents.credit_rows(
         selectors.credit_lines_for_month(organization=organization, month=month),
         as_provider=as_provider))
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="reconciliation-{organization.slug}-{month:%Y-%m}.csv"')
-    return response
+    return attachment(out.getvalue(), "text/csv; charset=utf-8",
+                      f"reconciliation-{organization.slug}-{month:%Y-%m}.csv")
 
 
 # ------------------------------------------------------------------ price lists
