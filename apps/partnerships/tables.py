@@ -2,18 +2,14 @@
 partnerships/list.html and partnerships/invitations.html in one loop each (the partners'
 rows made here with format_html: no template lookups, filters or `{% url %}` per cell)."""
 
-from datetime import date, datetime
 from html import escape
 from typing import Any
 
-from django.utils.formats import date_format, get_format, localize
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import get_current_timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from apps.i18n import name_order
-from apps.lists import Column
+from apps.lists import Column, RowCells
 
 from .models import Partnership
 from .selectors import PartnerRow
@@ -87,13 +83,7 @@ _END_PARTNERSHIP = ('<a class="btn btn-sm btn-outline-danger" href="{head}{pk}{t
                     '<span class="visually-hidden"> {hidden}</span></a>')
 
 
-# A day's text in a language and date format, kept by each process (as the Customers
-# page's customers.tables._DAYS): drawing one costs some 200 Python calls.
-_DAYS: dict[tuple[str, str], dict[date, str]] = {}
-MAX_DAYS = 5000
-
-
-class PartnerRows:
+class PartnerRows(RowCells):
     """Draws the Indirect resellers page's rows (`selectors.PartnerRow`, plain values),
     escaped: made once per request with what every row shares (the buttons' links and
     labels, translated once), then called per partnership. Each value is escaped by
@@ -104,38 +94,18 @@ class PartnerRows:
 
     def __init__(self, *, new_customer_url: str | None = None,
                  end_url: str | None = None) -> None:
+        super().__init__()
         self.new_customer_url = None if new_customer_url is None else escape(new_customer_url)
         head, _pk, tail = (end_url or "{pk}").partition("{pk}")
         self.end_head, self.end_tail = escape(head), escape(tail)
         self.can_end = end_url is not None
         self.add, self.add_for = escape(str(_("Add new customer"))), str(_("for %(name)s"))
         self.end, self.end_with = escape(str(_("End partnership"))), str(_("with %(name)s"))
-        self.zone = get_current_timezone()
-        self.days = _DAYS.setdefault((get_language(), get_format("SHORT_DATE_FORMAT")), {})
-        if len(self.days) > MAX_DAYS:
-            self.days.clear()
-        self.numbers: dict[int, str] = {}
         # A country's translated name by code: a lookup costs some fifty calls.
         self.countries: dict[str, str] = {}
         country: Any = Partnership._meta.get_field(
             "reseller").related_model._meta.get_field("country")
         self.country_names = country.countries
-
-    def _number(self, value: int) -> str:
-        text = self.numbers.get(value)
-        if text is None:
-            text = self.numbers[value] = escape(localize(value))
-        return text
-
-    def _date(self, value: datetime | None) -> str:
-        if value is None:
-            return ""
-        local = value.astimezone(self.zone)
-        day = local.date()
-        text = self.days.get(day)
-        if text is None:
-            text = self.days[day] = escape(date_format(local, "SHORT_DATE_FORMAT"))
-        return text
 
     def _country(self, code: str) -> str:
         text = self.countries.get(code)
