@@ -364,9 +364,9 @@ def percentile(values, fraction):
     return statistics.quantiles(values, n=100, method="inclusive")[round(fraction * 100) - 1]
 
 
-def _load(port, path, headers, seconds, *, connections, warmup, min_samples=0):
-    """`connections` threads request `path` one after the other for `seconds` (longer, up
-    to 3x, until min_samples): (latencies in ms, errors, seconds spent)."""
+def _load(port, path, headers, seconds, *, connections, warmup):
+    """`connections` threads request `path` one after the other for `seconds`: (latencies
+    in ms, errors, seconds spent)."""
     latencies, errors = [], []
     lock = threading.Lock()
     start_line = threading.Barrier(connections + 1)
@@ -394,13 +394,8 @@ def _load(port, path, headers, seconds, *, connections, warmup, min_samples=0):
         thread.start()
     start_line.wait()
     began = time.perf_counter()
-    while True:
+    while time.perf_counter() - began < seconds:
         time.sleep(0.02)
-        spent = time.perf_counter() - began
-        with lock:
-            enough = len(latencies) >= min_samples
-        if spent >= seconds and (enough or spent >= 3 * seconds):
-            break
     stop.set()
     for thread in threads:
         thread.join()
@@ -416,16 +411,6 @@ def _stats(latencies, errors, spent):
             "errors": len(errors)}
 
 
-def drive(port, path, cookie, *, duration, connections=CONNECTIONS, warmup=2, min_samples=30,
-          headers=None):
-    """`connections` threads request `path` one after the other for `duration` seconds
-    (longer, up to 3x, until min_samples): p50, p99, req/s, errors. `headers` instead of
-    the cookie: an API key."""
-    headers = headers or ({"Cookie": cookie} if cookie else {})
-    return _stats(*_load(port, path, headers, duration, connections=connections,
-                         warmup=warmup, min_samples=min_samples))
-
-
 def drive_pair(port, product, reference, *, duration, slices=SLICES,
                connections=CONNECTIONS, warmup=2, min_samples=30):
     """The product and its reference, each for `duration` seconds in all, taken in turns
@@ -436,25 +421,26 @@ def drive_pair(port, product, reference, *, duration, slices=SLICES,
     its own seconds."""
     sides = {"product": product, "reference": reference}
     taken = {name: ([], [], 0.0) for name in sides}
+    turn = max(duration / max(slices, 1), 0.05)
+
+    def take_turn(name):
+        path, headers = sides[name]
+        latencies, errors, spent = _load(port, path, headers, turn, connections=connections,
+                                         warmup=0)
+        kept = taken[name]
+        taken[name] = (kept[0] + latencies, kept[1] + errors, kept[2] + spent)
+
     for path, headers in sides.values():  # first use of each: caches, connections
         _load(port, path, headers, 0, connections=connections, warmup=warmup)
-    turn = max(duration / max(slices, 1), 0.05)
     for number in range(max(slices, 1)):
-        order = ("product", "reference") if number % 2 == 0 else ("reference", "product")
-        for name in order:
-            path, headers = sides[name]
-            latencies, errors, spent = _load(port, path, headers, turn,
-                                             connections=connections, warmup=0)
-            kept = taken[name]
-            taken[name] = (kept[0] + latencies, kept[1] + errors, kept[2] + spent)
-    for name, (path, headers) in sides.items():  # a short side: more turns until min_samples
-        extra = 0
-        while len(taken[name][0]) < min_samples and extra < slices:
-            latencies, errors, spent = _load(port, path, headers, turn,
-                                             connections=connections, warmup=0)
-            kept = taken[name]
-            taken[name] = (kept[0] + latencies, kept[1] + errors, kept[2] + spent)
-            extra += 1
+        for name in (("product", "reference") if number % 2 == 0
+                     else ("reference", "product")):
+            take_turn(name)
+    for name in sides:  # a short side: more turns until min_samples
+        for _extra in range(slices):
+            if len(taken[name][0]) >= min_samples:
+                break
+            take_turn(name)
     return _stats(*taken["product"]), _stats(*taken["reference"])
 
 
